@@ -1,0 +1,70 @@
+// swift-tools-version: 6.1
+// cccd: read Vietnam's chip identity card (CCCD / Căn cước) on PC/SC readers under Linux.
+//
+// Modules, one per layer, each importing only those listed before it:
+//   CPCSC, COpenSSL, CZBar, CImage   system libraries (module map + a tiny shim header)
+//   CardIO        APDUs, status words, the channel protocol, PC/SC, trace replay and recording, entropy
+//   ICAOCrypto    OpenSSL calls: 3DES, AES, CMAC, retail MAC, KDF, EC and ECDH, signatures, hashes
+//   LDS           zero-copy BER-TLV and every file of the card (EF.COM, DG1, DG2, DG13, DG14, DG15, SOD)
+//   ICAOSession   secure messaging, BAC, PACE, chip and active authentication, the file reader
+//   Verification  passive authentication, the trust store, master lists, verdicts
+//   CCCD          the card's domain: QR, cross-check, the read pipeline, the level-1 payload
+//   VirtualCard   the chip emulator: in-process channel and vpcd server
+//   cccd          the command line
+import PackageDescription
+
+let package = Package(
+    name: "cccd",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "cccd", targets: ["cccd"]),
+        .library(name: "CardIO", targets: ["CardIO"]),
+        .library(name: "ICAOCrypto", targets: ["ICAOCrypto"]),
+        .library(name: "LDS", targets: ["LDS"]),
+        .library(name: "ICAOSession", targets: ["ICAOSession"]),
+        .library(name: "CCCD", targets: ["CCCD"]),
+        .library(name: "VirtualCard", targets: ["VirtualCard"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        // System libraries, found through pkg-config.
+        .systemLibrary(name: "CPCSC", pkgConfig: "libpcsclite",
+                       providers: [.apt(["libpcsclite-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl",
+                       providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CZBar", pkgConfig: "zbar",
+                       providers: [.apt(["libzbar-dev"])]),
+        .systemLibrary(name: "CImage", pkgConfig: "libpng",
+                       providers: [.apt(["libpng-dev", "libjpeg62-turbo-dev", "libopenjp2-7-dev"])]),
+
+        // Layers.
+        .target(name: "CardIO", dependencies: ["CPCSC"]),
+        .target(name: "ICAOCrypto", dependencies: ["COpenSSL"]),
+        .target(name: "LDS", dependencies: [.product(name: "SwiftASN1", package: "swift-asn1")]),
+        .target(name: "ICAOSession", dependencies: ["CardIO", "ICAOCrypto", "LDS"]),
+        .target(name: "Verification", dependencies: ["ICAOCrypto", "LDS"]),
+        .target(name: "CCCD", dependencies: ["CardIO", "ICAOCrypto", "LDS", "ICAOSession", "Verification",
+                                             "CZBar", "CImage"]),
+        .target(name: "VirtualCard", dependencies: ["CardIO", "ICAOCrypto", "LDS"]),
+        .executableTarget(name: "cccd", dependencies: [
+            "CardIO", "ICAOSession", "LDS", "Verification", "CCCD", "VirtualCard",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // Tests, one target per module, plus the ones that need the real pcscd.
+        .testTarget(name: "CardIOTests", dependencies: ["CardIO"], resources: []),
+        .testTarget(name: "ICAOCryptoTests", dependencies: ["ICAOCrypto"]),
+        .testTarget(name: "LDSTests", dependencies: [
+            "LDS", .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
+        .testTarget(name: "ICAOSessionTests", dependencies: ["ICAOSession", "CardIO", "ICAOCrypto", "LDS"]),
+        .testTarget(name: "CCCDTests", dependencies: ["CCCD"]),
+        .testTarget(name: "VirtualCardTests", dependencies: ["VirtualCard", "CardIO"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["CardIO", "VirtualCard"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,72 @@
+/// The one way to talk to a card: send a command APDU, get its response.
+///
+/// The PC/SC reader, the trace replayer, the recorder and the in-process virtual chip all implement it, so
+/// every layer above works the same on a desk reader, in a test and over a recorded session.
+/// Implementations handle transport-level chaining (`61xx` GET RESPONSE, `6Cxx` re-send) themselves: a caller
+/// sees the card's final answer.
+public protocol CardChannel: AnyObject {
+    /// Sends one command and returns the card's response.
+    ///
+    /// - Throws: ``ChannelError`` when no response could be had (card removed, reader gone, replay diverged…).
+    ///   A response with an error status word is a response, not an error.
+    func transmit(_ command: CommandAPDU) throws(ChannelError) -> ResponseAPDU
+
+    /// What the link between terminal and card is known to carry.
+    var capabilities: ChannelCapabilities { get }
+}
+
+extension CardChannel {
+    /// By default nothing is known: callers probe.
+    public var capabilities: ChannelCapabilities { ChannelCapabilities() }
+}
+
+/// What a channel knows about its link, so the file reader can size its reads without a failed attempt.
+public struct ChannelCapabilities: Hashable, Sendable {
+    /// Whether extended-length APDUs get through; `nil` when unknown (probe).
+    public var extendedLength: Bool?
+    /// The largest response (data and status word) the transport can receive.
+    public var maxResponseLength: Int
+
+    /// Creates a capabilities value.
+    public init(extendedLength: Bool? = nil, maxResponseLength: Int = 258) {
+        self.extendedLength = extendedLength
+        self.maxResponseLength = maxResponseLength
+    }
+}
+
+/// Why a channel could not deliver a response.
+public enum ChannelError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The card left the field (or was reset) during the exchange.
+    case cardRemoved
+    /// No card is in the reader.
+    case noCard
+    /// The reader was unplugged or is unavailable.
+    case readerUnavailable(String)
+    /// Another process holds the card exclusively.
+    case sharingViolation
+    /// The card or reader did not answer in time.
+    case timeout
+    /// The command could not be encoded for this link (e.g. an extended APDU on a short-only reader).
+    case commandNotSupported(String)
+    /// A replayed session received a command other than the recorded one.
+    case replayDiverged(index: Int, expected: [UInt8], actual: [UInt8])
+    /// A replayed session was asked for more exchanges than it recorded.
+    case replayExhausted(exchanges: Int)
+    /// The transport's own failure, with its message.
+    case transport(String)
+
+    public var description: String {
+        switch self {
+        case .cardRemoved: return "the card was removed"
+        case .noCard: return "no card in the reader"
+        case .readerUnavailable(let why): return "the reader is unavailable: \(why)"
+        case .sharingViolation: return "another program is using the card exclusively"
+        case .timeout: return "the card did not answer in time"
+        case .commandNotSupported(let why): return "the reader cannot send this command: \(why)"
+        case .replayDiverged(let i, let expected, let actual):
+            return "replay diverged at exchange \(i): expected \(expected.hexString), got \(actual.hexString)"
+        case .replayExhausted(let n): return "replay ran past the last of its \(n) recorded exchanges"
+        case .transport(let why): return why
+        }
+    }
+}

@@ -1,0 +1,2 @@
+// The ICAOCrypto layer: see Package.swift for what it holds.
+import COpenSSL

@@ -1,0 +1,1 @@
+// The ICAOSession layer: see Package.swift for what it holds.

@@ -1,0 +1,1 @@
+// The LDS layer: see Package.swift for what it holds.

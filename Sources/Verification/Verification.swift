@@ -1,0 +1,1 @@
+// The Verification layer: see Package.swift for what it holds.

@@ -1,0 +1,1 @@
+// The VirtualCard layer: see Package.swift for what it holds.
