@@ -30,4 +30,36 @@ static inline int cccd_rsa_pkcs1_padding(void) { return RSA_PKCS1_PADDING; }
 static inline int cccd_rsa_pkcs1_pss_padding(void) { return RSA_PKCS1_PSS_PADDING; }
 static inline int cccd_rsa_no_padding(void) { return RSA_NO_PADDING; }
 static inline void cccd_openssl_free(void *p) { OPENSSL_free(p); }
+static inline int cccd_bn_num_bytes(const BIGNUM *bn) { return BN_num_bytes(bn); }
+// EVP_MAC "CMAC" takes its block cipher as an OSSL_PARAM array; building that array (with its mutable
+// string pointer) is simpler here than from Swift.
+static inline int cccd_cmac_init(EVP_MAC_CTX *ctx, const char *cipher, const unsigned char *key, size_t keylen) {
+    OSSL_PARAM params[2];
+    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_CIPHER, (char *)cipher, 0);
+    params[1] = OSSL_PARAM_construct_end();
+    return EVP_MAC_init(ctx, key, keylen, params);
+}
+// EVP_PKEY_fromdata for an EC key on a named curve: group name, private scalar and public point (uncompressed).
+static inline EVP_PKEY *cccd_ec_private_key(const char *group, const unsigned char *priv, size_t privlen,
+                                            const unsigned char *pub, size_t publen) {
+    EVP_PKEY *pkey = NULL;
+    BIGNUM *d = BN_bin2bn(priv, (int)privlen, NULL);
+    OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+    OSSL_PARAM *params = NULL;
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+    if (d == NULL || bld == NULL || ctx == NULL) goto done;
+    if (!OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, group, 0)) goto done;
+    if (!OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY, d)) goto done;
+    if (!OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, pub, publen)) goto done;
+    params = OSSL_PARAM_BLD_to_param(bld);
+    if (params == NULL) goto done;
+    if (EVP_PKEY_fromdata_init(ctx) <= 0) goto done;
+    if (EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_KEYPAIR, params) <= 0) pkey = NULL;
+done:
+    OSSL_PARAM_free(params);
+    OSSL_PARAM_BLD_free(bld);
+    EVP_PKEY_CTX_free(ctx);
+    BN_clear_free(d);
+    return pkey;
+}
 #endif

@@ -1,2 +1,0 @@
-// The ICAOCrypto layer: see Package.swift for what it holds.
-import COpenSSL
