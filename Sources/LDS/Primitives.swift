@@ -120,9 +120,7 @@ public struct TLVWriter: Sendable {
     }
 
     /// Appends a TLV whose value the closure writes (a constructed element, or a primitive wrapper of DER).
-    public mutating func append(_ tag: BERTag, _ body: (inout TLVWriter) throws(LDSError.Reason) -> Void)
-        rethrows
-    {
+    public mutating func append<E: Error>(_ tag: BERTag, _ body: (inout TLVWriter) throws(E) -> Void) throws(E) {
         bytes.append(contentsOf: tag.bytes)
         let lengthAt = bytes.count
         bytes.append(0)
