@@ -1,0 +1,274 @@
+import CardIO
+
+/// An elementary file of the eMRTD application: its file identifier and short file identifier
+/// (ICAO 9303-10 §4.6.1, Table 38).
+public struct ElementaryFile: Hashable, Sendable, CustomStringConvertible {
+    /// The name used in dumps and messages: `EF.COM`, `DG2`, …
+    public let name: String
+    /// The two-byte file identifier.
+    public let fid: UInt16
+
+    /// A file by name and identifier.
+    public init(name: String, fid: UInt16) {
+        self.name = name
+        self.fid = fid
+    }
+
+    /// The short file identifier: the low five bits of the FID.
+    public var sfi: UInt8 { UInt8(fid & 0x1F) }
+
+    public var description: String { name }
+
+    /// EF.CardAccess, at the master file, readable without access control.
+    public static let cardAccess = ElementaryFile(name: "EF.CardAccess", fid: 0x011C)
+    /// EF.COM.
+    public static let com = ElementaryFile(name: "EF.COM", fid: 0x011E)
+    /// EF.SOD.
+    public static let sod = ElementaryFile(name: "EF.SOD", fid: 0x011D)
+    /// Data group `n` (1…16).
+    public static func dataGroup(_ n: Int) -> ElementaryFile {
+        ElementaryFile(name: "DG\(n)", fid: 0x0100 | UInt16(n))
+    }
+}
+
+/// Why a file could not be read.
+public enum FileReadError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The chip has no such file (`6A82`).
+    case fileNotFound(ElementaryFile)
+    /// The chip refuses the file under the current access (`6982`): e.g. DG3 needs terminal authentication.
+    case accessDenied(ElementaryFile)
+    /// The file's first bytes are not a BER-TLV header, so its length cannot be known.
+    case malformedFile(ElementaryFile, String)
+    /// The chip answered a READ BINARY with an unexpected status word.
+    case unexpectedStatus(ElementaryFile, offset: Int, status: StatusWord)
+    /// The link or the session broke and could not be re-opened (or no re-opening was offered).
+    case linkLost(ElementaryFile, offset: Int, underlying: String)
+    /// The file announces a length beyond what any eMRTD file holds.
+    case tooLong(ElementaryFile, Int)
+
+    public var description: String {
+        switch self {
+        case .fileNotFound(let f): return "\(f) is not on the chip"
+        case .accessDenied(let f): return "the chip refuses to give \(f) under this access"
+        case .malformedFile(let f, let why): return "\(f) does not start with a valid header: \(why)"
+        case .unexpectedStatus(let f, let offset, let sw):
+            return "reading \(f) at offset \(offset): the chip answered \(sw) (\(sw.explanation))"
+        case .linkLost(let f, let offset, let why): return "reading \(f) at offset \(offset): \(why)"
+        case .tooLong(let f, let n): return "\(f) announces \(n) bytes, more than an eMRTD file holds"
+        }
+    }
+}
+
+/// Reads elementary files in as few round trips as the link allows.
+///
+/// With extended-length APDUs, one READ BINARY by short file identifier with Le = 65536 brings a whole file
+/// (ICAO 9303-10 §3.6.2). Without, the first READ BINARY asks for the largest short Le the cipher permits
+/// (0xDF under AES secure messaging, 0xE7 under 3DES, 0x100 in plain), learns the file's length from its
+/// BER-TLV header, and reads the rest in chunks of that size; offsets beyond 32767 use the odd-INS `B1`.
+/// `6Cxx` re-asks with the exact length, `6700` steps Le down, `6282` ends the file, `6B00` past the end stops.
+/// When the session breaks (`6987`/`6988`, a MAC that does not verify) or the card leaves the field, the reader
+/// asks `reopen` for a new channel, selects the file again and resumes at the offset reached: nothing is read
+/// twice, nothing is lost.
+public final class FileReader {
+    /// The channel files are read through (usually a secure messaging channel).
+    public private(set) var channel: CardChannel
+    /// Whether extended-length READ BINARY is used.
+    public private(set) var extendedLength: Bool
+    /// The largest Le of a short READ BINARY.
+    public let shortLimit: Int
+    /// Re-opens the session after a break, returning the new channel; `nil` to give up at the first break.
+    public var reopen: (() throws -> CardChannel)?
+    /// Called after each chunk with the file, the bytes read so far and the file's total length.
+    public var progress: ((ElementaryFile, Int, Int) -> Void)?
+    /// How many times the session was re-opened.
+    public private(set) var reopenCount = 0
+    /// How many READ BINARY and SELECT commands were sent.
+    public private(set) var commandCount = 0
+
+    /// The largest file the reader accepts (a JPEG 2000 portrait stays far below).
+    public static let maximumFileLength = 1 << 20
+    private let maxReopens = 3
+
+    /// A reader over `channel`.
+    ///
+    /// - Parameters:
+    ///   - extendedLength: whether reader and chip take extended-length APDUs (probe with EF.CardAccess first).
+    ///   - shortLimit: the largest short Le: 0xDF under AES secure messaging, 0xE7 under 3DES, 256 in plain.
+    public init(channel: CardChannel, extendedLength: Bool, shortLimit: Int) {
+        self.channel = channel
+        self.extendedLength = extendedLength
+        self.shortLimit = max(1, min(shortLimit, 256))
+    }
+
+    /// The largest plain Le under secure messaging with short APDUs: the protected answer (DO'87' with its
+    /// padding, DO'99', DO'8E') must fit in 256 bytes.
+    public static func shortLimit(forBlockSize blockSize: Int) -> Int {
+        blockSize == 16 ? 0xDF : 0xE7
+    }
+
+    /// Reads a whole file.
+    public func read(_ file: ElementaryFile) throws(FileReadError) -> [UInt8] {
+        var content: [UInt8] = []
+        var total: Int?
+        var selected = false
+        var le = extendedLength ? CommandAPDU.maxExtendedExpectedLength : shortLimit
+        var reopensHere = 0
+        while total == nil || content.count < total! {
+            let offset = content.count
+            let wanted = total.map { min($0 - offset, le) } ?? le
+            let command: CommandAPDU
+            if offset == 0 && !selected {
+                // READ BINARY by short file identifier: selects and reads in one command.
+                command = CommandAPDU(cla: 0x00, ins: 0xB0, p1: 0x80 | file.sfi, p2: 0x00, expectedLength: wanted,
+                                      prefersExtendedLength: extendedLength)
+            } else if offset <= 0x7FFF {
+                command = CommandAPDU(cla: 0x00, ins: 0xB0, p1: UInt8(offset >> 8), p2: UInt8(offset & 0xFF),
+                                      expectedLength: wanted, prefersExtendedLength: extendedLength)
+            } else {
+                // ISO/IEC 7816-4 odd INS: the offset in DO'54', the data in DO'53'.
+                let offsetBytes: [UInt8] = offset > 0xFFFF
+                    ? [UInt8(offset >> 16), UInt8((offset >> 8) & 0xFF), UInt8(offset & 0xFF)]
+                    : [UInt8(offset >> 8), UInt8(offset & 0xFF)]
+                command = CommandAPDU(cla: 0x00, ins: 0xB1, p1: 0, p2: 0,
+                                      data: [0x54, UInt8(offsetBytes.count)] + offsetBytes,
+                                      expectedLength: min(wanted + 4, extendedLength ? 65536 : 256),
+                                      prefersExtendedLength: extendedLength)
+            }
+            let response: ResponseAPDU
+            do {
+                commandCount += 1
+                response = try channel.transmit(command)
+            } catch {
+                try recover(file, offset: offset, because: error.description, count: &reopensHere)
+                selected = try selectAfterReopen(file, offset: offset)
+                continue
+            }
+            var data = response.data
+            if command.ins == 0xB1 { data = try unwrapOddResponse(file, offset: offset, data) }
+            switch response.statusWord.meaning {
+            case .success, .endOfFileBeforeNe:
+                break
+            case .wrongLe(let exact):
+                le = exact
+                continue
+            case .wrongLength where le > 1:
+                // The link or chip cannot carry that much: step down to the short limit, then halve.
+                if extendedLength {
+                    extendedLength = false
+                    le = shortLimit
+                } else {
+                    le = max(1, le / 2)
+                }
+                continue
+            case .wrongParameters where total == nil && offset > 0:
+                total = offset
+                continue
+            case .fileNotFound:
+                throw .fileNotFound(file)
+            case .securityStatusNotSatisfied:
+                throw .accessDenied(file)
+            case .secureMessagingObjectsIncorrect, .secureMessagingObjectsMissing:
+                try recover(file, offset: offset, because: "the chip ended secure messaging (\(response.statusWord))",
+                            count: &reopensHere)
+                selected = try selectAfterReopen(file, offset: offset)
+                continue
+            default:
+                throw .unexpectedStatus(file, offset: offset, status: response.statusWord)
+            }
+            if offset == 0 { selected = true }
+            if data.isEmpty {
+                if total == nil { throw .malformedFile(file, "the chip returned no data") }
+                throw .unexpectedStatus(file, offset: offset, status: response.statusWord)
+            }
+            content.append(contentsOf: data.prefix((total ?? Int.max) - offset))
+            if total == nil {
+                total = try Self.encodedLength(of: content, file: file)
+                if let t = total, content.count > t { content.removeLast(content.count - t) }
+            }
+            progress?(file, content.count, total ?? content.count)
+            if response.statusWord == .endOfFileBeforeNe && content.count < (total ?? 0) {
+                throw .malformedFile(file, "the file ends at \(content.count) bytes, before its announced \(total!)")
+            }
+        }
+        return content
+    }
+
+    private func recover(_ file: ElementaryFile, offset: Int, because reason: String,
+                         count: inout Int) throws(FileReadError) {
+        guard let reopen, count < maxReopens else { throw .linkLost(file, offset: offset, underlying: reason) }
+        count += 1
+        do {
+            channel = try reopen()
+        } catch {
+            throw .linkLost(file, offset: offset, underlying: "\(reason); re-opening failed: \(error)")
+        }
+        reopenCount += 1
+    }
+
+    /// After a re-opened session nothing is selected: select the file by identifier, then read at the offset.
+    private func selectAfterReopen(_ file: ElementaryFile, offset: Int) throws(FileReadError) -> Bool {
+        let select = CommandAPDU(cla: 0x00, ins: 0xA4, p1: 0x02, p2: 0x0C,
+                                 data: [UInt8(file.fid >> 8), UInt8(file.fid & 0xFF)])
+        do {
+            commandCount += 1
+            let response = try channel.transmit(select)
+            switch response.statusWord.meaning {
+            case .success: return true
+            case .fileNotFound: throw FileReadError.fileNotFound(file)
+            case .securityStatusNotSatisfied: throw FileReadError.accessDenied(file)
+            default: throw FileReadError.unexpectedStatus(file, offset: offset, status: response.statusWord)
+            }
+        } catch let error as FileReadError {
+            throw error
+        } catch {
+            throw .linkLost(file, offset: offset, underlying: "\(error)")
+        }
+    }
+
+    private func unwrapOddResponse(_ file: ElementaryFile, offset: Int,
+                                   _ data: [UInt8]) throws(FileReadError) -> [UInt8] {
+        guard data.count >= 2, data[0] == 0x53 else {
+            throw .malformedFile(file, "odd-INS READ BINARY answer at offset \(offset) is not DO'53'")
+        }
+        var length = Int(data[1])
+        var header = 2
+        if data[1] & 0x80 != 0 {
+            let count = Int(data[1] & 0x7F)
+            guard count >= 1, count <= 3, data.count >= 2 + count else {
+                throw .malformedFile(file, "DO'53' length at offset \(offset)")
+            }
+            length = data[2..<(2 + count)].reduce(0) { $0 << 8 | Int($1) }
+            header = 2 + count
+        }
+        guard header + length <= data.count else { throw .malformedFile(file, "DO'53' runs past its answer") }
+        return Array(data[header..<(header + length)])
+    }
+
+    /// The length of the whole file from its first BER-TLV header: tag octets, length octets, then the value.
+    static func encodedLength(of prefix: [UInt8], file: ElementaryFile) throws(FileReadError) -> Int? {
+        guard !prefix.isEmpty else { return nil }
+        var i = 1
+        if prefix[0] & 0x1F == 0x1F {
+            while i < prefix.count, prefix[i] & 0x80 != 0 { i += 1 }
+            i += 1
+        }
+        guard i < prefix.count else { return nil }
+        let first = prefix[i]
+        i += 1
+        var length: Int
+        if first < 0x80 {
+            length = Int(first)
+        } else {
+            let count = Int(first & 0x7F)
+            guard count >= 1, count <= 3 else {
+                throw .malformedFile(file, "a length field of \(count) octets")
+            }
+            guard i + count <= prefix.count else { return nil }
+            length = prefix[i..<(i + count)].reduce(0) { $0 << 8 | Int($1) }
+            i += count
+        }
+        let total = i + length
+        guard total <= maximumFileLength else { throw .tooLong(file, total) }
+        return total
+    }
+}
