@@ -1,3 +1,9 @@
+#!/usr/bin/env python3
+"""Independent check of the ICAO 9303-11 Appendix D/G, RFC 4493 and SP 800-38A values quoted in the Swift tests.
+
+Written for cccd with Python's `cryptography` package and plain integer EC arithmetic, sharing no code with
+Sources/: every line printed must start with OK. Run: python3 Vectors/icao/verify-icao-vectors.py
+"""
 import hashlib, warnings
 warnings.filterwarnings("ignore")
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
@@ -132,3 +138,47 @@ def tok(pk):
     return cmac(km, b"\x7F\x49"+bytes([len(inner)])+inner)[:8]
 chk("G T_IFD", tok(pkic), H("C2B0BD78D94BA866"))
 chk("G T_IC", tok(pkifd), H("3ABB9674BCE93C08"))
+
+# ---------------------------------------------------------------------------------------------------------------
+# Secure messaging exchanges that no appendix publishes, computed here independently of the Swift code from the
+# rules of ICAO 9303-11 §9.8 (used by Tests/ICAOSessionTests/SecureMessagingTests.swift).
+def ber_len(n):
+    return bytes([n]) if n < 0x80 else (bytes([0x81, n]) if n < 0x100 else bytes([0x82]) + n.to_bytes(2, "big"))
+def tlv(tag, v): return bytes([tag]) + ber_len(len(v)) + v
+class SM:
+    def __init__(self, aes_mode, kenc, kmac, ssc):
+        self.aes, self.kenc, self.kmac, self.ssc, self.bs = aes_mode, kenc, kmac, ssc, (16 if aes_mode else 8)
+    def ssc_b(self): return self.ssc.to_bytes(self.bs, "big")
+    def mac(self, d): return cmac(self.kmac, pad(d, 16))[:8] if self.aes else retail(self.kmac, pad(d, 8))
+    def enc(self, d, e=True):
+        if self.aes: return aes(self.kenc, d, e, iv=aes(self.kenc, self.ssc_b(), ecb=True))
+        return tdes_cbc(self.kenc, d, e)
+    def wrap(self, cla, ins, p1, p2, data, le):
+        self.ssc += 1
+        ext = (data is not None and len(data) > 255) or (le is not None and le > 256)
+        dos = b""
+        if data:
+            c = self.enc(pad(data, self.bs))
+            dos += tlv(0x85, c) if ins & 1 else tlv(0x87, b"\x01" + c)
+        if le is not None:
+            dos += tlv(0x97, (le % 65536).to_bytes(2, "big") if ext else bytes([le % 256]))
+        dos += tlv(0x8E, self.mac(self.ssc_b() + pad(bytes([cla | 0x0C, ins, p1, p2]), self.bs) + dos))
+        ext = ext or len(dos) > 255
+        if ext: return bytes([cla | 0x0C, ins, p1, p2, 0]) + len(dos).to_bytes(2, "big") + dos + b"\x00\x00"
+        return bytes([cla | 0x0C, ins, p1, p2, len(dos)]) + dos + b"\x00"
+    def respond(self, data, sw):
+        self.ssc += 1
+        dos = tlv(0x87, b"\x01" + self.enc(pad(data, self.bs))) if data else b""
+        dos += tlv(0x99, sw)
+        return dos + tlv(0x8E, self.mac(self.ssc_b() + dos)) + sw
+print("AES SM after G.1 (KSEnc/KSMAC of G.1, SSC 0):")
+t = SM(True, H("F5F0E35C0D7161EE6724EE513A0D9A7F"), H("FE251C7858B356B24514B3BD5F4297D1"), 0)
+print("  SELECT eMRTD AID   ", t.wrap(0, 0xA4, 4, 0x0C, H("A0000002471001"), None).hex().upper(), t.respond(b"", H("9000")).hex().upper())
+print("  READ BINARY EF.COM ", t.wrap(0, 0xB0, 0x9E, 0, None, 4).hex().upper(), t.respond(H("60145F01"), H("9000")).hex().upper())
+print("  READ BINARY 6282   ", t.wrap(0, 0xB0, 0, 4, None, 0x20).hex().upper(), t.respond(H("04303130365F36063034303030305C026175"), H("6282")).hex().upper())
+print("3DES SM, extended Le (D.3 session keys, SSC 0):")
+t = SM(False, H("979EC13B1CBFE9DCD01AB0FED307EAE5"), H("F1CB1F1FB5ADF208806B89DC579DC1F8"), 0)
+print("  READ BINARY Le=1000", t.wrap(0, 0xB0, 0, 0, None, 1000).hex().upper())
+print("AES-256 SM, odd INS (test keys KSEnc = 00..1F, KSMAC = 20..3F, SSC 0):")
+t = SM(True, bytes(range(32)), bytes(range(32, 64)), 0)
+print("  READ BINARY B1     ", t.wrap(0, 0xB1, 0, 0, H("54020100"), 256).hex().upper())

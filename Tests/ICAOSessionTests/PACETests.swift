@@ -1,0 +1,135 @@
+import CardIO
+import ICAOCrypto
+import Testing
+@testable import ICAOSession
+
+private let g1OID = "0.4.0.127.0.7.2.2.4.2.2"
+
+private func g1Password() throws -> PACEPassword {
+    .mrz(try MRZKey(documentNumber: "T22000129", dateOfBirth: "640812", dateOfExpiry: "101031"))
+}
+
+@Suite struct PACETests {
+    /// ICAO 9303-11 Appendix G.1, replayed from Vectors/icao/pace-g1.json: PACE-ECDH-GM-AES-128 on
+    /// brainpoolP256r1 with the MRZ password, every command byte for byte, the session keys of G.1.
+    @Test func appendixG1_replaysByteForByte() throws {
+        let trace = try TraceFile.load("pace-g1.json")
+        let mrz = try #require(trace.access.mrz)
+        let pace = try #require(trace.pace)
+        let card = try trace.channel()
+        let entropy = try trace.entropySource()
+        let password = PACEPassword.mrz(try MRZKey(documentNumber: mrz.documentNumber, dateOfBirth: mrz.dateOfBirth,
+                                                   dateOfExpiry: mrz.dateOfExpiry))
+        let result = try PACE.establish(over: card, password: password, protocolOID: pace.oid,
+                                        parameterID: pace.parameterId, entropy: entropy)
+        #expect(card.isFinished)
+        #expect(entropy.consumed == 2)
+        let keys = try #require(trace.expect?.sessionKeys)
+        #expect(result.channel.session.keys.cipher == .aes128)
+        #expect(result.channel.session.keys.encryptionKey == hx(keys.encryption))
+        #expect(result.channel.session.keys.macKey == hx(keys.mac))
+        #expect(result.channel.session.counter == .zero(length: 16))
+        #expect(result.chipEphemeralPublicKey == hx("04"
+            + "9E880F842905B8B3181F7AF7CAA9F0EFB743847F44A306D2D28C1D9EC65DF6DB"
+            + "7764B22277A2EDDC3C265A9F018F9CB852E111B768B326904B59A0193776F094"))
+        #expect("\(result.paceProtocol)" == "PACE-ECDH-GM-AES-128")
+    }
+
+    /// G.1 up to mutual authentication, where the chip answers 6300: a typed wrong-password error.
+    @Test func wrongPassword_6300_atMutualAuthentication() throws {
+        var pairs = try TraceFile.load("pace-g1.json").exchanges.map { ($0.command, $0.response) }
+        pairs[pairs.count - 1].1 = "6300"
+        let card = ScriptedChannel(pairs: pairs)
+        let entropy = try TraceFile.load("pace-g1.json").entropySource()
+        #expect(throws: SessionError.wrongPassword(step: .mutualAuthentication)) {
+            try PACE.establish(over: card, password: try g1Password(), protocolOID: g1OID, parameterID: 13,
+                               entropy: entropy)
+        }
+        #expect(card.isFinished)
+    }
+
+    /// G.1 with the chip's token altered: the terminal refuses the session.
+    @Test func badChipToken_isRejected() throws {
+        var pairs = try TraceFile.load("pace-g1.json").exchanges.map { ($0.command, $0.response) }
+        pairs[pairs.count - 1].1 = "7C0A86083ABB9674BCE93C099000"
+        let card = ScriptedChannel(pairs: pairs)
+        #expect(throws: SessionError.chipAuthenticationFailed(step: .mutualAuthentication,
+                                                              reason: "the chip's token T_IC does not verify")) {
+            try PACE.establish(over: card, password: try g1Password(), protocolOID: g1OID, parameterID: 13,
+                               entropy: try TraceFile.load("pace-g1.json").entropySource())
+        }
+    }
+
+    /// A chip mapping key off the curve (last byte of y altered) is refused before any further command.
+    @Test func chipMappingKeyOffCurve_isRejected() throws {
+        var pairs = Array(try TraceFile.load("pace-g1.json").exchanges.map { ($0.command, $0.response) }.prefix(3))
+        pairs[2].1 = pairs[2].1.replacingOccurrences(of: "CCD13C549000", with: "CCD13C559000")
+        let card = ScriptedChannel(pairs: pairs)
+        #expect(throws: SessionError.crypto(.invalidPoint("not on the curve"), step: .mapNonce)) {
+            try PACE.establish(over: card, password: try g1Password(), protocolOID: g1OID, parameterID: 13,
+                               entropy: try TraceFile.load("pace-g1.json").entropySource())
+        }
+        #expect(card.isFinished)
+    }
+
+    /// An entropy draw not below the order is discarded and the next one used: G.1 replays with an extra
+    /// all-FF draw in front (brainpoolP256r1's order starts A9FB…).
+    @Test func outOfRangeScalarDraw_isRedrawn() throws {
+        let trace = try TraceFile.load("pace-g1.json")
+        let draws = [[UInt8](repeating: 0xFF, count: 32)] + trace.entropy.map { hx($0) }
+        let entropy = RecordedEntropy(draws)
+        let result = try PACE.establish(over: try trace.channel(), password: try g1Password(), protocolOID: g1OID,
+                                        parameterID: 13, entropy: entropy)
+        #expect(entropy.consumed == 3)
+        #expect(result.channel.session.keys.macKey == hx("FE251C7858B356B24514B3BD5F4297D1"))
+    }
+
+    /// Integrated mapping, CAM, DH and unknown OIDs: typed "not supported" before any command is sent.
+    @Test(arguments: [
+        ("0.4.0.127.0.7.2.2.4.4.2", "PACE integrated mapping (PACE-ECDH-IM-AES-128)"),
+        ("0.4.0.127.0.7.2.2.4.6.2", "PACE chip authentication mapping (PACE-ECDH-CAM-AES-128)"),
+        ("0.4.0.127.0.7.2.2.4.1.2", "PACE over DH groups (PACE-DH-GM-AES-128)"),
+        ("0.4.0.127.0.7.2.2.3.2.1", "protocol 0.4.0.127.0.7.2.2.3.2.1 is not a PACE protocol"),
+    ])
+    func unsupportedProtocols_failBeforeSending(oid: String, message: String) throws {
+        let card = ScriptedChannel(pairs: [])
+        #expect(throws: SessionError.notSupported(message)) {
+            try PACE.establish(over: card, password: .can("123456"), protocolOID: oid, parameterID: 13,
+                               entropy: RecordedEntropy([]))
+        }
+        #expect(card.sent == 0)
+    }
+
+    @Test func dhParameterID_isNotSupported() throws {
+        #expect(throws: SessionError.notSupported("PACE domain parameter ID 2")) {
+            try PACE.establish(over: ScriptedChannel(pairs: []), password: .can("123456"), protocolOID: g1OID,
+                               parameterID: 2, entropy: RecordedEntropy([]))
+        }
+    }
+
+    /// The cipher follows from the OID (BSI TR-03110-3 A.1.1.1 / ICAO 9303-11 §9.2.2).
+    @Test func protocolOIDs_giveTheirCipher() throws {
+        #expect(try PACEProtocol(oid: "0.4.0.127.0.7.2.2.4.2.1").cipher == .tripleDES)
+        #expect(try PACEProtocol(oid: "0.4.0.127.0.7.2.2.4.2.2").cipher == .aes128)
+        #expect(try PACEProtocol(oid: "0.4.0.127.0.7.2.2.4.2.3").cipher == .aes192)
+        #expect(try PACEProtocol(oid: "0.4.0.127.0.7.2.2.4.2.4").cipher == .aes256)
+        #expect(try PACEProtocol(oid: g1OID).oidContent == hx("04007F00070202040202"))
+    }
+
+    /// The CAN is sent as reference 2 and is π itself: MSE:Set AT carries 83 01 02, and K_π = KDF_π(CAN).
+    /// Expected K_π: SHA-1("123456" ‖ 00000003)[0..16], computed independently with Python's hashlib.
+    @Test func can_usesReference2_andItsDigits() throws {
+        #expect(PACEPassword.can("123456").reference == 2)
+        let secret = try PACEPassword.can("123456").secret()
+        #expect(KeyDerivation.derive(sharedSecret: secret, purpose: .password, cipher: .aes128)
+            == hx("591468CDA83D65219CCCB8560233600F"))
+        let card = ScriptedChannel(pairs: [("0022C1A412800A04007F0007020204020283010284010D", "6A80")])
+        #expect(throws: SessionError.cardRefused(step: .mseSetAT, status: .incorrectData)) {
+            try PACE.establish(over: card, password: .can("123456"), protocolOID: g1OID, parameterID: 13,
+                               entropy: RecordedEntropy([]))
+        }
+        #expect(throws: SessionError.invalidPassword("the CAN must be digits")) {
+            try PACEPassword.can("12a456").secret()
+        }
+    }
+}
