@@ -127,41 +127,60 @@ public struct PACEResult {
 /// as big-endian scalars of the curve order's byte length; a draw outside 1…n−1 is discarded and drawn again, so
 /// a replay that records every draw reproduces the session exactly.
 public enum PACE {
-    /// Runs PACE over `channel` (no application selected yet: PACE runs at the master file level).
+    /// Runs PACE over `channel` on the curve of a standardized domain parameter ID (ICAO 9303-11 Table 4), the
+    /// usual case: PACEInfo's `parameterId`.
     ///
     /// - Parameters:
     ///   - protocolOID: the dotted PACE protocol OID from EF.CardAccess' PACEInfo.
-    ///   - parameterID: the standardized domain parameter ID from PACEInfo (sent as `84` in MSE:Set AT when
-    ///     given); with `nil` the chip's default applies, which this implementation can only use when it is told
-    ///     the curve, so `nil` is rejected for now.
-    /// - Throws: ``SessionError/wrongPassword(step:)`` when the chip answers mutual authentication with `6300`;
-    ///   ``SessionError/notSupported(_:)`` for integrated mapping, chip authentication mapping and DH groups,
-    ///   before any command is sent.
+    ///   - parameterID: the standardized domain parameter ID, sent as `84` in MSE:Set AT.
+    /// - Throws: ``SessionError/wrongPassword(step:)`` when the chip answers mutual authentication with `63xx`;
+    ///   ``SessionError/notSupported(_:)`` for integrated mapping, chip authentication mapping, DH groups and
+    ///   unknown parameter IDs, before any command is sent.
     public static func establish(over channel: CardChannel, password: PACEPassword, protocolOID: String,
-                                 parameterID: Int?, entropy: EntropySource) throws(SessionError) -> PACEResult {
-        let paceProtocol = try PACEProtocol(oid: protocolOID)
-        switch (paceProtocol.mapping, paceProtocol.keyAgreement) {
-        case (.generic, .ecdh): break
-        case (.integrated, _): throw .notSupported("PACE integrated mapping (\(paceProtocol))")
-        case (.chipAuthentication, _): throw .notSupported("PACE chip authentication mapping (\(paceProtocol))")
-        case (.generic, .dh): throw .notSupported("PACE over DH groups (\(paceProtocol))")
-        }
-        guard let parameterID else {
-            throw .notSupported("PACE without a standardized domain parameter ID")
-        }
+                                 parameterID: Int, entropy: EntropySource) throws(SessionError) -> PACEResult {
+        let paceProtocol = try supportedProtocol(protocolOID)
         let curve: EllipticCurve
         do {
             curve = try EllipticCurve(standardizedDomainParameterID: parameterID)
         } catch {
             throw .notSupported("PACE domain parameter ID \(parameterID)")
         }
+        return try run(channel, password, paceProtocol, curve: curve, parameterReference: parameterID,
+                       entropy: entropy)
+    }
+
+    /// Runs PACE over `channel` on explicitly given domain parameters (PACEDomainParameterInfo), with the
+    /// chip's reference to them (`84` in MSE:Set AT) when PACEInfo names one.
+    public static func establish(over channel: CardChannel, password: PACEPassword, protocolOID: String,
+                                 domainParameters curve: EllipticCurve, parameterReference: Int?,
+                                 entropy: EntropySource) throws(SessionError) -> PACEResult {
+        let paceProtocol = try supportedProtocol(protocolOID)
+        return try run(channel, password, paceProtocol, curve: curve, parameterReference: parameterReference,
+                       entropy: entropy)
+    }
+
+    private static func supportedProtocol(_ oid: String) throws(SessionError) -> PACEProtocol {
+        let paceProtocol = try PACEProtocol(oid: oid)
+        switch (paceProtocol.mapping, paceProtocol.keyAgreement) {
+        case (.generic, .ecdh): return paceProtocol
+        case (.integrated, _): throw .notSupported("PACE integrated mapping (\(paceProtocol))")
+        case (.chipAuthentication, _): throw .notSupported("PACE chip authentication mapping (\(paceProtocol))")
+        case (.generic, .dh): throw .notSupported("PACE over DH groups (\(paceProtocol))")
+        }
+    }
+
+    private static func run(_ channel: CardChannel, _ password: PACEPassword, _ paceProtocol: PACEProtocol,
+                            curve: EllipticCurve, parameterReference: Int?,
+                            entropy: EntropySource) throws(SessionError) -> PACEResult {
         let kPi = KeyDerivation.derive(sharedSecret: try password.secret(), purpose: .password,
                                        cipher: paceProtocol.cipher)
 
         // MSE:Set AT (§4.4.4.1): protocol OID, password reference, domain parameter ID.
         var setAT = DataObject.encode(tag: [0x80], value: paceProtocol.oidContent)
         setAT += DataObject.encode(tag: [0x83], value: [password.reference])
-        setAT += DataObject.encode(tag: [0x84], value: integerContent(parameterID))
+        if let parameterReference {
+            setAT += DataObject.encode(tag: [0x84], value: integerContent(parameterReference))
+        }
         let mse = try exchange(channel, CommandAPDU(cla: 0x00, ins: 0x22, p1: 0xC1, p2: 0xA4, data: setAT),
                                step: .mseSetAT)
         guard mse.isSuccess else { throw .cardRefused(step: .mseSetAT, status: mse.statusWord) }
@@ -214,8 +233,8 @@ public enum PACE {
                                                                                value: DataObject.encode(tag: [0x85], value: tIFD)),
                                                        expectedLength: 256),
                                   step: .mutualAuthentication)
-        if answer.statusWord == .authenticationFailed || answer.statusWord.meaning == .verificationFailed(triesLeft: 0)
-            || answer.statusWord.sw1 == 0x63 {
+        // 6300, or 63Cx with a retry counter: the chip's token check failed, i.e. K_π differed.
+        if answer.statusWord.sw1 == 0x63 {
             throw .wrongPassword(step: .mutualAuthentication)
         }
         guard answer.isSuccess else { throw .cardRefused(step: .mutualAuthentication, status: answer.statusWord) }

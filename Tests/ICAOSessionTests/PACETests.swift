@@ -35,6 +35,55 @@ private func g1Password() throws -> PACEPassword {
         #expect("\(result.paceProtocol)" == "PACE-ECDH-GM-AES-128")
     }
 
+    /// PACE-ECDH-GM-3DES on NIST P-256 (parameter ID 12) with CAN 123456: 3DES K_π with parity, the nonce in
+    /// 3DES-CBC, tokens as retail MACs over the padded 7F49 object, session keys by the 3DES KDF. No appendix
+    /// publishes such a session: the chip's side and every byte were computed independently by
+    /// Vectors/icao/verify-icao-vectors.py (plain integer EC arithmetic, cross-checked against `cryptography`).
+    @Test func tripleDES_p256_can_matchesIndependentComputation() throws {
+        let card = ScriptedChannel(pairs: [
+            ("0022C1A412800A04007F0007020204020183010284010C", "9000"),
+            ("10860000027C0000", "7C1280109B36404666805F96D8F1C84BD84BB7269000"),
+            ("10860000457C43814104D65A93977CAA3D1B081852FF57A79E465F1660577304BAEAD505DD3A48589CF350185E895372DF62"
+                + "21EA3A137557E473FDDB6755F05BD507C3C533FCE9C9128500",
+             "7C4382410451A7580833898EA1B183CBD7350A4099078C6EF1C1E18E970CD7683035F25E7D0110522712B0B5A7CFF0816854"
+                + "86984A94E6831EDAC46E7360FA9D834A7A81A19000"),
+            ("10860000457C43834104215E30CBC0CF72257851BA114D273E4E7E1A582B7C9F98B51CD2549DB7B6C950C1C8522E3361DAC3"
+                + "7AFB4442DC3470063EB4CEA2A8356E4EBC25ABE55679406500",
+             "7C4384410427974EAEFF2C23EBF84585EF6F5EF0F7086BDD70A8FD81B5B29C0A9C14DE383C9252FEC601885805B59E0F916B"
+                + "1701B847C9ECDA69F308C953332856E77F527B9000"),
+            ("008600000C7C0A85088706DE272B30461100", "7C0A86084B0741E3AC111FFB9000"),
+        ])
+        let entropy = RecordedEntropy([[UInt8](repeating: 0x22, count: 32), [UInt8](repeating: 0x44, count: 32)])
+        let result = try PACE.establish(over: card, password: .can("123456"), protocolOID: "0.4.0.127.0.7.2.2.4.2.1",
+                                        parameterID: 12, entropy: entropy)
+        #expect(card.isFinished)
+        #expect(result.channel.session.keys.cipher == .tripleDES)
+        #expect(result.channel.session.keys.encryptionKey == hx("C857F2B0F42923629DB6B904B3EA61C4"))
+        #expect(result.channel.session.keys.macKey == hx("6483E68A4567EC4FCB52F892947FC15E"))
+        #expect(result.channel.session.counter == .zero(length: 8))
+    }
+
+    /// The same G.1 session on brainpoolP256r1 given as explicit domain parameters (RFC 5639 §3.4), with the
+    /// parameter reference 13 still sent: identical bytes.
+    @Test func appendixG1_withExplicitDomainParameters() throws {
+        let trace = try TraceFile.load("pace-g1.json")
+        let curve = try EllipticCurve(
+            prime: hx("A9FB57DBA1EEA9BC3E660A909D838D726E3BF623D52620282013481D1F6E5377"),
+            a: hx("7D5A0975FC2C3057EEF67530417AFFE7FB8055C126DC5C6CE94A4B44F330B5D9"),
+            b: hx("26DC5C6CE94A4B44F330B5D9BBD77CBF958416295CF7E1CE6BCCDC18FF8C07B6"),
+            generator: hx("04"
+                + "8BD2AEB9CB7E57CB2C4B482FFC81B7AFB9DE27E1E3BD23C23A4453BD9ACE3262"
+                + "547EF835C3DAC4FD97F8461A14611DC9C27745132DED8E545C1D54C72F046997"),
+            order: hx("A9FB57DBA1EEA9BC3E660A909D838D718C397AA3B561A6F7901E0E82974856A7"),
+            cofactor: [1])
+        let card = try trace.channel()
+        let result = try PACE.establish(over: card, password: try g1Password(), protocolOID: g1OID,
+                                        domainParameters: curve, parameterReference: 13,
+                                        entropy: try trace.entropySource())
+        #expect(card.isFinished)
+        #expect(result.channel.session.keys.encryptionKey == hx("F5F0E35C0D7161EE6724EE513A0D9A7F"))
+    }
+
     /// G.1 up to mutual authentication, where the chip answers 6300: a typed wrong-password error.
     @Test func wrongPassword_6300_atMutualAuthentication() throws {
         var pairs = try TraceFile.load("pace-g1.json").exchanges.map { ($0.command, $0.response) }
