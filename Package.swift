@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "CardIOTests", dependencies: ["CardIO"], resources: []),
         .testTarget(name: "ICAOCryptoTests", dependencies: ["ICAOCrypto"]),
         .testTarget(name: "LDSTests", dependencies: [
-            "LDS", .product(name: "PropertyBased", package: "swift-property-based"),
+            "LDS", "CardIO", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "ICAOSessionTests", dependencies: ["ICAOSession", "CardIO", "ICAOCrypto", "LDS"]),
         .testTarget(name: "CCCDTests", dependencies: ["CCCD"]),

@@ -16,6 +16,9 @@ public struct CommandAPDU: Hashable, Sendable {
     /// Ne, the number of response bytes expected, or `nil` when none are (cases 1 and 3).
     /// Short APDUs carry 1...256 (256 as `00`); extended ones 1...65536 (65536 as `0000`).
     public var expectedLength: Int?
+    /// Whether to use the extended length encoding even where the short one would fit
+    /// (ISO/IEC 7816-4 allows either; secure messaging and length probes need to choose).
+    public var prefersExtendedLength: Bool
 
     /// The largest Ne a short APDU can carry.
     public static let maxShortExpectedLength = 256
@@ -27,7 +30,9 @@ public struct CommandAPDU: Hashable, Sendable {
     public static let maxExtendedDataLength = 65535
 
     /// Creates a command APDU.
-    public init(cla: UInt8, ins: UInt8, p1: UInt8, p2: UInt8, data: [UInt8] = [], expectedLength: Int? = nil) {
+    public init(cla: UInt8, ins: UInt8, p1: UInt8, p2: UInt8, data: [UInt8] = [], expectedLength: Int? = nil,
+                prefersExtendedLength: Bool = false) {
+        self.prefersExtendedLength = prefersExtendedLength
         self.cla = cla
         self.ins = ins
         self.p1 = p1
@@ -51,7 +56,8 @@ public struct CommandAPDU: Hashable, Sendable {
         data.count > Self.maxShortDataLength || (expectedLength ?? 0) > Self.maxShortExpectedLength
     }
 
-    /// Encodes the command: short where it fits, extended where it must, or extended when `forceExtended` is set.
+    /// Encodes the command: short where it fits, extended where it must or where ``prefersExtendedLength`` or
+    /// `forceExtended` asks for it.
     ///
     /// ISO/IEC 7816-4 §5.1: a short Lc is one byte; an extended Lc is `00` followed by two bytes; an extended Le
     /// after an Lc is two bytes, and three (`00 xx xx`) when there is no Lc. Ne = 256 is written `00` short,
@@ -63,7 +69,7 @@ public struct CommandAPDU: Hashable, Sendable {
         if let ne = expectedLength, ne < 1 || ne > Self.maxExtendedExpectedLength {
             throw .expectedLengthOutOfRange(ne)
         }
-        let extended = forceExtended || requiresExtendedLength
+        let extended = forceExtended || prefersExtendedLength || requiresExtendedLength
         var bytes: [UInt8] = [cla, ins, p1, p2]
         bytes.reserveCapacity(4 + data.count + 5)
         if !data.isEmpty {
@@ -117,6 +123,8 @@ public struct CommandAPDU: Hashable, Sendable {
         // Extended: 00 followed by two bytes.
         guard body >= 3 else { throw .malformedCommandLength }
         let first = Int(b[5]) << 8 | Int(b[6])
+        // Keep the flag only where the extended form was a choice, so re-encoding gives the same bytes.
+        defer { prefersExtendedLength = !requiresExtendedLength }
         if body == 3 {  // case 2 extended
             expectedLength = first == 0 ? 65536 : first
             return

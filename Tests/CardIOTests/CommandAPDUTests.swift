@@ -68,3 +68,12 @@ import Testing
         #expect(throws: APDUError.truncatedCommand(3)) { try CommandAPDU(encoded: [0, 0xA4, 0]) }
     }
 }
+
+@Suite struct ExtendedPreferenceTests {
+    @Test func chosenExtendedForm_survivesAParseAndReencode() throws {
+        let apdu = CommandAPDU(cla: 0x0C, ins: 0xB0, p1: 0, p2: 0, expectedLength: 200, prefersExtendedLength: true)
+        let bytes = try apdu.encoded()
+        #expect(bytes == [0x0C, 0xB0, 0, 0, 0x00, 0x00, 0xC8])
+        #expect(try CommandAPDU(encoded: bytes).encoded() == bytes)
+    }
+}

@@ -1,0 +1,380 @@
+import CPCSC
+import Foundation
+
+/// Failures of the PC/SC layer, one case per thing a caller handles differently.
+public enum PCSCError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The PC/SC daemon (`pcscd`) is not running or not reachable.
+    case serviceUnavailable
+    /// PC/SC runs but no reader is attached.
+    case noReaders
+    /// No reader matches the name, part of a name or index given.
+    case readerNotFound(String)
+    /// A name part matches several readers.
+    case ambiguousReader(String, matches: [String])
+    /// No card is in the reader.
+    case noCard
+    /// The card was removed.
+    case cardRemoved
+    /// The card was reset by another program.
+    case cardReset
+    /// The reader was unplugged or became unavailable.
+    case readerUnavailable
+    /// Another program holds the card exclusively.
+    case sharingViolation
+    /// The wait or the exchange timed out.
+    case timeout
+    /// The wait was cancelled.
+    case cancelled
+    /// The card does not speak a protocol the reader offers.
+    case protocolMismatch
+    /// Any other PC/SC return code, with its name.
+    case other(code: Int, name: String)
+
+    init(code: Int) {
+        switch code {
+        case Int(SCARD_E_NO_SERVICE), Int(SCARD_E_SERVICE_STOPPED): self = .serviceUnavailable
+        case Int(SCARD_E_NO_READERS_AVAILABLE): self = .noReaders
+        case Int(SCARD_E_UNKNOWN_READER): self = .readerNotFound("")
+        case Int(SCARD_E_NO_SMARTCARD): self = .noCard
+        case Int(SCARD_W_REMOVED_CARD): self = .cardRemoved
+        case Int(SCARD_W_RESET_CARD): self = .cardReset
+        case Int(SCARD_E_READER_UNAVAILABLE): self = .readerUnavailable
+        case Int(SCARD_E_SHARING_VIOLATION): self = .sharingViolation
+        case Int(SCARD_E_TIMEOUT): self = .timeout
+        case Int(SCARD_E_CANCELLED): self = .cancelled
+        case Int(SCARD_E_PROTO_MISMATCH), Int(SCARD_W_UNRESPONSIVE_CARD), Int(SCARD_W_UNPOWERED_CARD):
+            self = .protocolMismatch
+        default:
+            let text = pcsc_stringify_error(numericCast(code)).map { String(cString: $0) } ?? "unknown"
+            self = .other(code: code, name: text)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .serviceUnavailable: return "the PC/SC service (pcscd) is not running; start it with `pcscd` or `systemctl start pcscd`"
+        case .noReaders: return "no smart card reader is attached"
+        case .readerNotFound(let name): return name.isEmpty ? "the reader is unknown" : "no reader matches \"\(name)\""
+        case .ambiguousReader(let name, let matches):
+            return "\"\(name)\" matches several readers: \(matches.joined(separator: ", "))"
+        case .noCard: return "no card in the reader"
+        case .cardRemoved: return "the card was removed"
+        case .cardReset: return "the card was reset by another program"
+        case .readerUnavailable: return "the reader was unplugged or is unavailable"
+        case .sharingViolation: return "another program is using the card exclusively"
+        case .timeout: return "timed out waiting for the reader"
+        case .cancelled: return "the wait was cancelled"
+        case .protocolMismatch: return "the card does not answer on T=0 or T=1"
+        case .other(let code, let name): return "PC/SC error 0x\(String(code, radix: 16, uppercase: true)): \(name)"
+        }
+    }
+
+    /// The same failure as a channel error, for callers that only speak ``CardChannel``.
+    public var channelError: ChannelError {
+        switch self {
+        case .cardRemoved, .cardReset: return .cardRemoved
+        case .noCard: return .noCard
+        case .readerUnavailable, .readerNotFound, .noReaders, .serviceUnavailable: return .readerUnavailable(description)
+        case .sharingViolation: return .sharingViolation
+        case .timeout: return .timeout
+        default: return .transport(description)
+        }
+    }
+}
+
+@inline(__always)
+private func check(_ code: Int) throws(PCSCError) {
+    if code != Int(SCARD_S_SUCCESS) { throw PCSCError(code: code) }
+}
+
+/// What a reader reports: its name, whether a card is present, and the card's ATR.
+public struct ReaderStatus: Equatable, Sendable {
+    /// The PC/SC reader name.
+    public var name: String
+    /// Whether a card is in the field.
+    public var cardPresent: Bool
+    /// Whether another program holds the card exclusively.
+    public var exclusive: Bool
+    /// The card's answer to reset, empty when no card is present.
+    public var atr: [UInt8]
+    /// The raw PC/SC event state bits.
+    public var eventState: UInt
+
+    /// Creates a reader status.
+    public init(name: String, cardPresent: Bool, exclusive: Bool = false, atr: [UInt8] = [], eventState: UInt = 0) {
+        self.name = name
+        self.cardPresent = cardPresent
+        self.exclusive = exclusive
+        self.atr = atr
+        self.eventState = eventState
+    }
+}
+
+/// A connection to the PC/SC service. Released on deinit, on every path.
+///
+/// One context is used from one thread at a time, except ``cancel()``, which pcsc-lite allows from any thread to
+/// interrupt a ``waitForChange(after:timeout:)`` in progress.
+public final class PCSCContext: @unchecked Sendable {
+    private let handle: SCARDCONTEXT
+
+    /// The name pcsc-lite gives the pseudo-reader whose state changes when readers are added or removed.
+    public static let plugAndPlayReader = "\\\\?PnP?\\Notification"
+
+    /// Establishes a context with the PC/SC service.
+    ///
+    /// - Throws: ``PCSCError/serviceUnavailable`` when `pcscd` is not running.
+    public init() throws(PCSCError) {
+        var context: SCARDCONTEXT = 0
+        try check(Int(SCardEstablishContext(DWORD(SCARD_SCOPE_SYSTEM), nil, nil, &context)))
+        handle = context
+    }
+
+    deinit {
+        SCardReleaseContext(handle)
+    }
+
+    /// The names of the attached readers, in the order PC/SC lists them; empty when none is attached.
+    public func readerNames() throws(PCSCError) -> [String] {
+        var length: DWORD = 0
+        var code = Int(SCardListReaders(handle, nil, nil, &length))
+        if code == Int(SCARD_E_NO_READERS_AVAILABLE) { return [] }
+        try check(code)
+        var buffer = [CChar](repeating: 0, count: Int(length))
+        code = Int(SCardListReaders(handle, nil, &buffer, &length))
+        if code == Int(SCARD_E_NO_READERS_AVAILABLE) { return [] }
+        try check(code)
+        // A multi-string: names separated by NUL, ended by an empty name.
+        var names: [String] = []
+        var start = 0
+        for i in 0..<min(Int(length), buffer.count) where buffer[i] == 0 {
+            if i > start {
+                names.append(String(decoding: buffer[start..<i].map { UInt8(bitPattern: $0) }, as: UTF8.self))
+            }
+            start = i + 1
+        }
+        return names
+    }
+
+    /// The current state of every reader: card present or not, and the ATR.
+    public func readerStatuses() throws(PCSCError) -> [ReaderStatus] {
+        let names = try readerNames()
+        if names.isEmpty { return [] }
+        return try states(of: names, known: nil, timeout: 0).map(\.status)
+    }
+
+    /// Finds a reader by exact name, unique part of a name (case-insensitive) or zero-based index.
+    public func resolveReader(_ query: String) throws(PCSCError) -> String {
+        let names = try readerNames()
+        if names.isEmpty { throw .noReaders }
+        if names.contains(query) { return query }
+        if let index = Int(query), index >= 0, index < names.count { return names[index] }
+        let matches = names.filter { $0.range(of: query, options: .caseInsensitive) != nil }
+        if matches.count == 1 { return matches[0] }
+        if matches.isEmpty { throw .readerNotFound(query) }
+        throw .ambiguousReader(query, matches: matches)
+    }
+
+    /// Connects to the card in `reader` in shared mode, over T=1 or T=0 as the card offers.
+    public func connect(reader: String) throws(PCSCError) -> PCSCCard {
+        var card: SCARDHANDLE = 0
+        var active: DWORD = 0
+        let protocols = DWORD(SCARD_PROTOCOL_T0) | DWORD(SCARD_PROTOCOL_T1)
+        try check(Int(SCardConnect(handle, reader, DWORD(SCARD_SHARE_SHARED), protocols, &card, &active)))
+        return PCSCCard(handle: card, protocol: active, readerName: reader, context: self)
+    }
+
+    /// Interrupts a ``waitForChange(after:timeout:)`` running on another thread; it throws ``PCSCError/cancelled``.
+    public func cancel() {
+        SCardCancel(handle)
+    }
+
+    /// A snapshot of the readers' states, to hand back to the next wait.
+    public struct Snapshot: Sendable {
+        /// Each reader's status, by name.
+        public var readers: [ReaderStatus]
+        fileprivate var eventStates: [String: DWORD]
+        fileprivate var readerCountState: DWORD
+    }
+
+    /// Waits until a card is inserted or removed on any reader, or a reader is added or removed.
+    ///
+    /// Pass the snapshot the previous call returned (or `nil` the first time, which returns at once with the
+    /// current state). The wait watches pcsc-lite's plug-and-play pseudo-reader, so readers plugged in later are
+    /// seen too. `timeout` in milliseconds, `nil` for no limit; ``cancel()`` ends the wait from another thread.
+    public func waitForChange(after previous: Snapshot?, timeout: Int? = nil) throws(PCSCError) -> Snapshot {
+        let names = try readerNames()
+        guard let previous else {
+            let current = try states(of: names, known: nil, timeout: 0)
+            return Snapshot(readers: current.map(\.status),
+                            eventStates: Dictionary(uniqueKeysWithValues: current.map { ($0.status.name, $0.event) }),
+                            readerCountState: 0)
+        }
+        // A reader added or removed since the snapshot is a change in itself.
+        if Set(names) != Set(previous.readers.map(\.name)) {
+            let current = names.isEmpty ? [] : try states(of: names, known: nil, timeout: 0)
+            return Snapshot(readers: current.map(\.status),
+                            eventStates: Dictionary(uniqueKeysWithValues: current.map { ($0.status.name, $0.event) }),
+                            readerCountState: previous.readerCountState)
+        }
+        let known = previous.eventStates
+        let pnpKnown = previous.readerCountState
+        let result = try states(of: names, known: known, timeout: timeout ?? Int(cccd_infinite()), pnpKnown: pnpKnown)
+        let currentNames = try readerNames()
+        var readers = result.filter { $0.status.name != Self.plugAndPlayReader }
+        if Set(currentNames) != Set(names) {
+            readers = currentNames.isEmpty ? [] : try states(of: currentNames, known: nil, timeout: 0)
+        }
+        let pnp = result.first { $0.status.name == Self.plugAndPlayReader }?.event ?? pnpKnown
+        return Snapshot(readers: readers.map(\.status),
+                        eventStates: Dictionary(uniqueKeysWithValues: readers.map { ($0.status.name, $0.event) }),
+                        readerCountState: pnp)
+    }
+
+    private func states(of names: [String], known: [String: DWORD]?, timeout: Int,
+                        pnpKnown: DWORD? = nil) throws(PCSCError) -> [(status: ReaderStatus, event: DWORD)] {
+        var all = names
+        if pnpKnown != nil { all.append(Self.plugAndPlayReader) }
+        let cNames = all.map { strdup($0) }
+        defer { cNames.forEach { free($0) } }
+        var states = [SCARD_READERSTATE](repeating: SCARD_READERSTATE(), count: all.count)
+        for i in 0..<all.count {
+            states[i].szReader = UnsafePointer(cNames[i])
+            if i < names.count {
+                // Ask only about the change counter's bits: the high 16 bits carry the event count.
+                states[i].dwCurrentState = known?[names[i]] ?? DWORD(SCARD_STATE_UNAWARE)
+            } else {
+                states[i].dwCurrentState = pnpKnown ?? DWORD(SCARD_STATE_UNAWARE)
+            }
+        }
+        let code = Int(SCardGetStatusChange(handle, DWORD(timeout), &states, DWORD(states.count)))
+        if code == Int(SCARD_E_TIMEOUT) && known != nil { throw .timeout }
+        if code != Int(SCARD_E_TIMEOUT) { try check(code) }
+        return (0..<all.count).map { i in
+            let s = states[i]
+            let event = s.dwEventState
+            let present = event & DWORD(SCARD_STATE_PRESENT) != 0
+            let count = min(Int(s.cbAtr), Int(cccd_max_atr_size()))
+            let atr: [UInt8] = present ? withUnsafeBytes(of: s.rgbAtr) { Array($0.prefix(count)) } : []
+            let status = ReaderStatus(name: all[i], cardPresent: present,
+                                      exclusive: event & DWORD(SCARD_STATE_EXCLUSIVE) != 0,
+                                      atr: atr, eventState: UInt(event))
+            return (status, event & ~DWORD(SCARD_STATE_CHANGED))
+        }
+    }
+}
+
+/// A connected card, as a ``CardChannel``. Disconnects (leaving the card powered) on deinit.
+///
+/// Transmit follows the card's `61xx` with GET RESPONSE and re-sends a command answered `6Cxx` with the exact Le,
+/// so callers see only the card's final answer.
+public final class PCSCCard: CardChannel {
+    private let handle: SCARDHANDLE
+    private let activeProtocol: DWORD
+    private let context: PCSCContext
+    /// The reader this card is in.
+    public let readerName: String
+    private var receiveBuffer: [UInt8]
+    private var connected = true
+
+    fileprivate init(handle: SCARDHANDLE, protocol active: DWORD, readerName: String, context: PCSCContext) {
+        self.handle = handle
+        self.activeProtocol = active
+        self.readerName = readerName
+        self.context = context
+        self.receiveBuffer = [UInt8](repeating: 0, count: Int(cccd_max_buffer_size_extended()))
+    }
+
+    deinit {
+        if connected { SCardDisconnect(handle, DWORD(SCARD_LEAVE_CARD)) }
+    }
+
+    /// Disconnects from the card, leaving it powered for the next program.
+    public func disconnect() {
+        guard connected else { return }
+        SCardDisconnect(handle, DWORD(SCARD_LEAVE_CARD))
+        connected = false
+    }
+
+    /// `T=0` or `T=1`.
+    public var protocolName: String { activeProtocol == DWORD(SCARD_PROTOCOL_T0) ? "T=0" : "T=1" }
+
+    /// The card's ATR and whether it is still present.
+    public func status() throws(PCSCError) -> ReaderStatus {
+        var nameLength: DWORD = 0
+        var state: DWORD = 0
+        var proto: DWORD = 0
+        var atr = [UInt8](repeating: 0, count: Int(cccd_max_atr_size()))
+        var atrLength = DWORD(atr.count)
+        try check(Int(SCardStatus(handle, nil, &nameLength, &state, &proto, &atr, &atrLength)))
+        return ReaderStatus(name: readerName, cardPresent: state & DWORD(SCARD_PRESENT) != 0,
+                            atr: Array(atr.prefix(Int(atrLength))), eventState: UInt(state))
+    }
+
+    public var capabilities: ChannelCapabilities {
+        ChannelCapabilities(extendedLength: nil, maxResponseLength: receiveBuffer.count)
+    }
+
+    /// Sends raw APDU bytes and returns the raw response, without following `61xx` or `6Cxx`.
+    public func transmitRaw(_ command: [UInt8]) throws(PCSCError) -> [UInt8] {
+        guard connected else { throw .cardRemoved }
+        let pci = activeProtocol == DWORD(SCARD_PROTOCOL_T0) ? cccd_pci_t0() : cccd_pci_t1()
+        var length = DWORD(receiveBuffer.count)
+        let code = command.withUnsafeBufferPointer { send in
+            receiveBuffer.withUnsafeMutableBufferPointer { receive in
+                Int(SCardTransmit(handle, pci, send.baseAddress, DWORD(send.count), nil, receive.baseAddress, &length))
+            }
+        }
+        try check(code)
+        return Array(receiveBuffer.prefix(Int(length)))
+    }
+
+    public func transmit(_ command: CommandAPDU) throws(ChannelError) -> ResponseAPDU {
+        var current = command
+        var resent = false
+        while true {
+            let bytes: [UInt8]
+            do {
+                bytes = try current.encoded()
+            } catch {
+                throw .commandNotSupported(error.description)
+            }
+            var response = try exchange(bytes)
+            // ISO/IEC 7816-4 §5.3.4: 6Cxx asks for the same command with Le = xx. Once only, so a confused card
+            // cannot keep us looping.
+            if case .wrongLe(let exact) = response.statusWord.meaning, !resent {
+                current.expectedLength = exact
+                resent = true
+                continue
+            }
+            // 61xx: xx more bytes wait; fetch them with GET RESPONSE until the card says it is done.
+            var collected = response.data
+            var rounds = 0
+            while case .bytesAvailable(let available) = response.statusWord.meaning {
+                rounds += 1
+                if rounds > 256 { throw .transport("the card kept answering 61xx to GET RESPONSE") }
+                let getResponse: [UInt8] = [command.cla & 0x03, 0xC0, 0x00, 0x00,
+                                            available == 256 ? 0 : UInt8(available)]
+                response = try exchange(getResponse)
+                collected.append(contentsOf: response.data)
+            }
+            return ResponseAPDU(data: collected, statusWord: response.statusWord)
+        }
+    }
+
+    private func exchange(_ bytes: [UInt8]) throws(ChannelError) -> ResponseAPDU {
+        let raw: [UInt8]
+        do {
+            raw = try transmitRaw(bytes)
+        } catch {
+            throw error.channelError
+        }
+        // A reader that reports success with no bytes at all has lost the card mid-exchange: vpcd does this when
+        // the card leaves, and contactless readers do it when the RF link drops before the card answers.
+        if raw.isEmpty { throw .cardRemoved }
+        do {
+            return try ResponseAPDU(encoded: raw)
+        } catch {
+            throw .transport("the reader returned \(raw.count) byte, too few for a status word")
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// The LDS layer: see Package.swift for what it holds.

@@ -1,1 +1,0 @@
-// The VirtualCard layer: see Package.swift for what it holds.

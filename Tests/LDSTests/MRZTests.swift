@@ -1,0 +1,169 @@
+import Testing
+@testable import LDS
+
+@Suite struct MRZTests {
+    // ICAO 9303-4 Appendix (TD3 specimen). Check digits verified independently with Python.
+    static let td3 = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<" + "L898902C36UTO7408122F1204159ZE184226B<<<<<10"
+    // ICAO 9303-5 (TD1 specimen).
+    static let td1 = "I<UTOD231458907<<<<<<<<<<<<<<<" + "7408122F1204159UTO<<<<<<<<<<<6" + "ERIKSSON<<ANNA<MARIA<<<<<<<<<<"
+    // ICAO 9303-6 (TD2 specimen).
+    static let td2 = "I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<" + "D231458907UTO7408122F1204159<<<<<<<6"
+    // ICAO 9303-5: a document number longer than 9 characters (D23145890734, check digit 9).
+    static let td1Long = "I<UTOD23145890<7349<<<<<<<<<<<" + "3407127M9507122UTO<<<<<<<<<<<2" + "STEVENSON<<PETER<JOHN<<<<<<<<<"
+    // CCCD.md's synthetic example.
+    static let cccd = "IDVNM0990123459001099012345<<0" + "9903159M3903157VNM<<<<<<<<<<<0" + "NGUYEN<<VAN<AN<<<<<<<<<<<<<<<<"
+
+    @Test func test_td3Specimen() throws {
+        let m = try MRZ(characters: Self.td3)
+        #expect(m.format == .td3)
+        #expect(m.documentCode == "P")
+        #expect(m.issuingState == "UTO")
+        #expect(m.documentNumber == "L898902C3")
+        #expect(m.nationality == "UTO")
+        #expect(m.dateOfBirth == "740812")
+        #expect(m.sex == .female)
+        #expect(m.dateOfExpiry == "120415")
+        #expect(m.optionalData1 == "ZE184226B")
+        #expect(m.primaryIdentifier == "ERIKSSON")
+        #expect(m.secondaryIdentifier == "ANNA MARIA")
+        #expect(try m.characters() == Self.td3)
+    }
+
+    @Test func test_td1Specimen() throws {
+        let m = try MRZ(characters: Self.td1)
+        #expect(m.format == .td1)
+        #expect(m.documentCode == "I")
+        #expect(m.documentNumber == "D23145890")
+        #expect(m.optionalData1 == "")
+        #expect(m.optionalData2 == "")
+        #expect(m.personalIDNumber == nil)
+        #expect(try m.characters() == Self.td1)
+    }
+
+    @Test func test_td2Specimen() throws {
+        let m = try MRZ(characters: Self.td2)
+        #expect(m.format == .td2)
+        #expect(m.documentNumber == "D23145890")
+        #expect(m.primaryIdentifier == "ERIKSSON")
+        #expect(m.secondaryIdentifier == "ANNA MARIA")
+        #expect(try m.characters() == Self.td2)
+    }
+
+    @Test func test_td1LongDocumentNumber() throws {
+        let m = try MRZ(characters: Self.td1Long)
+        #expect(m.documentNumber == "D23145890734")
+        #expect(m.optionalData1 == "")
+        #expect(m.sex == .male)
+        #expect(m.primaryIdentifier == "STEVENSON")
+        #expect(m.secondaryIdentifier == "PETER JOHN")
+        #expect(try m.characters() == Self.td1Long)
+        // The extension's check digit is verified too.
+        var broken = Array(Self.td1Long)
+        broken[18] = "8"
+        #expect(throws: LDSError.Reason.checkDigit(field: .documentNumber, expected: "9", found: "8")) {
+            _ = try MRZ(characters: String(broken))
+        }
+    }
+
+    @Test func test_cccd_idNumberFromOptionalData() throws {
+        let m = try MRZ(characters: Self.cccd)
+        #expect(m.documentCode == "ID")
+        #expect(m.issuingState == "VNM")
+        #expect(m.documentNumber == "099012345")
+        #expect(m.personalIDNumber == "001099012345")
+        #expect(m.dateOfBirth == "990315")
+        #expect(m.dateOfExpiry == "390315")
+        #expect(m.primaryIdentifier == "NGUYEN")
+        #expect(m.secondaryIdentifier == "VAN AN")
+        #expect(try m.characters() == Self.cccd)
+    }
+
+    @Test(arguments: [
+        (14, MRZ.Field.documentNumber, Character("9")),
+        (36, .dateOfBirth, "9"),
+        (44, .dateOfExpiry, "7"),
+        (59, .composite, "0"),
+    ])
+    func test_everyWrongCheckDigit_namesItsField(position: Int, field: MRZ.Field, expected: Character) {
+        var c = Array(Self.cccd)
+        c[position] = c[position] == "1" ? "2" : "1"
+        #expect(throws: LDSError.Reason.checkDigit(field: field, expected: expected, found: c[position])) {
+            _ = try MRZ(characters: String(c))
+        }
+    }
+
+    @Test func test_td3_wrongPersonalNumberCheckDigit() {
+        var c = Array(Self.td3)
+        c[44 + 42] = "0"
+        #expect(throws: LDSError.Reason.checkDigit(field: .optionalData1, expected: "1", found: "0")) {
+            _ = try MRZ(characters: String(c))
+        }
+    }
+
+    @Test func test_badLayoutAndCharacters() {
+        #expect(throws: LDSError.Reason.self) { _ = try MRZ(characters: String(Self.cccd.dropLast())) }
+        #expect(throws: LDSError.Reason.invalidMRZ(field: nil, expected: "only A-Z, 0-9 and < (offset 0)")) {
+            _ = try MRZ(characters: "i" + String(Self.cccd.dropFirst()))
+        }
+    }
+
+    @Test func test_dg1_fixture() throws {
+        let dg1 = try DataGroup1(bytes: try Fixture.card("DG1.bin"))
+        #expect(dg1.mrz == (try MRZ(characters: Self.cccd)))
+        #expect(try dg1.encoded() == (try Fixture.card("DG1.bin")))
+    }
+
+    @Test func test_dg1_wrongCheckDigit_isAFileLevelError() throws {
+        var bytes = try Fixture.card("DG1.bin")
+        bytes[5 + 36] = UInt8(ascii: "1")
+        #expect(throws: LDSError(file: .dataGroup(1), reason: .checkDigit(field: .dateOfBirth, expected: "9", found: "1"))) {
+            _ = try DataGroup1(bytes: bytes)
+        }
+    }
+
+    @Test func test_encoder_refusesFieldsThatDoNotFit() {
+        var m = try! MRZ(characters: Self.td3)
+        m.primaryIdentifier = String(repeating: "A", count: 40)
+        #expect(throws: LDSError.Reason.unencodable(field: "name", expected: "at most 39 characters")) {
+            _ = try m.characters()
+        }
+        m = try! MRZ(characters: Self.td3)
+        m.documentNumber = "l898"
+        #expect(throws: LDSError.Reason.unencodable(field: "documentNumber", expected: "only A-Z, 0-9 and <")) {
+            _ = try m.characters()
+        }
+    }
+}
+
+@Suite struct EFCOMTests {
+    // VECTORS.md's expected EF.COM (LDS 1.6, DG1 DG2): 60 14 5F01 "0106" 5F36 "040000" 5C 02 61 75.
+    @Test func test_vectorFromTraceContract() throws {
+        let bytes = hex("60145F0104303130365F36063034303030305C026175")
+        let com = try EFCOM(bytes: bytes)
+        #expect(com.ldsVersion == "0106")
+        #expect(com.unicodeVersion == "040000")
+        #expect(com.dataGroups == [1, 2])
+        #expect(com.encoded() == bytes)
+    }
+
+    @Test func test_cccdFixture() throws {
+        let com = try EFCOM(bytes: try Fixture.card("EF.COM.bin"))
+        #expect(com.dataGroups == [1, 2, 13, 14, 15, 3])
+        #expect(com.dataGroupTags == [0x61, 0x75, 0x6D, 0x6E, 0x6F, 0x63])
+    }
+
+    @Test func test_missingTagList() {
+        #expect(throws: LDSError(file: .com, reason: .tlv(.missingElement(offset: 18, expected: 0x5C)))) {
+            _ = try EFCOM(bytes: hex("60105F0104303130365F3606303430303030"))
+        }
+    }
+
+    @Test func test_fileIdentifiers() {
+        #expect(LDSFile.com.fileIdentifier == 0x011E)
+        #expect(LDSFile.sod.fileIdentifier == 0x011D)
+        #expect(LDSFile.cardAccess.fileIdentifier == 0x011C)
+        #expect(LDSFile.dataGroup(13).fileIdentifier == 0x010D)
+        #expect(LDSFile.dataGroup(2).tag == 0x75)
+        #expect(LDSFile(dataGroupTag: 0x6D) == .dataGroup(13))
+    }
+}

@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# Makes the TEST-ONLY PKI under Vectors/pki/ with the openssl command: country signing CAs (CSCA), document
+# signers (DS), a link certificate, a CRL and an ICAO master list. Every key here is public and worthless:
+# never trust these certificates outside the tests.
+#
+#   csca-a        CSCA, brainpoolP384r1 / SHA-384, 2020-01-01 .. 2045-01-01
+#   csca-a2       the next CSCA generation (same name, new key); csca-a2-link is its key certified by csca-a,
+#                 self-issued, so the CSCA path length of 0 still holds (RFC 5280 §4.2.1.9)
+#   csca-b        an unrelated CSCA
+#   ds-good       DS, brainpoolP256r1 / ECDSA-SHA-384 by csca-a, 2021-01-01 .. 2036-01-01
+#   ds-link       DS issued by csca-a2 (chains to csca-a through the link certificate)
+#   ds-expired    DS valid 2015-01-01 .. 2016-01-01
+#   ds-other      DS issued by csca-b
+#   ds-revoked    DS issued by csca-a, listed in csca-a.crl
+#   ds-rsapss     DS with an RSA-2048 key, certificate signed with RSA-PSS by csca-rsa (RSA-3072)
+#   ds-explicit   DS whose brainpoolP256r1 key is written with explicit curve parameters
+#   ml-signer     master list signer under csca-a; masterlist.ml holds csca-a, csca-a2, csca-a2-link, csca-b
+#   aa-rsa-1024   an RSA key for active authentication (ISO 9796-2)
+set -euo pipefail
+cd "$(dirname "$0")/../Vectors/pki"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+ec_key() { openssl genpkey -algorithm EC -pkeyopt "ec_paramgen_curve:$2" -pkeyopt ec_param_enc:named_curve -out "$1.key" 2>/dev/null; }
+
+cat >"$work/ext.cnf" <<'CNF'
+[csca]
+basicConstraints = critical, CA:TRUE, pathlen:0
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+[link]
+basicConstraints = critical, CA:TRUE, pathlen:0
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+[ds]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+[mls]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = 2.23.136.1.1.3
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+CNF
+
+# A minimal `openssl ca` per issuer, so certificates get exact validity dates.
+ca_setup() {
+  local name=$1
+  mkdir -p "$work/$name/new"
+  : >"$work/$name/index.txt"
+  echo 1000 >"$work/$name/serial"
+  echo 1000 >"$work/$name/crlnumber"
+  cat >"$work/$name/ca.cnf" <<CNF
+[ca]
+default_ca = this
+[this]
+dir = $work/$name
+database = \$dir/index.txt
+new_certs_dir = \$dir/new
+serial = \$dir/serial
+crlnumber = \$dir/crlnumber
+certificate = $PWD/$name.pem
+private_key = $PWD/$name.key
+default_md = ${2:-sha384}
+policy = anything
+unique_subject = no
+copy_extensions = none
+default_crl_days = 3650
+[anything]
+countryName = optional
+organizationName = optional
+organizationalUnitName = optional
+commonName = supplied
+CNF
+}
+
+# issue NAME ISSUER SUBJECT EXT START END [md] [extra openssl ca options...]
+issue() {
+  local name=$1 issuer=$2 subject=$3 ext=$4 start=$5 end=$6 md=${7:-sha384}
+  shift 7 || true
+  openssl req -new -key "$name.key" -subj "$subject" -out "$work/$name.csr" 2>/dev/null
+  openssl ca -batch -config "$work/$issuer/ca.cnf" -extfile "$work/ext.cnf" -extensions "$ext" -md "$md" \
+    -startdate "$start" -enddate "$end" -in "$work/$name.csr" -out "$work/$name.full.pem" "$@" 2>/dev/null
+  openssl x509 -in "$work/$name.full.pem" -out "$name.pem"
+  openssl x509 -in "$name.pem" -outform DER -out "$name.der"
+}
+
+self_signed() {
+  local name=$1 subject=$2 md=${3:-sha384}
+  openssl req -new -key "$name.key" -subj "$subject" -out "$work/$name.csr" 2>/dev/null
+  ca_setup "$name" "$md"
+  # Self-signed through openssl ca so the validity dates are exact.
+  openssl ca -batch -selfsign -config "$work/$name/ca.cnf" -keyfile "$name.key" -extfile "$work/ext.cnf" \
+    -extensions csca -md "$md" -startdate 20200101000000Z -enddate 20450101000000Z \
+    -in "$work/$name.csr" -out "$work/$name.full.pem" 2>/dev/null
+  openssl x509 -in "$work/$name.full.pem" -out "$name.pem"
+  openssl x509 -in "$name.pem" -outform DER -out "$name.der"
+}
+
+rm -f ./*.pem ./*.der ./*.key ./*.crl ./*.ml
+
+ec_key csca-a brainpoolP384r1;  self_signed csca-a "/C=VN/O=cccd TEST ONLY/CN=cccd TEST CSCA A"
+ec_key csca-b brainpoolP384r1;  self_signed csca-b "/C=VN/O=cccd TEST ONLY/CN=cccd TEST CSCA B"
+ec_key csca-a2 brainpoolP384r1; self_signed csca-a2 "/C=VN/O=cccd TEST ONLY/CN=cccd TEST CSCA A"
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:3072 -out csca-rsa.key 2>/dev/null
+self_signed csca-rsa "/C=VN/O=cccd TEST ONLY/CN=cccd TEST CSCA RSA" sha256
+
+# The link certificate: CSCA A2's subject and key, issued by CSCA A.
+cp csca-a2.key csca-a2-link.key
+issue csca-a2-link csca-a "/C=VN/O=cccd TEST ONLY/CN=cccd TEST CSCA A" link 20240101000000Z 20450101000000Z sha384
+rm csca-a2-link.key
+
+ec_key ds-good brainpoolP256r1
+issue ds-good csca-a "/C=VN/O=cccd TEST ONLY/CN=cccd TEST DS good" ds 20210101000000Z 20360101000000Z sha384
+ec_key ds-link brainpoolP256r1
+issue ds-link csca-a2 "/C=VN/O=cccd TEST ONLY/CN=cccd TEST DS under A2" ds 20240101000000Z 20390101000000Z sha384
+ec_key ds-expired brainpoolP256r1
+issue ds-expired csca-a "/C=VN/O=cccd TEST ONLY/CN=cccd TEST DS expired" ds 20150101000000Z 20160101000000Z sha384
+ec_key ds-other brainpoolP256r1
+issue ds-other csca-b "/C=VN/O=cccd TEST ONLY/CN=cccd TEST DS other CSCA" ds 20210101000000Z 20360101000000Z sha384
+ec_key ds-revoked brainpoolP256r1
+issue ds-revoked csca-a "/C=VN/O=cccd TEST ONLY/CN=cccd TEST DS revoked" ds 20210101000000Z 20360101000000Z sha384
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out ds-rsapss.key 2>/dev/null
+issue ds-rsapss csca-rsa "/C=VN/O=cccd TEST ONLY/CN=cccd TEST DS RSA-PSS" ds 20210101000000Z 20360101000000Z sha256 \
+  -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:32
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:brainpoolP256r1 -pkeyopt ec_param_enc:explicit \
+  -out ds-explicit.key 2>/dev/null
+issue ds-explicit csca-a "/C=VN/O=cccd TEST ONLY/CN=cccd TEST DS explicit curve" ds 20210101000000Z 20360101000000Z sha384
+
+# Revoke ds-revoked and publish CSCA A's CRL (DER).
+openssl ca -batch -config "$work/csca-a/ca.cnf" -revoke ds-revoked.pem -crl_reason keyCompromise 2>/dev/null
+openssl ca -batch -config "$work/csca-a/ca.cnf" -gencrl -crldays 3650 -out "$work/csca-a.crl.pem" 2>/dev/null
+openssl crl -in "$work/csca-a.crl.pem" -outform DER -out csca-a.crl
+
+# The ICAO master list (9303-12 §9): CMS SignedData, eContentType id-icao-cscaMasterList (2.23.136.1.1.2),
+# content CscaMasterList ::= SEQUENCE { version INTEGER (0), certList SET OF Certificate }.
+ec_key ml-signer brainpoolP256r1
+issue ml-signer csca-a "/C=VN/O=cccd TEST ONLY/CN=cccd TEST master list signer" mls 20210101000000Z 20360101000000Z sha384
+python3 - "$work/masterlist.der" csca-a.der csca-a2.der csca-a2-link.der csca-b.der <<'PY'
+import sys
+def tlv(tag, body):
+    n = len(body)
+    if n < 0x80: head = bytes([n])
+    else:
+        b = n.to_bytes((n.bit_length() + 7) // 8, "big"); head = bytes([0x80 | len(b)]) + b
+    return bytes([tag]) + head + body
+certs = sorted(open(p, "rb").read() for p in sys.argv[2:])  # DER SET OF: sorted encodings
+content = tlv(0x30, tlv(0x02, b"\x00") + tlv(0x31, b"".join(certs)))
+open(sys.argv[1], "wb").write(content)
+PY
+openssl cms -sign -binary -nodetach -in "$work/masterlist.der" -econtent_type 2.23.136.1.1.2 \
+  -signer ml-signer.pem -inkey ml-signer.key -md sha256 -outform DER -out masterlist.ml -nosmimecap 2>/dev/null
+
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 -out aa-rsa-1024.key 2>/dev/null
+
+# Private keys also in DER (PKCS#8), which the Swift side loads without a PEM parser.
+for k in ./*.key; do openssl pkey -in "$k" -outform DER -out "${k%.key}.key.der"; done
+echo "test PKI written to $PWD" >&2
