@@ -54,16 +54,18 @@ import Testing
     /// ICAO 9303-11 Appendix D.3 and D.4, replayed from Vectors/icao/bac-d3-d4.json: BAC with the D.3 nonces,
     /// then SELECT EF.COM and READ BINARY (4 bytes, then 18) under 3DES secure messaging, byte for byte.
     @Test func appendixD3D4_replaysByteForByte() throws {
-        let trace = try TraceFile.load("bac-d3-d4.json")
-        #expect(trace.format == "cccd-trace/1" && trace.origin == "icao-9303-11")
-        let mrz = try #require(trace.access.mrz)
-        let card = try trace.channel()
-        let entropy = try trace.entropySource()
-        let key = try MRZKey(documentNumber: mrz.documentNumber, dateOfBirth: mrz.dateOfBirth,
-                             dateOfExpiry: mrz.dateOfExpiry)
+        let trace = try icaoTrace("bac-d3-d4.json")
+        #expect(trace.origin == "icao-9303-11")
+        guard case .mrz(let number, let birth, let expiry) = trace.access else {
+            Issue.record("the D.3 trace carries an MRZ key")
+            return
+        }
+        let card = ReplayChannel(trace: trace)
+        let entropy = RecordedEntropy(trace.entropy)
+        let key = try MRZKey(documentNumber: number, dateOfBirth: birth, dateOfExpiry: expiry)
         let secure = try BasicAccessControl.establish(over: card, key: key, entropy: entropy)
         #expect(entropy.consumed == 2)
-        #expect(secure.session.keys.encryptionKey == hx(try #require(trace.expect?.sessionKeys).encryption))
+        #expect(secure.session.keys.encryptionKey == hx("979EC13B1CBFE9DCD01AB0FED307EAE5"))
         #expect(secure.session.keys.macKey == hx("F1CB1F1FB5ADF208806B89DC579DC1F8"))
         #expect(secure.session.counter.bytes == hx("887022120C06C226"))
 
@@ -74,7 +76,7 @@ import Testing
         // Through the CardChannel face, as a file reader would.
         let rest = try secure.transmit(CommandAPDU(cla: 0x00, ins: 0xB0, p1: 0x00, p2: 0x04, expectedLength: 0x12))
         #expect(rest.data == hx("04303130365F36063034303030305C026175"))
-        #expect(first.data + rest.data == hx(try #require(trace.expect?.files?["EF.COM"])))
+        #expect(first.data + rest.data == (try #require(trace.expectedFiles["EF.COM"])))
         #expect(secure.session.counter.bytes == hx("887022120C06C22C"))
         #expect(card.isFinished)
     }
@@ -82,7 +84,7 @@ import Testing
     /// A wrong MRZ key: the chip answers EXTERNAL AUTHENTICATE with 6300 (D.3's exchange up to there).
     @Test func wrongKey_6300_isWrongPassword() throws {
         let key = try MRZKey(documentNumber: "L898902C<", dateOfBirth: "690806", dateOfExpiry: "940623")
-        let card = ScriptedChannel(pairs: [
+        let card = replay([
             ("0084000008", "4608F919887022129000"),
             ("008200002872C29C2371CC9BDB65B779B8E8D37B29ECC154AA56A8799FAE2F498F76ED92F25F1448EEA8AD90A728", "6300"),
         ])
@@ -95,7 +97,7 @@ import Testing
     /// The chip's M_IC altered in its last byte: BAC must not produce a session.
     @Test func badChipMAC_isChipAuthenticationFailure() throws {
         let key = try MRZKey(documentNumber: "L898902C<", dateOfBirth: "690806", dateOfExpiry: "940623")
-        let card = ScriptedChannel(pairs: [
+        let card = replay([
             ("0084000008", "4608F919887022129000"),
             ("008200002872C29C2371CC9BDB65B779B8E8D37B29ECC154AA56A8799FAE2F498F76ED92F25F1448EEA8AD90A728",
              "46B9342A41396CD7386BF5803104D7CEDC122B9132139BAF2EEDC94EE178534F2F2D235D074D74489000"),
@@ -108,7 +110,7 @@ import Testing
 
     @Test func getChallengeRefused_isReportedWithItsStatus() throws {
         let key = try MRZKey(documentNumber: "L898902C<", dateOfBirth: "690806", dateOfExpiry: "940623")
-        let card = ScriptedChannel(pairs: [("0084000008", "6D00")])
+        let card = replay([("0084000008", "6D00")])
         #expect(throws: SessionError.cardRefused(step: .getChallenge, status: .instructionNotSupported)) {
             try BasicAccessControl.establish(over: card, key: key, entropy: RecordedEntropy([]))
         }

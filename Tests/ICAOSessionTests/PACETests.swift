@@ -13,21 +13,22 @@ private func g1Password() throws -> PACEPassword {
     /// ICAO 9303-11 Appendix G.1, replayed from Vectors/icao/pace-g1.json: PACE-ECDH-GM-AES-128 on
     /// brainpoolP256r1 with the MRZ password, every command byte for byte, the session keys of G.1.
     @Test func appendixG1_replaysByteForByte() throws {
-        let trace = try TraceFile.load("pace-g1.json")
-        let mrz = try #require(trace.access.mrz)
-        let pace = try #require(trace.pace)
-        let card = try trace.channel()
-        let entropy = try trace.entropySource()
-        let password = PACEPassword.mrz(try MRZKey(documentNumber: mrz.documentNumber, dateOfBirth: mrz.dateOfBirth,
-                                                   dateOfExpiry: mrz.dateOfExpiry))
-        let result = try PACE.establish(over: card, password: password, protocolOID: pace.oid,
-                                        parameterID: pace.parameterId, entropy: entropy)
+        let trace = try icaoTrace("pace-g1.json")
+        guard case .mrz(let number, let birth, let expiry) = trace.access else {
+            Issue.record("the G.1 trace carries an MRZ key")
+            return
+        }
+        let card = ReplayChannel(trace: trace)
+        let entropy = RecordedEntropy(trace.entropy)
+        let password = PACEPassword.mrz(try MRZKey(documentNumber: number, dateOfBirth: birth, dateOfExpiry: expiry))
+        // G.1's EF.CardAccess: PACEInfo id-PACE-ECDH-GM-AES-CBC-CMAC-128, parameter ID 13 (also in the trace file).
+        let result = try PACE.establish(over: card, password: password, protocolOID: g1OID, parameterID: 13,
+                                        entropy: entropy)
         #expect(card.isFinished)
         #expect(entropy.consumed == 2)
-        let keys = try #require(trace.expect?.sessionKeys)
         #expect(result.channel.session.keys.cipher == .aes128)
-        #expect(result.channel.session.keys.encryptionKey == hx(keys.encryption))
-        #expect(result.channel.session.keys.macKey == hx(keys.mac))
+        #expect(result.channel.session.keys.encryptionKey == hx("F5F0E35C0D7161EE6724EE513A0D9A7F"))
+        #expect(result.channel.session.keys.macKey == hx("FE251C7858B356B24514B3BD5F4297D1"))
         #expect(result.channel.session.counter == .zero(length: 16))
         #expect(result.chipEphemeralPublicKey == hx("04"
             + "9E880F842905B8B3181F7AF7CAA9F0EFB743847F44A306D2D28C1D9EC65DF6DB"
@@ -40,7 +41,7 @@ private func g1Password() throws -> PACEPassword {
     /// publishes such a session: the chip's side and every byte were computed independently by
     /// Vectors/icao/verify-icao-vectors.py (plain integer EC arithmetic, cross-checked against `cryptography`).
     @Test func tripleDES_p256_can_matchesIndependentComputation() throws {
-        let card = ScriptedChannel(pairs: [
+        let card = replay([
             ("0022C1A412800A04007F0007020204020183010284010C", "9000"),
             ("10860000027C0000", "7C1280109B36404666805F96D8F1C84BD84BB7269000"),
             ("10860000457C43814104D65A93977CAA3D1B081852FF57A79E465F1660577304BAEAD505DD3A48589CF350185E895372DF62"
@@ -66,7 +67,7 @@ private func g1Password() throws -> PACEPassword {
     /// The same G.1 session on brainpoolP256r1 given as explicit domain parameters (RFC 5639 §3.4), with the
     /// parameter reference 13 still sent: identical bytes.
     @Test func appendixG1_withExplicitDomainParameters() throws {
-        let trace = try TraceFile.load("pace-g1.json")
+        let trace = try icaoTrace("pace-g1.json")
         let curve = try EllipticCurve(
             prime: hx("A9FB57DBA1EEA9BC3E660A909D838D726E3BF623D52620282013481D1F6E5377"),
             a: hx("7D5A0975FC2C3057EEF67530417AFFE7FB8055C126DC5C6CE94A4B44F330B5D9"),
@@ -76,20 +77,21 @@ private func g1Password() throws -> PACEPassword {
                 + "547EF835C3DAC4FD97F8461A14611DC9C27745132DED8E545C1D54C72F046997"),
             order: hx("A9FB57DBA1EEA9BC3E660A909D838D718C397AA3B561A6F7901E0E82974856A7"),
             cofactor: [1])
-        let card = try trace.channel()
+        let card = ReplayChannel(trace: trace)
         let result = try PACE.establish(over: card, password: try g1Password(), protocolOID: g1OID,
                                         domainParameters: curve, parameterReference: 13,
-                                        entropy: try trace.entropySource())
+                                        entropy: RecordedEntropy(trace.entropy))
         #expect(card.isFinished)
         #expect(result.channel.session.keys.encryptionKey == hx("F5F0E35C0D7161EE6724EE513A0D9A7F"))
     }
 
     /// G.1 up to mutual authentication, where the chip answers 6300: a typed wrong-password error.
     @Test func wrongPassword_6300_atMutualAuthentication() throws {
-        var pairs = try TraceFile.load("pace-g1.json").exchanges.map { ($0.command, $0.response) }
-        pairs[pairs.count - 1].1 = "6300"
-        let card = ScriptedChannel(pairs: pairs)
-        let entropy = try TraceFile.load("pace-g1.json").entropySource()
+        let trace = try icaoTrace("pace-g1.json")
+        var exchanges = trace.exchanges
+        exchanges[exchanges.count - 1].response = hx("6300")
+        let card = ReplayChannel(exchanges: exchanges)
+        let entropy = RecordedEntropy(trace.entropy)
         #expect(throws: SessionError.wrongPassword(step: .mutualAuthentication)) {
             try PACE.establish(over: card, password: try g1Password(), protocolOID: g1OID, parameterID: 13,
                                entropy: entropy)
@@ -99,24 +101,27 @@ private func g1Password() throws -> PACEPassword {
 
     /// G.1 with the chip's token altered: the terminal refuses the session.
     @Test func badChipToken_isRejected() throws {
-        var pairs = try TraceFile.load("pace-g1.json").exchanges.map { ($0.command, $0.response) }
-        pairs[pairs.count - 1].1 = "7C0A86083ABB9674BCE93C099000"
-        let card = ScriptedChannel(pairs: pairs)
+        let trace = try icaoTrace("pace-g1.json")
+        var exchanges = trace.exchanges
+        exchanges[exchanges.count - 1].response = hx("7C0A86083ABB9674BCE93C099000")
+        let card = ReplayChannel(exchanges: exchanges)
         #expect(throws: SessionError.chipAuthenticationFailed(step: .mutualAuthentication,
                                                               reason: "the chip's token T_IC does not verify")) {
             try PACE.establish(over: card, password: try g1Password(), protocolOID: g1OID, parameterID: 13,
-                               entropy: try TraceFile.load("pace-g1.json").entropySource())
+                               entropy: RecordedEntropy(trace.entropy))
         }
     }
 
     /// A chip mapping key off the curve (last byte of y altered) is refused before any further command.
     @Test func chipMappingKeyOffCurve_isRejected() throws {
-        var pairs = Array(try TraceFile.load("pace-g1.json").exchanges.map { ($0.command, $0.response) }.prefix(3))
-        pairs[2].1 = pairs[2].1.replacingOccurrences(of: "CCD13C549000", with: "CCD13C559000")
-        let card = ScriptedChannel(pairs: pairs)
+        let trace = try icaoTrace("pace-g1.json")
+        var exchanges = Array(trace.exchanges.prefix(3))
+        // The y-coordinate's last byte, just before the status word.
+        exchanges[2].response[exchanges[2].response.count - 3] ^= 0x01
+        let card = ReplayChannel(exchanges: exchanges)
         #expect(throws: SessionError.crypto(.invalidPoint("not on the curve"), step: .mapNonce)) {
             try PACE.establish(over: card, password: try g1Password(), protocolOID: g1OID, parameterID: 13,
-                               entropy: try TraceFile.load("pace-g1.json").entropySource())
+                               entropy: RecordedEntropy(trace.entropy))
         }
         #expect(card.isFinished)
     }
@@ -124,10 +129,9 @@ private func g1Password() throws -> PACEPassword {
     /// An entropy draw not below the order is discarded and the next one used: G.1 replays with an extra
     /// all-FF draw in front (brainpoolP256r1's order starts A9FB…).
     @Test func outOfRangeScalarDraw_isRedrawn() throws {
-        let trace = try TraceFile.load("pace-g1.json")
-        let draws = [[UInt8](repeating: 0xFF, count: 32)] + trace.entropy.map { hx($0) }
-        let entropy = RecordedEntropy(draws)
-        let result = try PACE.establish(over: try trace.channel(), password: try g1Password(), protocolOID: g1OID,
+        let trace = try icaoTrace("pace-g1.json")
+        let entropy = RecordedEntropy([[UInt8](repeating: 0xFF, count: 32)] + trace.entropy)
+        let result = try PACE.establish(over: ReplayChannel(trace: trace), password: try g1Password(), protocolOID: g1OID,
                                         parameterID: 13, entropy: entropy)
         #expect(entropy.consumed == 3)
         #expect(result.channel.session.keys.macKey == hx("FE251C7858B356B24514B3BD5F4297D1"))
@@ -141,17 +145,17 @@ private func g1Password() throws -> PACEPassword {
         ("0.4.0.127.0.7.2.2.3.2.1", "protocol 0.4.0.127.0.7.2.2.3.2.1 is not a PACE protocol"),
     ])
     func unsupportedProtocols_failBeforeSending(oid: String, message: String) throws {
-        let card = ScriptedChannel(pairs: [])
+        let card = replay([])
         #expect(throws: SessionError.notSupported(message)) {
             try PACE.establish(over: card, password: .can("123456"), protocolOID: oid, parameterID: 13,
                                entropy: RecordedEntropy([]))
         }
-        #expect(card.sent == 0)
+        #expect(card.position == 0)
     }
 
     @Test func dhParameterID_isNotSupported() throws {
         #expect(throws: SessionError.notSupported("PACE domain parameter ID 2")) {
-            try PACE.establish(over: ScriptedChannel(pairs: []), password: .can("123456"), protocolOID: g1OID,
+            try PACE.establish(over: replay([]), password: .can("123456"), protocolOID: g1OID,
                                parameterID: 2, entropy: RecordedEntropy([]))
         }
     }
@@ -172,7 +176,7 @@ private func g1Password() throws -> PACEPassword {
         let secret = try PACEPassword.can("123456").secret()
         #expect(KeyDerivation.derive(sharedSecret: secret, purpose: .password, cipher: .aes128)
             == hx("591468CDA83D65219CCCB8560233600F"))
-        let card = ScriptedChannel(pairs: [("0022C1A412800A04007F0007020204020283010284010D", "6A80")])
+        let card = replay([("0022C1A412800A04007F0007020204020283010284010D", "6A80")])
         #expect(throws: SessionError.cardRefused(step: .mseSetAT, status: .incorrectData)) {
             try PACE.establish(over: card, password: .can("123456"), protocolOID: g1OID, parameterID: 13,
                                entropy: RecordedEntropy([]))

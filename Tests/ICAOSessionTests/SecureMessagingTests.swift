@@ -33,7 +33,7 @@ private func appendixGKeys() throws -> SecureMessagingKeys {
 
     /// A response MAC altered in one bit is an error, never data, and ends the session.
     @Test func tamperedResponseMAC_isRejected_andClosesTheSession() throws {
-        let card = ScriptedChannel(pairs: [
+        let card = replay([
             ("0CA4020C158709016375432908C044F68E08BF8B92D635FF24F800", "990290008E08FA855A5D4C50A8EC9000"),
         ])
         let secure = SecureMessagingChannel(base: card, keys: try appendixDKeys(),
@@ -61,7 +61,7 @@ private func appendixGKeys() throws -> SecureMessagingKeys {
 
     /// The chip's plain 6988 / 6982 (no DO'99', no DO'8E') is reported as that status; 6988 ends the session.
     @Test func unprotectedErrorStatus_isReportedAsSuch() throws {
-        let card = ScriptedChannel(pairs: [
+        let card = replay([
             ("0CA4020C158709016375432908C044F68E08BF8B92D635FF24F800", "6982"),
             ("0CB000000D9701048E08ED6705417E96BA5500", "6988"),
         ])
@@ -111,7 +111,7 @@ private func appendixGKeys() throws -> SecureMessagingKeys {
     /// AES secure messaging with the G.1 session keys from SSC 0 (IV = E(KS_Enc, SSC), CMAC/8). No appendix
     /// publishes AES SM exchanges: these bytes were computed independently by Vectors/icao/verify-icao-vectors.py.
     @Test func aes128_afterG1_matchesIndependentComputation() throws {
-        let card = ScriptedChannel(pairs: [
+        let card = replay([
             ("0CA4040C1D871101752F676B09FAC86A87D632749A49C7CC8E08C18BA1FCE707BD9F00",
              "990290008E08BEA7B381C494A0799000"),
             ("0CB09E000D9701048E080B677D403928060A00",
