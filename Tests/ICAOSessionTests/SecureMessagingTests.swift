@@ -149,4 +149,17 @@ private func appendixGKeys() throws -> SecureMessagingKeys {
         #expect(try command.encoded()
             == hx("0CB100001F8510E77199E77DC9E675CC79BC451521ECF99701008E08BFC1A2264890C72D00"))
     }
+    /// Command data that outgrows a short Lc once wrapped (240 bytes → DO'87' of 252, plus DO'8E') makes the
+    /// protected command extended, Le' = 0000. Bytes computed independently by Vectors/icao/verify-icao-vectors.py.
+    @Test func longCommandData_isProtectedAsExtended() throws {
+        let sm = SecureMessaging(keys: try appendixDKeys(), counter: .zero(length: 8))
+        let data = (0..<240).map { UInt8(truncatingIfNeeded: $0 * 3) }
+        let command = try sm.protect(CommandAPDU(cla: 0x00, ins: 0xD6, p1: 0x00, p2: 0x00, data: data))
+        #expect(try command.encoded() == hx("0CD600000001068781F901134742771D8D28E94337CDBAB9BB6DC0CBF099EAD64E639D3FBC14507DCAB8955E0B82FD06"
+            + "5DC3ED52560B4F4603977156705DC47ADEE80801C65DBB8CF001DE3D4CBE92C0D84CEF97653921F0E0354ABF4E4CFE84"
+            + "0100F1AD70045100D7F1DB93C16DBFE36BD395D6D35AE704A5A8200244FC102213DA15ACB6FC6EAA4DC158B04BFC4C42"
+            + "795DD5745C42F6E75B6C14BF46BE9435ACCF44461D32D8F461B6C267C2F99E3AD05A834B5F23DEB359F245712A5EB80D"
+            + "C72036F1CB04B4DC7EC711EED0C627CEE8175497370F2064215BA8803F4FC8BDAEC4857E79CFFD51880C9ADA86A948CA"
+            + "2070155787D532852ACEE99663D6B3507EDE1F8E080DE591BA7CF707BD0000"))
+    }
 }

@@ -238,3 +238,7 @@ for c, r in [("0022C1A412800A" + oid3.hex().upper() + "83010284010C", "9000"),
              (ga(0x00, tlv(0x85, t_ifd3)), (tlv(0x7C, tlv(0x86, t_ic3)) + H("9000")).hex().upper())]:
     print('  ("%s",\n   "%s"),' % (c, r))
 print("  KSEnc", kdf(shared3, 1).hex().upper(), "KSMAC", ksmac3.hex().upper())
+
+print("3DES SM, 240 data bytes -> extended Lc (D.3 session keys, SSC 0):")
+t = SM(False, H("979EC13B1CBFE9DCD01AB0FED307EAE5"), H("F1CB1F1FB5ADF208806B89DC579DC1F8"), 0)
+print("  UPDATE BINARY      ", t.wrap(0, 0xD6, 0, 0, bytes((i * 3) & 0xFF for i in range(240)), None).hex().upper())
