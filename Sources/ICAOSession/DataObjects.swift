@@ -1,7 +1,8 @@
 import CardIO
+import LDS
 
-/// The few BER-TLV pieces the access protocols and secure messaging build and read: one-byte or two-byte tags,
-/// definite lengths up to `82 xx xx`. Files and security infos are the LDS module's business, not this.
+/// The few BER-TLV pieces the access protocols and secure messaging build (one-byte or two-byte tags, definite
+/// lengths up to `82 xx xx`) and read (through LDS's ``BERReader``).
 enum DataObject {
     /// A BER definite length: short form below 128, `81 xx` below 256, `82 xx xx` below 65536.
     static func encodeLength(_ length: Int) -> [UInt8] {
@@ -33,73 +34,18 @@ enum DataObject {
         case malformed(offset: Int)
     }
 
-    /// Reads consecutive data objects covering all of `bytes`.
+    /// Reads consecutive data objects covering all of `bytes`, with LDS's BER reader (every length checked).
     static func readAll(_ bytes: [UInt8]) throws(ReadError) -> [Element] {
+        let reader = BERReader(bytes, options: TLVDecodingOptions(maxDepth: 4, allowsIndefiniteLength: false))
+        var cursor = reader.topLevel()
         var out: [Element] = []
-        var i = 0
-        while i < bytes.count {
-            let start = i
-            var tag = [bytes[i]]
-            i += 1
-            if tag[0] & 0x1F == 0x1F {  // multi-byte tag: ICAO uses two-byte ones (7F49, 5F1F…)
-                guard i < bytes.count, bytes[i] & 0x80 == 0 else { throw .malformed(offset: start) }
-                tag.append(bytes[i])
-                i += 1
+        do {
+            while let element = try cursor.next() {
+                out.append(Element(tag: element.tag.bytes, value: Array(reader.value(of: element)),
+                                   offset: element.offset, encoded: Array(reader.encoded(element))))
             }
-            guard i < bytes.count else { throw .malformed(offset: start) }
-            var length = Int(bytes[i])
-            i += 1
-            if length & 0x80 != 0 {
-                let count = length & 0x7F
-                guard (1...2).contains(count), i + count <= bytes.count else { throw .malformed(offset: start) }
-                length = 0
-                for _ in 0..<count {
-                    length = length << 8 | Int(bytes[i])
-                    i += 1
-                }
-            }
-            guard length <= bytes.count - i else { throw .malformed(offset: start) }
-            out.append(Element(tag: tag, value: Array(bytes[i..<(i + length)]), offset: start,
-                               encoded: Array(bytes[start..<(i + length)])))
-            i += length
-        }
-        return out
-    }
-}
-
-/// A dotted object identifier and its DER content octets (X.690 §8.19), for the OIDs the commands carry.
-struct DottedOID: Hashable, Sendable {
-    let dotted: String
-    let arcs: [UInt64]
-
-    /// Parses "0.4.0.127.0.7.2.2.4.2.2"; `nil` when it is not a valid OID.
-    init?(_ dotted: String) {
-        let parts = dotted.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count >= 2, parts.count <= 32 else { return nil }
-        var arcs: [UInt64] = []
-        for part in parts {
-            guard !part.isEmpty, part.count <= 19, part.allSatisfy({ $0.isASCII && $0.isNumber }),
-                  let value = UInt64(part) else { return nil }
-            arcs.append(value)
-        }
-        guard arcs[0] <= 2, arcs[0] == 2 || arcs[1] < 40 else { return nil }
-        self.dotted = dotted
-        self.arcs = arcs
-    }
-
-    /// The content octets (without tag `06` and length).
-    var contentOctets: [UInt8] {
-        var out: [UInt8] = []
-        var values = [arcs[0] * 40 + arcs[1]]
-        values.append(contentsOf: arcs.dropFirst(2))
-        for value in values {
-            var groups: [UInt8] = [UInt8(value & 0x7F)]
-            var rest = value >> 7
-            while rest > 0 {
-                groups.append(UInt8(rest & 0x7F) | 0x80)
-                rest >>= 7
-            }
-            out.append(contentsOf: groups.reversed())
+        } catch {
+            throw .malformed(offset: error.offset)
         }
         return out
     }

@@ -1,5 +1,6 @@
 import CardIO
 import ICAOCrypto
+import LDS
 
 /// A PACE password and its reference in MSE:Set AT (ICAO 9303-11 §4.4.4.1, Table 6… key reference `83`).
 public enum PACEPassword: Hashable, Sendable, CustomStringConvertible {
@@ -73,7 +74,7 @@ public struct PACEProtocol: Hashable, Sendable, CustomStringConvertible {
     /// - Throws: ``SessionError/notSupported(_:)`` for anything that is not one of the id-PACE protocols.
     public init(oid: String) throws(SessionError) {
         let prefix = "0.4.0.127.0.7.2.2.4."
-        guard oid.hasPrefix(prefix), let parsed = DottedOID(oid) else {
+        guard oid.hasPrefix(prefix), let parsed = OID(dotted: oid) else {
             throw .notSupported("protocol \(oid) is not a PACE protocol")
         }
         let tail = oid.dropFirst(prefix.count).split(separator: ".")
@@ -96,7 +97,7 @@ public struct PACEProtocol: Hashable, Sendable, CustomStringConvertible {
         default: throw .notSupported("PACE protocol \(oid)")
         }
         self.oid = oid
-        self.oidContent = parsed.contentOctets
+        self.oidContent = parsed.derContent
     }
 
     public var description: String {
@@ -147,6 +148,19 @@ public enum PACE {
         }
         return try run(channel, password, paceProtocol, curve: curve, parameterReference: parameterID,
                        entropy: entropy)
+    }
+
+    /// Runs PACE as EF.CardAccess' PACEInfo describes it (protocol OID and standardized parameter ID).
+    ///
+    /// - Throws: ``SessionError/notSupported(_:)`` when the PACEInfo names no standardized domain parameters
+    ///   (those come with PACEDomainParameterInfo: use ``establish(over:password:protocolOID:domainParameters:parameterReference:entropy:)``).
+    public static func establish(over channel: CardChannel, password: PACEPassword, info: PACEInfo,
+                                 entropy: EntropySource) throws(SessionError) -> PACEResult {
+        guard let parameterID = info.parameterID else {
+            throw .notSupported("PACEInfo without a standardized domain parameter ID")
+        }
+        return try establish(over: channel, password: password, protocolOID: info.protocolID.dotted,
+                             parameterID: parameterID, entropy: entropy)
     }
 
     /// Runs PACE over `channel` on explicitly given domain parameters (PACEDomainParameterInfo), with the

@@ -1,5 +1,6 @@
 import CardIO
 import ICAOCrypto
+import LDS
 import Testing
 @testable import ICAOSession
 
@@ -62,6 +63,18 @@ private func g1Password() throws -> PACEPassword {
         #expect(result.channel.session.keys.encryptionKey == hx("C857F2B0F42923629DB6B904B3EA61C4"))
         #expect(result.channel.session.keys.macKey == hx("6483E68A4567EC4FCB52F892947FC15E"))
         #expect(result.channel.session.counter == .zero(length: 8))
+    }
+
+    /// G.1 driven by its EF.CardAccess (ICAO 9303-11 Appendix G.1), parsed by the LDS module.
+    @Test func appendixG1_fromCardAccessPACEInfo() throws {
+        let trace = try icaoTrace("pace-g1.json")
+        let infos = try SecurityInfos(cardAccess: hx("31143012060A04007F0007020204020202010202010D"))
+        let info = try #require(infos.pace.first)
+        let card = ReplayChannel(trace: trace)
+        let result = try PACE.establish(over: card, password: try g1Password(), info: info,
+                                        entropy: RecordedEntropy(trace.entropy))
+        #expect(card.isFinished)
+        #expect(result.channel.session.keys.macKey == hx("FE251C7858B356B24514B3BD5F4297D1"))
     }
 
     /// The same G.1 session on brainpoolP256r1 given as explicit domain parameters (RFC 5639 §3.4), with the
