@@ -1,4 +1,5 @@
 import ICAOCrypto
+import LDS
 
 /// The document basic access key: document number, date of birth and date of expiry as printed in the MRZ
 /// (ICAO 9303-11 §9.7.2, Appendix D.2).
@@ -33,6 +34,11 @@ public struct MRZKey: Hashable, Sendable, CustomStringConvertible {
         self.dateOfExpiry = dateOfExpiry
     }
 
+    /// The key of a parsed MRZ (DG1, or the zone read off the card), with TD1's long numbers already joined.
+    public init(mrz: MRZ) throws(SessionError) {
+        try self.init(documentNumber: mrz.documentNumber, dateOfBirth: mrz.dateOfBirth, dateOfExpiry: mrz.dateOfExpiry)
+    }
+
     /// MRZ_information: document number (padded to 9 with `<`) ‖ check digit ‖ birth ‖ check digit ‖ expiry ‖
     /// check digit (ICAO 9303-11 §9.7.2 and Appendix D.2).
     public var mrzInformation: [UInt8] {
@@ -47,21 +53,10 @@ public struct MRZKey: Hashable, Sendable, CustomStringConvertible {
     /// K_seed for BAC: the first 16 bytes of SHA-1(MRZ_information) (ICAO 9303-11 §9.7.2).
     public var bacSeed: [UInt8] { Array(HashAlgorithm.sha1.hash(mrzInformation).prefix(16)) }
 
-    /// ICAO 9303-3 §4.9: weights 7, 3, 1 over digits (their value), letters (A = 10 … Z = 35) and `<` (0);
-    /// the sum modulo 10, as an ASCII digit.
-    public static func checkDigit(_ characters: [UInt8]) -> UInt8 {
-        let weights = [7, 3, 1]
-        var sum = 0
-        for (i, c) in characters.enumerated() {
-            let value: Int
-            switch c {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = Int(c - UInt8(ascii: "0"))
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"): value = Int(c - UInt8(ascii: "A")) + 10
-            default: value = 0
-            }
-            sum += value * weights[i % 3]
-        }
-        return UInt8(ascii: "0") + UInt8(sum % 10)
+    /// ICAO 9303-3 §4.9 check digit (LDS's ``MRZ/checkDigit(_:)``) of characters already validated as MRZ ones.
+    static func checkDigit(_ characters: [UInt8]) -> UInt8 {
+        let digit = MRZ.checkDigit(String(decoding: characters, as: UTF8.self)) ?? "0"
+        return digit.asciiValue ?? UInt8(ascii: "0")
     }
 
     static func isMRZCharacter(_ c: UInt8) -> Bool {

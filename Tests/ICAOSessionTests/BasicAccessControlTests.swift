@@ -1,5 +1,6 @@
 import CardIO
 import ICAOCrypto
+import LDS
 import Testing
 @testable import ICAOSession
 
@@ -13,20 +14,23 @@ import Testing
         #expect(try MRZKey(documentNumber: "l898902c", dateOfBirth: "690806", dateOfExpiry: "940623") == key)
     }
 
-    /// A TD1 document number longer than 9 characters is used whole, its check digit computed over all of it
-    /// (ICAO 9303-11 §9.7.2 note). Check digits by ICAO 9303-3 §4.9 (7-3-1), computed independently in Python:
-    /// D23145890734 → 9, 340712 → 7, 950712 → 2.
+    /// A TD1 document number longer than 9 characters is used whole, its check digit computed over all of it:
+    /// ICAO 9303-11 Appendix D.2's TD1 example "I<UTOD23145890<7349<<<…" (document number D23145890734).
+    /// The check digits (ICAO 9303-3 §4.9, 7-3-1: D23145890734 → 9, 340712 → 7, 950712 → 2) were recomputed
+    /// independently in Python.
     @Test func longDocumentNumber_isUsedWhole() throws {
         let key = try MRZKey(documentNumber: "D23145890734", dateOfBirth: "340712", dateOfExpiry: "950712")
         #expect(key.mrzInformation == Array("D23145890734934071279507122".utf8))
     }
 
-    /// The CCCD example of CCCD.md: document number = the last 9 digits of the ID, 099012345, check digit 9
-    /// as printed in the synthetic MRZ "IDVNM0990123459…".
-    @Test func cccdDocumentNumber_checkDigit() {
-        #expect(MRZKey.checkDigit(Array("099012345".utf8)) == UInt8(ascii: "9"))
-        #expect(MRZKey.checkDigit(Array("990315".utf8)) == UInt8(ascii: "9"))
-        #expect(MRZKey.checkDigit(Array("390315".utf8)) == UInt8(ascii: "7"))
+    /// The synthetic CCCD of CCCD.md: DG1 "IDVNM0990123459001099012345<<0 / 9903159M3903157VNM…", parsed by
+    /// LDS; the key is document number 099012345 (check digit 9), birth 990315 (9), expiry 390315 (7), the
+    /// digits as printed in that MRZ.
+    @Test func cccdKey_fromParsedMRZ() throws {
+        let mrz = try MRZ(characters: "IDVNM0990123459001099012345<<0" + "9903159M3903157VNM<<<<<<<<<<<0"
+            + "NGUYEN<<VAN<AN<<<<<<<<<<<<<<<<")
+        let key = try MRZKey(mrz: mrz)
+        #expect(String(decoding: key.mrzInformation, as: UTF8.self) == "099012345999031593903157")
     }
 
     @Test func badFields_areTypedErrors_withoutTheValue() {
