@@ -2,7 +2,7 @@ import CardIO
 import ICAOCrypto
 import LDS
 
-/// A PACE password and its reference in MSE:Set AT (ICAO 9303-11 §4.4.4.1, Table 6… key reference `83`).
+/// A PACE password and its reference in MSE:Set AT (ICAO 9303-11 §4.4.4.1, data object `83`).
 public enum PACEPassword: Hashable, Sendable, CustomStringConvertible {
     /// The MRZ key (reference 1): π = SHA-1(MRZ_information).
     case mrz(MRZKey)
@@ -127,6 +127,9 @@ public struct PACEResult {
 /// The two ephemeral private keys (mapping, then key agreement) are drawn from the injected ``EntropySource``
 /// as big-endian scalars of the curve order's byte length; a draw outside 1…n−1 is discarded and drawn again, so
 /// a replay that records every draw reproduces the session exactly.
+///
+/// PACE runs before the eMRTD application is selected (at the master file, where EF.CardAccess is); the
+/// returned channel starts its send sequence counter at zero (§9.8.2).
 public enum PACE {
     /// Runs PACE over `channel` on the curve of a standardized domain parameter ID (ICAO 9303-11 Table 4), the
     /// usual case: PACEInfo's `parameterId`.
