@@ -158,5 +158,5 @@ openssl cms -sign -binary -nodetach -in "$work/masterlist.der" -econtent_type 2.
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 -out aa-rsa-1024.key 2>/dev/null
 
 # Private keys also in DER (PKCS#8), which the Swift side loads without a PEM parser.
-for k in ./*.key; do openssl pkey -in "$k" -outform DER -out "${k%.key}.key.der"; done
+for k in ./*.key; do openssl pkcs8 -topk8 -nocrypt -in "$k" -outform DER -out "${k%.key}.key.der"; done
 echo "test PKI written to $PWD" >&2

@@ -3,23 +3,27 @@ import CardIO
 import Foundation
 import VirtualCard
 
-/// `cccd emulate`: serves the project's virtual chip to a vpcd virtual reader of a running pcscd.
+/// `cccd emulate`: serves the project's virtual CCCD chip to a vpcd virtual reader of a running pcscd.
 struct EmulateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "emulate",
-        abstract: "Serve the project's virtual chip to pcscd's vpcd virtual reader.",
+        abstract: "Serve the project's virtual CCCD chip to pcscd's vpcd virtual reader.",
         discussion: """
             Needs pcscd running with the vsmartcard-vpcd driver (Debian package vsmartcard-vpcd), which offers
             "Virtual PCD 00 00" on port 35963 and "Virtual PCD 00 01" on port 35964. The chip stays in the reader
-            until the command is stopped (Ctrl-C) or pcscd goes away.
+            until the command is stopped (Ctrl-C) or pcscd goes away; it then reconnects unless --once is given.
 
-            The chip served today is the plain ISO 7816-4 test chip: the eMRTD application with EF.COM and
-            EF.CardAccess as unprotected transparent files.
+            The card is personalised from a description file (Vectors/cards/*.json): DG1, DG2, DG13, DG14, DG15,
+            EF.COM, EF.CardAccess and an EF.SOD signed by the test document signer; PACE with the CAN (the last six
+            digits of the ID), BAC with the MRZ, chip and active authentication. TEST keys only.
 
             Example:
-              cccd emulate --port 35963
+              cccd emulate --card Vectors/cards/nguyen-van-an-2021.json --port 35963
             """
     )
+
+    @Option(name: .long, help: "The card description to serve.")
+    var card = "Vectors/cards/nguyen-van-an-2021.json"
 
     @Option(name: .long, help: "The vpcd port to connect to (35963 is \"Virtual PCD 00 00\").")
     var port: UInt16 = 35963
@@ -30,13 +34,53 @@ struct EmulateCommand: ParsableCommand {
     @Option(name: .long, help: "Seconds to wait for pcscd's vpcd driver to listen.")
     var wait: Double = 10
 
-    @Flag(name: .long, help: "Serve once: exit when pcscd closes the connection instead of reconnecting.")
+    @Flag(name: .long, help: "Serve once: exit when the connection closes instead of reconnecting.")
     var once = false
+
+    @Flag(name: .long, help: "Accept short APDUs only (extended-length commands get 6700), like many cards.")
+    var shortOnly = false
+
+    @Option(name: .long, help: "The most data one READ BINARY returns.")
+    var maxRead: Int = 65536
+
+    @Option(name: .long, help: "Milliseconds added to every exchange, to model a slow link.")
+    var latency: Int = 0
+
+    @Option(name: .long, help: "Leave the field (card removed) on this exchange.")
+    var removeAt: Int?
+
+    @Option(name: .long, help: "Flip a byte of this exchange's response (breaks its MAC).")
+    var corruptAt: Int?
+
+    @Option(name: .long, help: "Answer this exchange with garbage.")
+    var garbageAt: Int?
+
+    @Flag(name: .long, help: "Serve the plain ISO 7816-4 test chip instead of a CCCD (no access control).")
+    var plain = false
 
     func run() throws {
         try runCommand {
-            let chip = ISOFileChip(files: SampleFiles.plainTestCard)
-            let connection = VPCDConnection(chip: chip, host: host, port: port)
+            guard maxRead > 0, latency >= 0 else { throw CommandFailure(.usage, "--max-read and --latency must be positive") }
+            let chip: VirtualChip
+            if plain {
+                chip = ISOFileChip(files: SampleFiles.plainTestCard)
+            } else {
+                let personalized: PersonalizedCard
+                do {
+                    personalized = try Personalization.load(URL(fileURLWithPath: card))
+                } catch {
+                    throw CommandFailure(.badInput, "\(error)")
+                }
+                var configuration = personalized.configuration
+                configuration.acceptsExtendedLength = !shortOnly
+                configuration.maxReadLength = maxRead
+                chip = EMRTDChip(configuration: configuration)
+            }
+            let plan = FaultInjectingChip.Plan(removeAtExchange: removeAt, corruptResponseAtExchange: corruptAt,
+                                               garbageAtExchange: garbageAt, latencyMicros: latency * 1000)
+            let served: VirtualChip = plan == FaultInjectingChip.Plan() ? chip
+                : FaultInjectingChip(wrapping: chip, plan: plan)
+            let connection = VPCDConnection(chip: served, host: host, port: port)
             while true {
                 do {
                     try connection.connect(timeout: wait)
@@ -46,7 +90,8 @@ struct EmulateCommand: ParsableCommand {
                 Standard.error("cccd: virtual chip in the vpcd reader at \(host):\(port) (Ctrl-C to remove it)")
                 connection.serve()
                 if once { return }
-                Standard.error("cccd: pcscd closed the connection; reconnecting")
+                Standard.error("cccd: the connection closed; reconnecting")
+                usleep(200_000)
             }
         }
     }
@@ -54,7 +99,7 @@ struct EmulateCommand: ParsableCommand {
 
 /// Files of the plain test chip.
 enum SampleFiles {
-    /// EF.CardAccess of a CCCD (`shared/CCCD.md`) and a minimal EF.COM listing DG1, DG2, DG13, DG14, DG15.
+    /// EF.CardAccess of a CCCD (`shared/CCCD.md`) and a minimal EF.COM listing DG1, DG2, DG3, DG13, DG14, DG15.
     static let plainTestCard: [UInt16: [UInt8]] = [
         0x011C: try! [UInt8](hex: "3134300d060804007f0007020202020101300f060a04007f000702020302020201013012060a04007f0007020204020202010202010d"),
         0x011E: try! [UInt8](hex: "60185F0104303130375F3606303430303030" + "5C066175636D6E6F"),
