@@ -1,3 +1,9 @@
+#!/usr/bin/env python3
+"""Independent check of the ICAO 9303-11 Appendix D/G, RFC 4493 and SP 800-38A values quoted in the Swift tests.
+
+Written for cccd with Python's `cryptography` package and plain integer EC arithmetic, sharing no code with
+Sources/: every line printed must start with OK. Run: python3 Vectors/icao/verify-icao-vectors.py
+"""
 import hashlib, warnings
 warnings.filterwarnings("ignore")
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
@@ -132,3 +138,107 @@ def tok(pk):
     return cmac(km, b"\x7F\x49"+bytes([len(inner)])+inner)[:8]
 chk("G T_IFD", tok(pkic), H("C2B0BD78D94BA866"))
 chk("G T_IC", tok(pkifd), H("3ABB9674BCE93C08"))
+
+# ---------------------------------------------------------------------------------------------------------------
+# Secure messaging exchanges that no appendix publishes, computed here independently of the Swift code from the
+# rules of ICAO 9303-11 §9.8 (used by Tests/ICAOSessionTests/SecureMessagingTests.swift).
+def ber_len(n):
+    return bytes([n]) if n < 0x80 else (bytes([0x81, n]) if n < 0x100 else bytes([0x82]) + n.to_bytes(2, "big"))
+def tlv(tag, v): return bytes([tag]) + ber_len(len(v)) + v
+class SM:
+    def __init__(self, aes_mode, kenc, kmac, ssc):
+        self.aes, self.kenc, self.kmac, self.ssc, self.bs = aes_mode, kenc, kmac, ssc, (16 if aes_mode else 8)
+    def ssc_b(self): return self.ssc.to_bytes(self.bs, "big")
+    def mac(self, d): return cmac(self.kmac, pad(d, 16))[:8] if self.aes else retail(self.kmac, pad(d, 8))
+    def enc(self, d, e=True):
+        if self.aes: return aes(self.kenc, d, e, iv=aes(self.kenc, self.ssc_b(), ecb=True))
+        return tdes_cbc(self.kenc, d, e)
+    def wrap(self, cla, ins, p1, p2, data, le):
+        self.ssc += 1
+        ext = (data is not None and len(data) > 255) or (le is not None and le > 256)
+        dos = b""
+        if data:
+            c = self.enc(pad(data, self.bs))
+            dos += tlv(0x85, c) if ins & 1 else tlv(0x87, b"\x01" + c)
+        if le is not None:
+            dos += tlv(0x97, (le % 65536).to_bytes(2, "big") if ext else bytes([le % 256]))
+        dos += tlv(0x8E, self.mac(self.ssc_b() + pad(bytes([cla | 0x0C, ins, p1, p2]), self.bs) + dos))
+        ext = ext or len(dos) > 255
+        if ext: return bytes([cla | 0x0C, ins, p1, p2, 0]) + len(dos).to_bytes(2, "big") + dos + b"\x00\x00"
+        return bytes([cla | 0x0C, ins, p1, p2, len(dos)]) + dos + b"\x00"
+    def respond(self, data, sw):
+        self.ssc += 1
+        dos = tlv(0x87, b"\x01" + self.enc(pad(data, self.bs))) if data else b""
+        dos += tlv(0x99, sw)
+        return dos + tlv(0x8E, self.mac(self.ssc_b() + dos)) + sw
+print("AES SM after G.1 (KSEnc/KSMAC of G.1, SSC 0):")
+t = SM(True, H("F5F0E35C0D7161EE6724EE513A0D9A7F"), H("FE251C7858B356B24514B3BD5F4297D1"), 0)
+print("  SELECT eMRTD AID   ", t.wrap(0, 0xA4, 4, 0x0C, H("A0000002471001"), None).hex().upper(), t.respond(b"", H("9000")).hex().upper())
+print("  READ BINARY EF.COM ", t.wrap(0, 0xB0, 0x9E, 0, None, 4).hex().upper(), t.respond(H("60145F01"), H("9000")).hex().upper())
+print("  READ BINARY 6282   ", t.wrap(0, 0xB0, 0, 4, None, 0x20).hex().upper(), t.respond(H("04303130365F36063034303030305C026175"), H("6282")).hex().upper())
+print("3DES SM, extended Le (D.3 session keys, SSC 0):")
+t = SM(False, H("979EC13B1CBFE9DCD01AB0FED307EAE5"), H("F1CB1F1FB5ADF208806B89DC579DC1F8"), 0)
+print("  READ BINARY Le=1000", t.wrap(0, 0xB0, 0, 0, None, 1000).hex().upper())
+print("AES-256 SM, odd INS (test keys KSEnc = 00..1F, KSMAC = 20..3F, SSC 0):")
+t = SM(True, bytes(range(32)), bytes(range(32, 64)), 0)
+print("  READ BINARY B1     ", t.wrap(0, 0xB1, 0, 0, H("54020100"), 256).hex().upper())
+
+# ---------------------------------------------------------------------------------------------------------------
+# A PACE-ECDH-GM-3DES session on NIST P-256 with CAN 123456 (no appendix covers 3DES PACE or P-256): the chip side
+# computed here from fixed scalars, the terminal's private keys being the trace's entropy draws. Used by
+# Tests/ICAOSessionTests/PACETests.swift. P-256 arithmetic is cross-checked against `cryptography`.
+from cryptography.hazmat.primitives.asymmetric import ec as _ec
+P256 = dict(p=0xFFFFFFFF00000001000000000000000000000000FFFFFFFFFFFFFFFFFFFFFFFF,
+            b=0x5AC635D8AA3A93E7B3EBBD55769886BC651D06B0CC53B0F63BCE3C3E27D2604B,
+            G=(0x6B17D1F2E12C4247F8BCE6E563A440F277037D812DEB33A0F4A13945D898C296,
+               0x4FE342E2FE1A7F9B8EE7EB4A7C0F9E162BCE33576B315ECECBB6406837BF51F5))
+def c_add(P, Q, p, a):
+    if P is None: return Q
+    if Q is None: return P
+    if P[0] == Q[0]:
+        if (P[1] + Q[1]) % p == 0: return None
+        l = (3 * P[0] * P[0] + a) * pow(2 * P[1], -1, p) % p
+    else: l = (Q[1] - P[1]) * pow(Q[0] - P[0], -1, p) % p
+    x = (l * l - P[0] - Q[0]) % p
+    return (x, (l * (P[0] - x) - P[1]) % p)
+def c_mul(k, P, p, a):
+    R = None
+    while k:
+        if k & 1: R = c_add(R, P, p, a)
+        P = c_add(P, P, p, a); k >>= 1
+    return R
+pp, aa = P256["p"], P256["p"] - 3
+def penc(P): return b"\x04" + P[0].to_bytes(32, "big") + P[1].to_bytes(32, "big")
+_k = 0x1111111111111111111111111111111111111111111111111111111111111111
+_n = _ec.derive_private_key(_k, _ec.SECP256R1()).public_key().public_numbers()
+chk("P-256 arithmetic vs cryptography", penc(c_mul(_k, P256["G"], pp, aa)), penc((_n.x, _n.y)))
+oid3 = H("04007F00070202040201")  # id-PACE-ECDH-GM-3DES
+kpi3 = kdf(b"123456", 3)  # 3DES K_pi, parity adjusted
+s3 = H("0123456789ABCDEFFEDCBA9876543210")
+z3 = tdes_cbc(kpi3, s3)
+sk_map_ifd3 = 0x2222222222222222222222222222222222222222222222222222222222222222
+sk_map_ic3 = 0x3333333333333333333333333333333333333333333333333333333333333333
+sk_ifd3 = 0x4444444444444444444444444444444444444444444444444444444444444444
+sk_ic3 = 0x5555555555555555555555555555555555555555555555555555555555555555
+pk_map_ifd3, pk_map_ic3 = c_mul(sk_map_ifd3, P256["G"], pp, aa), c_mul(sk_map_ic3, P256["G"], pp, aa)
+h3 = c_mul(sk_map_ic3, pk_map_ifd3, pp, aa)
+g3 = c_add(c_mul(int.from_bytes(s3, "big"), P256["G"], pp, aa), h3, pp, aa)
+pk_ifd3, pk_ic3 = c_mul(sk_ifd3, g3, pp, aa), c_mul(sk_ic3, g3, pp, aa)
+shared3 = c_mul(sk_ic3, pk_ifd3, pp, aa)[0].to_bytes(32, "big")
+ksmac3 = kdf(shared3, 2)
+def tok3(pk): return retail(ksmac3, pad(b"\x7F\x49" + ber_len(len(oid3) + len(pk) + 4) + tlv(0x06, oid3) + tlv(0x86, pk), 8))
+t_ifd3, t_ic3 = tok3(penc(pk_ic3)), tok3(penc(pk_ifd3))
+def ga(cla, inner): d = tlv(0x7C, inner); return (bytes([cla, 0x86, 0, 0, len(d)]) + d + b"\x00").hex().upper()
+print("PACE-ECDH-GM-3DES P-256 CAN 123456:")
+print("  entropy", "%064X" % sk_map_ifd3, "%064X" % sk_ifd3)
+for c, r in [("0022C1A412800A" + oid3.hex().upper() + "83010284010C", "9000"),
+             (ga(0x10, b""), (tlv(0x7C, tlv(0x80, z3)) + H("9000")).hex().upper()),
+             (ga(0x10, tlv(0x81, penc(pk_map_ifd3))), (tlv(0x7C, tlv(0x82, penc(pk_map_ic3))) + H("9000")).hex().upper()),
+             (ga(0x10, tlv(0x83, penc(pk_ifd3))), (tlv(0x7C, tlv(0x84, penc(pk_ic3))) + H("9000")).hex().upper()),
+             (ga(0x00, tlv(0x85, t_ifd3)), (tlv(0x7C, tlv(0x86, t_ic3)) + H("9000")).hex().upper())]:
+    print('  ("%s",\n   "%s"),' % (c, r))
+print("  KSEnc", kdf(shared3, 1).hex().upper(), "KSMAC", ksmac3.hex().upper())
+
+print("3DES SM, 240 data bytes -> extended Lc (D.3 session keys, SSC 0):")
+t = SM(False, H("979EC13B1CBFE9DCD01AB0FED307EAE5"), H("F1CB1F1FB5ADF208806B89DC579DC1F8"), 0)
+print("  UPDATE BINARY      ", t.wrap(0, 0xD6, 0, 0, bytes((i * 3) & 0xFF for i in range(240)), None).hex().upper())

@@ -1,1 +1,0 @@
-// The ICAOSession layer: see Package.swift for what it holds.
