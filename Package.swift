@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "ICAOSessionTests", dependencies: ["ICAOSession", "CardIO", "ICAOCrypto", "LDS"]),
         .testTarget(name: "CCCDTests", dependencies: ["CCCD"]),
         .testTarget(name: "VirtualCardTests", dependencies: ["VirtualCard", "CardIO"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["CardIO", "VirtualCard"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["CardIO", "ICAOCrypto", "LDS", "ICAOSession", "VirtualCard"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -19,6 +19,14 @@ public enum SessionStep: String, Sendable, Hashable {
     case mutualAuthentication = "GENERAL AUTHENTICATE (mutual authentication)"
     /// A command under secure messaging.
     case secureMessaging = "secure messaging"
+    /// Reading EF.CardAccess before any access protocol.
+    case readCardAccess = "EF.CardAccess"
+    /// SELECT of the eMRTD application.
+    case selectApplication = "SELECT eMRTD application"
+    /// Chip authentication: MSE:Set AT / Set KAT and GENERAL AUTHENTICATE (ICAO 9303-11 §6.2).
+    case chipAuthentication = "chip authentication"
+    /// Active authentication: INTERNAL AUTHENTICATE (ICAO 9303-11 §6.1).
+    case activeAuthentication = "active authentication"
 }
 
 /// Why secure messaging refused a response (ICAO 9303-11 §9.8).

@@ -410,7 +410,10 @@ public final class EMRTDChip: VirtualChip {
             guard protected, accessGranted, let key = configuration.chipAuthentication,
                   key.protocolOID == .idCAECDH3DESCBCCBC, let point = fields[0x91]
             else { return .referencedDataNotFound }
-            return completeChipAuthentication(key: key, terminalPoint: point) ? .success : .incorrectData
+            guard (try? key.curve.decodePoint(point)) != nil else { return .incorrectData }
+            // The answer travels under the old keys; the new ones apply from the next command on.
+            pendingChipAuthentication = (key, point)
+            return .success
         default:
             return .incorrectP1P2
         }
