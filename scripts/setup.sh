@@ -7,6 +7,7 @@ packages=(
   pkg-config openssl libssl-dev            # OpenSSL 3: 3DES, AES, CMAC, EC incl. brainpool, CMS
   pcscd libpcsclite-dev libccid            # PC/SC daemon, client library, USB CCID driver
   vsmartcard-vpcd                          # virtual reader driver the tests and the demo put the virtual chip in
+  opensc                                   # opensc-tool: an independent PC/SC client the tests check the virtual card with
   libzbar-dev                              # QR decoding
   libpng-dev libjpeg62-turbo-dev libopenjp2-7-dev   # image loading (PNG, JPEG, JPEG 2000)
 )
