@@ -1,5 +1,6 @@
 import ArgumentParser
 import CardIO
+import CCCD
 import Foundation
 
 /// `cccd readers [--json]`: the PC/SC readers, and for each whether a card is present and its ATR.
@@ -28,12 +29,12 @@ struct ReadersCommand: ParsableCommand {
                 throw CommandFailure(.noReaderOrCard, "\(error)")
             }
             if json {
-                let list = statuses.enumerated().map { index, status -> String in
-                    let atr = status.cardPresent ? "\"\(status.atr.hexString)\"" : "null"
-                    return "{\"index\": \(index), \"name\": \(JSONText.quote(status.name)), "
-                        + "\"cardPresent\": \(status.cardPresent), \"exclusive\": \(status.exclusive), \"atr\": \(atr)}"
+                let list = statuses.enumerated().map { index, status -> JSONValue in
+                    .object([("index", .integer(index)), ("name", .string(status.name)),
+                             ("cardPresent", .bool(status.cardPresent)), ("exclusive", .bool(status.exclusive)),
+                             ("atr", status.cardPresent ? .string(status.atr.hexString) : .null)])
                 }
-                Standard.output("{\"readers\": [" + list.joined(separator: ", ") + "]}")
+                Standard.output(JSONValue.object([("readers", .array(list))]).serialized())
             } else if statuses.isEmpty {
                 Standard.error("no readers attached")
             } else {
@@ -43,35 +44,5 @@ struct ReadersCommand: ParsableCommand {
                 }
             }
         }
-    }
-}
-
-/// Small JSON writing helpers for hand-ordered output (keys in the order the contracts give them).
-enum JSONText {
-    /// A JSON string literal.
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    out += "\\u" + String(scalar.value, radix: 16).leftPad(4)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
-}
-
-extension String {
-    func leftPad(_ width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

@@ -1,0 +1,398 @@
+import CardIO
+import Foundation
+import ICAOCrypto
+import ICAOSession
+import LDS
+
+/// One step of reading a card, in the order they run.
+public enum ReadStep: Sendable, Equatable, CustomStringConvertible {
+    /// Reading EF.CardAccess and opening the chip with PACE (or BAC), then selecting the application.
+    case access
+    /// Reading one file.
+    case file(ElementaryFile)
+    /// Chip authentication with DG14's key.
+    case chipAuthentication
+    /// Active authentication with DG15's key.
+    case activeAuthentication
+    /// Passive authentication: hashes, SOD signature, certificate chain.
+    case passiveAuthentication
+
+    public var description: String {
+        switch self {
+        case .access: return "access"
+        case .file(let f): return f.name
+        case .chipAuthentication: return "chip authentication"
+        case .activeAuthentication: return "active authentication"
+        case .passiveAuthentication: return "passive authentication"
+        }
+    }
+}
+
+/// What a reader reports as it goes: a progress bar, a log, nothing.
+public protocol ReadProgress: AnyObject {
+    /// A step begins.
+    func started(_ step: ReadStep)
+    /// Bytes of a file read so far, of its total.
+    func read(_ file: ElementaryFile, bytes: Int, of total: Int)
+    /// A step ended, with a one-line outcome.
+    func finished(_ step: ReadStep, outcome: String)
+}
+
+/// The result of a check that the chip is genuine.
+public enum CheckVerdict: Sendable, Equatable, CustomStringConvertible {
+    case passed
+    case failed(String)
+    case notSupported(String)
+    /// Passive authentication only: hashes and signature hold, but no CSCA to chain the signer to.
+    case noTrustAnchor
+
+    /// The name the JSON contracts use.
+    public var name: String {
+        switch self {
+        case .passed: return "passed"
+        case .failed: return "failed"
+        case .notSupported: return "not-supported"
+        case .noTrustAnchor: return "no-trust-anchor"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .passed, .noTrustAnchor: return name
+        case .failed(let why): return "failed: \(why)"
+        case .notSupported(let why): return "not supported: \(why)"
+        }
+    }
+}
+
+/// Why a read stopped.
+public enum CardReadError: Error, Equatable, CustomStringConvertible {
+    /// The chip refused the CAN or MRZ (exit 4).
+    case accessDenied(String)
+    /// The card left, or no card or reader (exit 3).
+    case cardLost(String)
+    /// A recorded session did not match (exit 6): the index and bytes are in the message.
+    case replayDiverged(String)
+    /// The chip could not be opened or read for another reason.
+    case failed(step: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .accessDenied(let why): return "the chip refused the access key (\(why))"
+        case .cardLost(let why): return why
+        case .replayDiverged(let why): return why
+        case .failed(let step, let why): return "\(step): \(why)"
+        }
+    }
+}
+
+/// What to read and check.
+public struct ReadOptions: Sendable {
+    /// The files to read, in order. EF.SOD is read whenever a data group is.
+    public var files: [ElementaryFile]
+    /// Whether to run chip authentication when DG14 offers it.
+    public var chipAuthentication: Bool
+    /// Whether to run active authentication when DG15 is present.
+    public var activeAuthentication: Bool
+    /// Whether to try extended-length APDUs (probed with EF.CardAccess).
+    public var tryExtendedLength: Bool
+
+    /// Every file of the CCCD: EF.COM, EF.SOD, DG1, DG2, DG13, DG14, DG15.
+    public static let allFiles: [ElementaryFile] = [.com, .sod, .dataGroup(1), .dataGroup(2), .dataGroup(13),
+                                                    .dataGroup(14), .dataGroup(15)]
+
+    /// Everything, with both chip checks.
+    public init(files: [ElementaryFile] = ReadOptions.allFiles, chipAuthentication: Bool = true,
+                activeAuthentication: Bool = true, tryExtendedLength: Bool = true) {
+        self.files = files
+        self.chipAuthentication = chipAuthentication
+        self.activeAuthentication = activeAuthentication
+        self.tryExtendedLength = tryExtendedLength
+    }
+
+    /// Parses `--files`: a comma list of `com`, `sod`, `dg1` … `dg16`, `cardaccess`.
+    public static func files(from list: String) -> [ElementaryFile]? {
+        var out: [ElementaryFile] = []
+        for raw in list.split(separator: ",") {
+            let name = raw.trimmingCharacters(in: .whitespaces).lowercased()
+            switch name {
+            case "com", "ef.com": out.append(.com)
+            case "sod", "ef.sod": out.append(.sod)
+            default:
+                guard name.hasPrefix("dg"), let n = Int(name.dropFirst(2)), (1...16).contains(n) else { return nil }
+                out.append(.dataGroup(n))
+            }
+        }
+        return out.isEmpty ? nil : out
+    }
+}
+
+/// Everything read from one card, raw and parsed, with the chip checks.
+public struct CardReadout {
+    /// Each file's bytes as read, by file.
+    public var files: [ElementaryFile: [UInt8]]
+    /// Files the chip refused or does not have, with the reason.
+    public var unreadable: [ElementaryFile: String]
+    /// How the chip was opened.
+    public var access: AccessProtocol
+    /// Whether extended-length APDUs were used.
+    public var extendedLength: Bool
+    /// Parsed files (nil when not read or not parseable; parse failures are in ``problems``).
+    public var com: EFCOM?
+    public var dg1: DataGroup1?
+    public var dg2: DataGroup2?
+    public var dg13: DataGroup13?
+    public var dg14: DataGroup14?
+    public var dg15: DataGroup15?
+    public var sod: EFSOD?
+    /// Chip authentication's verdict.
+    public var chipAuthentication: CheckVerdict
+    /// Active authentication's verdict.
+    public var activeAuthentication: CheckVerdict
+    /// Problems found while reading and parsing: stable codes (upper snake case) and details.
+    public var problems: [Problem]
+    /// When the card was read.
+    public var readAt: Date
+    /// Command APDUs exchanged.
+    public var commandCount: Int
+
+    /// A data group's bytes by number.
+    public var dataGroups: [Int: [UInt8]] {
+        var out: [Int: [UInt8]] = [:]
+        for (file, bytes) in files where file.fid & 0xFF00 == 0x0100 && file.fid & 0xFF <= 16 {
+            if file != .com && file != .sod && file != .cardAccess { out[Int(file.fid & 0xFF)] = bytes }
+        }
+        return out
+    }
+}
+
+/// A problem found on a card, with a stable code (documented in the README).
+public struct Problem: Sendable, Equatable {
+    /// Upper snake case, stable across versions.
+    public var code: String
+    /// The field, file or step it concerns.
+    public var field: String?
+    /// Free detail.
+    public var detail: String?
+    /// The chip's value, for mismatches.
+    public var chip: String?
+    /// The QR's value, for mismatches.
+    public var qr: String?
+
+    /// A problem.
+    public init(code: String, field: String? = nil, detail: String? = nil, chip: String? = nil, qr: String? = nil) {
+        self.code = code
+        self.field = field
+        self.detail = detail
+        self.chip = chip
+        self.qr = qr
+    }
+
+    /// As a JSON object, keys in a fixed order, absent ones left out.
+    public var json: JSONValue {
+        var members: [(String, JSONValue)] = [("code", .string(code))]
+        if let field { members.append(("field", .string(field))) }
+        if let chip { members.append(("chip", .string(chip))) }
+        if let qr { members.append(("qr", .string(qr))) }
+        if let detail { members.append(("detail", .string(detail))) }
+        return .object(members)
+    }
+}
+
+/// The read as ordered steps: EF.CardAccess → PACE or BAC → application → EF.COM → EF.SOD → data groups →
+/// chip authentication → active authentication. One place decides what is read and in what order; passive
+/// authentication runs on the result (``PassiveCheck``), so it is the same for a live read, a replay and a dump.
+public enum CardReader {
+    /// Reads the card behind `channel`.
+    ///
+    /// - Parameters:
+    ///   - reopen: whether a broken session may be re-opened with the same key to resume a file (live reads).
+    ///   - clock: the time of reading (injected so replays and tests are repeatable).
+    public static func read(over channel: CardChannel, key: AccessKey, entropy: EntropySource,
+                            options: ReadOptions = ReadOptions(), progress: ReadProgress? = nil,
+                            reopen: Bool = true, clock: () -> Date = Date.init) throws(CardReadError) -> CardReadout {
+        let readAt = clock()
+        progress?.started(.access)
+        var opened: OpenedChip
+        do {
+            opened = try ChipAccess.open(over: channel, key: key, entropy: entropy,
+                                         tryExtendedLength: options.tryExtendedLength)
+        } catch {
+            throw classify(error, step: "opening the chip")
+        }
+        var commands = 0
+        progress?.finished(.access, outcome: "\(opened.access)\(opened.extendedLength ? ", extended length" : "")")
+
+        let reader = opened.fileReader()
+        if reopen {
+            reader.reopen = {
+                let again = try ChipAccess.open(over: channel, key: key, entropy: entropy,
+                                                tryExtendedLength: opened.extendedLength)
+                opened.channel = again.channel
+                return again.channel
+            }
+        }
+        reader.progress = { file, bytes, total in progress?.read(file, bytes: bytes, of: total) }
+
+        var readout = CardReadout(files: [:], unreadable: [:], access: opened.access,
+                                  extendedLength: opened.extendedLength, chipAuthentication: .notSupported("not run"),
+                                  activeAuthentication: .notSupported("not run"), problems: [], readAt: readAt,
+                                  commandCount: 0)
+        var wanted = options.files
+        if wanted.contains(where: { $0 != .com && $0 != .sod }) && !wanted.contains(.sod) {
+            wanted.insert(.sod, at: wanted.firstIndex { $0 != .com } ?? 0)
+        }
+        for file in wanted {
+            progress?.started(.file(file))
+            do {
+                let bytes = try reader.read(file)
+                readout.files[file] = bytes
+                progress?.finished(.file(file), outcome: "\(bytes.count) bytes")
+            } catch {
+                switch error {
+                case .fileNotFound, .accessDenied:
+                    readout.unreadable[file] = error.description
+                    progress?.finished(.file(file), outcome: error.description)
+                case .linkLost(_, _, let why):
+                    throw classifyLink(why, context: error.description)
+                default:
+                    throw .failed(step: file.name, reason: error.description)
+                }
+            }
+        }
+        commands += reader.commandCount
+        parse(&readout)
+
+        // Chip authentication, confirmed by the next protected exchange (active authentication, or a re-read).
+        var channelForAA: SecureMessagingChannel = opened.channel
+        var pendingCA: ChipAuthenticationResult?
+        if options.chipAuthentication {
+            progress?.started(.chipAuthentication)
+            if let dg14 = readout.dg14 {
+                do {
+                    let result = try ChipAuthentication.perform(over: opened.channel, dg14: dg14, entropy: entropy)
+                    commands += 2
+                    pendingCA = result
+                    channelForAA = result.channel
+                } catch {
+                    if case .notSupported(let why) = error {
+                        readout.chipAuthentication = .notSupported(why)
+                    } else if case .channel(let e, _) = error, e == .cardRemoved || e == .noCard {
+                        throw .cardLost("the card was removed during chip authentication")
+                    } else {
+                        readout.chipAuthentication = .failed(error.description)
+                    }
+                }
+            } else {
+                readout.chipAuthentication = .notSupported(readout.files[.dataGroup(14)] == nil
+                                                           ? "DG14 was not read" : "DG14 is malformed")
+            }
+        }
+
+        if options.activeAuthentication {
+            progress?.started(.activeAuthentication)
+            if let dg15 = readout.dg15 {
+                let algorithm = readout.dg14?.securityInfos.infos.compactMap { info -> OID? in
+                    if case .activeAuthentication(let a) = info { return a.signatureAlgorithm } else { return nil }
+                }.first
+                do {
+                    let (outcome, response) = try ActiveAuthentication.perform(
+                        over: channelForAA, dg15: dg15, signatureAlgorithm: algorithm, entropy: entropy,
+                        extendedLength: opened.extendedLength)
+                    commands += 1
+                    pendingCA?.confirm(by: response)
+                    switch outcome {
+                    case .passed: readout.activeAuthentication = .passed
+                    case .failed(let why): readout.activeAuthentication = .failed(why)
+                    }
+                } catch {
+                    if case .channel(let e, _) = error, e == .cardRemoved || e == .noCard {
+                        throw .cardLost("the card was removed during active authentication")
+                    }
+                    readout.activeAuthentication = .failed(error.description)
+                }
+                progress?.finished(.activeAuthentication, outcome: readout.activeAuthentication.description)
+            } else {
+                readout.activeAuthentication = .notSupported("the chip has no DG15")
+            }
+        }
+        if let ca = pendingCA {
+            if !ca.confirmed {
+                // No active authentication confirmed the new keys: one protected READ BINARY of EF.COM does.
+                let probe = CommandAPDU(cla: 0x00, ins: 0xB0, p1: 0x80 | ElementaryFile.com.sfi, p2: 0,
+                                        expectedLength: 1)
+                if let response = try? ca.channel.send(probe) {
+                    commands += 1
+                    ca.confirm(by: response)
+                }
+            }
+            readout.chipAuthentication = ca.confirmed ? .passed
+                : .failed("the chip does not answer under the keys agreed with DG14's public key")
+        }
+        if options.chipAuthentication {
+            progress?.finished(.chipAuthentication, outcome: readout.chipAuthentication.description)
+        }
+        if case .failed(let why) = readout.chipAuthentication {
+            readout.problems.append(Problem(code: "CHIP_AUTHENTICATION_FAILED", field: "DG14", detail: why))
+        }
+        if case .failed(let why) = readout.activeAuthentication {
+            readout.problems.append(Problem(code: "ACTIVE_AUTHENTICATION_FAILED", field: "DG15", detail: why))
+        }
+        // Commands sent before the file reader: EF.CardAccess (one or two) and the access protocol.
+        readout.commandCount = commands + accessCommandCount(opened)
+        return readout
+    }
+
+    /// The commands of opening: EF.CardAccess, PACE's five or BAC's two plus the plain SELECT, and the SELECT.
+    static func accessCommandCount(_ opened: OpenedChip) -> Int {
+        let cardAccess = opened.cardAccess == nil ? 1 : (opened.extendedLength ? 1 : 2)
+        switch opened.access {
+        case .pace: return cardAccess + 5 + 1
+        case .bac: return cardAccess + 3
+        }
+    }
+
+    /// Parses every file read, recording a problem for each that does not parse.
+    static func parse(_ readout: inout CardReadout) {
+        func attempt<T>(_ file: ElementaryFile, _ make: ([UInt8]) throws -> T) -> T? {
+            guard let bytes = readout.files[file] else { return nil }
+            do {
+                return try make(bytes)
+            } catch {
+                readout.problems.append(Problem(code: "FILE_MALFORMED", field: file.name, detail: "\(error)"))
+                return nil
+            }
+        }
+        readout.com = attempt(.com) { try EFCOM(bytes: $0) }
+        readout.sod = attempt(.sod) { try EFSOD(bytes: $0) }
+        readout.dg1 = attempt(.dataGroup(1)) { try DataGroup1(bytes: $0) }
+        readout.dg2 = attempt(.dataGroup(2)) { try DataGroup2(bytes: $0) }
+        readout.dg13 = attempt(.dataGroup(13)) { try DataGroup13(bytes: $0) }
+        readout.dg14 = attempt(.dataGroup(14)) { try DataGroup14(bytes: $0) }
+        readout.dg15 = attempt(.dataGroup(15)) { try DataGroup15(bytes: $0) }
+    }
+
+    static func classify(_ error: SessionError, step: String) -> CardReadError {
+        switch error {
+        case .wrongPassword: return .accessDenied("wrong CAN or MRZ")
+        case .channel(let e, _): return classifyChannel(e)
+        default: return .failed(step: step, reason: error.description)
+        }
+    }
+
+    static func classifyChannel(_ error: ChannelError) -> CardReadError {
+        switch error {
+        case .cardRemoved, .noCard, .readerUnavailable: return .cardLost(error.description)
+        case .replayDiverged, .replayExhausted: return .replayDiverged(error.description)
+        default: return .failed(step: "exchange", reason: error.description)
+        }
+    }
+
+    static func classifyLink(_ why: String, context: String) -> CardReadError {
+        if why.contains("replay diverged") || why.contains("replay ran past") { return .replayDiverged(why) }
+        if why.contains("removed") || why.contains("no card") || why.contains("unavailable") {
+            return .cardLost(context)
+        }
+        return .failed(step: "reading", reason: context)
+    }
+}
