@@ -6,6 +6,6 @@ struct CCCDCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cccd",
         abstract: "Read Vietnam's chip identity card (CCCD / Căn cước) on PC/SC readers.",
-        subcommands: []
+        subcommands: [QRCommand.self]
     )
 }
