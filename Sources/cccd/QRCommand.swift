@@ -77,14 +77,10 @@ struct QRCommand: ParsableCommand {
                 }
             }
             if failures > 0 {
-                throw CommandFailure(.badInput, images.count == 1 ? failureLine(images[0], reader)
-                                     : "\(failures) of \(images.count) images yielded no CCCD QR")
+                throw CommandFailure(.badInput, "\(failures) of \(images.count) image\(images.count == 1 ? "" : "s") "
+                                     + "unreadable or without a CCCD QR")
             }
         }
-    }
-
-    private func failureLine(_ path: String, _ reader: CardQRReader) -> String {
-        "\(path): no CCCD QR read (see above)"
     }
 
     private func emit(_ result: QRResult) {

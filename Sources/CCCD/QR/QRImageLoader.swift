@@ -88,7 +88,7 @@ public enum QRImageLoader {
         guard begun != 0 else {
             let message = pngMessage(&image)
             png_image_free(&image)
-            throw message.lowercased().contains("eof") || message.lowercased().contains("read error")
+            throw Self.pngMessageMeansTruncated(message)
                 ? QRImageError.truncated(format: "PNG") : QRImageError.invalidPNG(message)
         }
         let width = Int(image.width), height = Int(image.height)
@@ -104,9 +104,7 @@ public enum QRImageLoader {
             count = width * height
             if png_image_finish_read(&image, &white, buffer.baseAddress, png_int_32(width), nil) == 0 {
                 let message = pngMessage(&image)
-                failure = message.lowercased().contains("eof") || message.lowercased().contains("read error")
-                    || message.lowercased().contains("truncated")
-                    ? .truncated(format: "PNG") : .invalidPNG(message)
+                failure = Self.pngMessageMeansTruncated(message) ? .truncated(format: "PNG") : .invalidPNG(message)
             }
         }
         png_image_free(&image)
@@ -115,6 +113,13 @@ public enum QRImageLoader {
             throw QRImageError.invalidPNG("inconsistent size")
         }
         return grey
+    }
+
+    /// libpng's simplified API reports a cut file only through its message text.
+    private static func pngMessageMeansTruncated(_ message: String) -> Bool {
+        let lower = message.lowercased()
+        return lower.contains("end of data") || lower.contains("eof") || lower.contains("truncated")
+            || lower.contains("read error")
     }
 
     private static func pngMessage(_ image: inout png_image) -> String {
