@@ -65,10 +65,13 @@ public struct CardQRReader: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         let loaded: LoadedImage
-        do { loaded = try QRImageLoader.load(data: data, workingSide: workingSide) } catch { throw .image(error) }
+        // A QR reads the same at any orientation, so the EXIF turn (a full copy of a 12 MP frame) is skipped here.
+        do {
+            loaded = try QRImageLoader.load(data: data, workingSide: workingSide, applyingOrientation: false)
+        } catch { throw .image(error) }
         let fullSize: () -> GreyImage? = {
             guard loaded.reduction > 1 else { return nil }
-            return try? QRImageLoader.load(data: data, workingSide: nil).image
+            return try? QRImageLoader.load(data: data, workingSide: nil, applyingOrientation: false).image
         }
         return try search(loaded.image, fullSize: fullSize, clock: clock, start: start)
     }
@@ -95,11 +98,12 @@ public struct CardQRReader: Sendable {
             fullImage = original
         }
 
-        func attempt(_ step: String, _ image: @autoclosure () -> GreyImage?) -> CardQRReading? {
+        func attempt(_ step: String, _ image: @autoclosure () -> GreyImage?, density: Int32 = 1) -> CardQRReading? {
             guard !timedOut else { return nil }
             if passes > 0, clock.now - start > timeBudget { timedOut = true; return nil }
             guard let image = image() else { return nil }
             passes += 1
+            scanner.setDensity(density)
             for payload in scanner.scan(image) {
                 do {
                     return CardQRReading(code: try CardQRCode(bytes: payload), step: step, passes: passes)
@@ -110,6 +114,16 @@ public struct CardQRReader: Sendable {
             return nil
         }
 
+        // A photo-sized first pass scans every other line: a card's QR spans hundreds of lines, and zbar's line
+        // scanning is most of the time spent; the dense pass follows when it finds nothing.
+        // On a photo-sized image the QR is usually a small part of the frame: first the likeliest region alone.
+        let large = working.width * working.height > 1_500_000
+        if large, let region = working.likelyQRRegions(limit: 1).first,
+           let found = attempt("region", working.cropped(x: region.x, y: region.y, width: region.width,
+                                                         height: region.height)) {
+            return found
+        }
+        if large, let found = attempt("plain-sparse", working, density: 2) { return found }
         if let found = attempt("plain", working) { return found }
         let full = fullImage ?? fullSize()
         if let full, let found = attempt("full-size", full) { return found }
@@ -123,6 +137,15 @@ public struct CardQRReader: Sendable {
         let smoothed = stretched.median3x3()
         if let found = attempt("median-adaptive", smoothed.adaptiveBinarised(window: window, offset: 6)) {
             return found
+        }
+        // Defocus (square boxes), then motion along the rows or the columns (boxes along the motion).
+        for (rx, ry, amount) in [(2, 2, 2.0), (4, 4, 3.0), (5, 0, 3.0), (0, 5, 3.0)] {
+            let sharp = stretched.sharpened(radiusX: rx, radiusY: ry, amount: amount)
+            if let found = attempt("sharpen-\(rx)x\(ry)", sharp) { return found }
+            if let found = attempt("sharpen-\(rx)x\(ry)-adaptive",
+                                   sharp.adaptiveBinarised(window: window, offset: 6)) {
+                return found
+            }
         }
         if minSide >= 300, let found = attempt("half", stretched.downscaled(by: 2)) { return found }
         if minSide >= 600, let found = attempt("quarter", stretched.downscaled(by: 4)) { return found }

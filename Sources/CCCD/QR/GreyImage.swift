@@ -254,6 +254,55 @@ public struct GreyImage: Sendable, Hashable {
         }
     }
 
+    /// The mean of the `(2 rx + 1) × (2 ry + 1)` box around each pixel (clipped at the borders), from an integral
+    /// image.
+    func boxMean(radiusX rx: Int, radiusY ry: Int) -> GreyImage {
+        let w = width, h = height
+        var integral = [Int](repeating: 0, count: (w + 1) * (h + 1))
+        pixels.withUnsafeBufferPointer { src in
+            integral.withUnsafeMutableBufferPointer { ii in
+                for y in 0..<h {
+                    var rowSum = 0
+                    for x in 0..<w {
+                        rowSum += Int(src[y * w + x])
+                        ii[(y + 1) * (w + 1) + x + 1] = ii[y * (w + 1) + x + 1] + rowSum
+                    }
+                }
+            }
+        }
+        return integral.withUnsafeBufferPointer { ii in
+            GreyImage(width: w, height: h) { dst in
+                for y in 0..<h {
+                    let y0 = max(0, y - ry), y1 = min(h, y + ry + 1)
+                    for x in 0..<w {
+                        let x0 = max(0, x - rx), x1 = min(w, x + rx + 1)
+                        let sum = ii[y1 * (w + 1) + x1] - ii[y0 * (w + 1) + x1] - ii[y1 * (w + 1) + x0]
+                            + ii[y0 * (w + 1) + x0]
+                        dst[y * w + x] = UInt8(sum / ((x1 - x0) * (y1 - y0)))
+                    }
+                }
+            }
+        }
+    }
+
+    /// An unsharp mask, `pixel + amount × (pixel − local mean)` over a `(2 rx + 1) × (2 ry + 1)` box: restores
+    /// some of the module edges that defocus (square box) and motion blur (a box along the motion) spread,
+    /// before zbar's own binariser sees them.
+    public func sharpened(radiusX: Int, radiusY: Int, amount: Double) -> GreyImage {
+        let blurred = boxMean(radiusX: radiusX, radiusY: radiusY)
+        let gain = Int(amount * 256)
+        return pixels.withUnsafeBufferPointer { src in
+            blurred.pixels.withUnsafeBufferPointer { mean in
+                GreyImage(width: width, height: height) { dst in
+                    for i in 0..<src.count {
+                        let p = Int(src[i])
+                        dst[i] = UInt8(clamping: p + (gain * (p - Int(mean[i]))) >> 8)
+                    }
+                }
+            }
+        }
+    }
+
     /// A 3 × 3 median filter: removes salt-and-pepper noise while keeping module edges.
     public func median3x3() -> GreyImage {
         let w = width, h = height

@@ -67,14 +67,18 @@ public enum QRImageLoader {
     ///
     /// - Parameter workingSide: for JPEG, the decoder shrinks the image by 2, 4 or 8 in its IDCT (nearly free)
     ///   while the longer side stays at least this long; nil decodes at full size. PNG is always full size.
-    public static func load(data: [UInt8], workingSide: Int? = nil) throws(QRImageError) -> LoadedImage {
+    /// - Parameter applyingOrientation: false leaves a JPEG's pixels as stored (``LoadedImage/orientation`` still
+    ///   says how to show them), for callers to whom the turn makes no difference.
+    public static func load(data: [UInt8], workingSide: Int? = nil,
+                            applyingOrientation: Bool = true) throws(QRImageError) -> LoadedImage {
         if data.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) {
             return LoadedImage(image: try decodePNG(data), reduction: 1, orientation: .up)
         }
         if data.starts(with: [0xFF, 0xD8, 0xFF]) {
             let orientation = JPEGExif.orientation(in: data) ?? .up
             let (image, reduction) = try decodeJPEG(data, workingSide: workingSide)
-            return LoadedImage(image: image.oriented(orientation), reduction: reduction, orientation: orientation)
+            return LoadedImage(image: applyingOrientation ? image.oriented(orientation) : image, reduction: reduction,
+                               orientation: orientation)
         }
         throw QRImageError.unsupportedFormat
     }
