@@ -100,15 +100,32 @@ public enum QRImageLoader {
             png_image_free(&image)
             throw QRImageError.tooLarge(width: width, height: height)
         }
-        image.format = png_uint_32(PNG_FORMAT_GRAY)
+        // libpng's simplified API takes 16-bit samples as linear light and would gamma-encode them on the way to
+        // 8 bits; a 16-bit scan is encoded like an 8-bit one, so its samples are read as they are and scaled.
+        let sixteenBit = image.format & png_uint_32(PNG_FORMAT_FLAG_LINEAR) != 0
         var white = png_color(red: 255, green: 255, blue: 255)
         var failure: QRImageError?
-        let pixels = [UInt8](unsafeUninitializedCapacity: width * height) { buffer, count in
-            buffer.initialize(repeating: 255)
-            count = width * height
-            if png_image_finish_read(&image, &white, buffer.baseAddress, png_int_32(width), nil) == 0 {
-                let message = pngMessage(&image)
-                failure = Self.pngMessageMeansTruncated(message) ? .truncated(format: "PNG") : .invalidPNG(message)
+        func failed() -> QRImageError {
+            let message = pngMessage(&image)
+            return Self.pngMessageMeansTruncated(message) ? .truncated(format: "PNG") : .invalidPNG(message)
+        }
+        let pixels: [UInt8]
+        if sixteenBit {
+            image.format = png_uint_32(PNG_FORMAT_LINEAR_Y)
+            var wide = [UInt16](repeating: 0xFFFF, count: width * height)
+            let ok = wide.withUnsafeMutableBufferPointer {
+                png_image_finish_read(&image, &white, $0.baseAddress, png_int_32(width), nil)
+            }
+            if ok == 0 { failure = failed() }
+            pixels = wide.map { UInt8((UInt32($0) + 128) / 257) }
+        } else {
+            image.format = png_uint_32(PNG_FORMAT_GRAY)
+            pixels = [UInt8](unsafeUninitializedCapacity: width * height) { buffer, count in
+                buffer.initialize(repeating: 255)
+                count = width * height
+                if png_image_finish_read(&image, &white, buffer.baseAddress, png_int_32(width), nil) == 0 {
+                    failure = failed()
+                }
             }
         }
         png_image_free(&image)
