@@ -137,3 +137,12 @@ struct CardQRCodeTests {
         }
     }
 }
+
+extension CardQRCodeTests {
+    @Test func test_description_holdsNoPersonalData() throws {
+        let code = try CardQRCode(text: Self.example2021)
+        #expect(!code.description.contains("012345"))
+        #expect(!code.description.contains("Nguyễn"))
+        #expect(code.description.contains("cccd-2021"))
+    }
+}

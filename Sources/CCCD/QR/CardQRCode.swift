@@ -9,7 +9,7 @@ import Foundation
 /// - `six-field`: reported from one app, without the CMND field and with dates written `dd/MM/yyyy`.
 ///
 /// The same parser serves decoded images and keyboard-wedge text (`--qr-text`), so both are held to one standard.
-public struct CardQRCode: Sendable, Hashable {
+public struct CardQRCode: Sendable, Hashable, CustomStringConvertible {
     /// Which of the known layouts the payload follows.
     public enum Format: String, Sendable, Hashable, CaseIterable {
         /// The 2021 CCCD: seven fields.
@@ -93,6 +93,12 @@ public struct CardQRCode: Sendable, Hashable {
         guard issueDate >= dateOfBirth else {
             throw CardQRError.invalidField(.issueDate, reason: "is before the date of birth")
         }
+    }
+
+    /// The layout and the number of extra fields only: the ID number holds the CAN, so neither it nor the
+    /// personal data reach logs through `description`.
+    public var description: String {
+        "CardQRCode(\(format.rawValue), \(extra.count) extra field\(extra.count == 1 ? "" : "s"))"
     }
 
     /// Keyboard-wedge scanners add a BOM (U+FEFF) and CR/LF (shared/CCCD.md); editors add trailing spaces.

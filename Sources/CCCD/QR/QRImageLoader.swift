@@ -17,6 +17,8 @@ public enum QRImageError: Error, Sendable, Hashable, CustomStringConvertible {
     case tooLarge(width: Int, height: Int)
     /// The pixel buffer could not be allocated.
     case outOfMemory
+    /// The file is larger than ``QRImageLoader/maximumFileBytes``: no photo of a card is.
+    case fileTooLarge(bytes: Int)
 
     /// One line naming what is wrong.
     public var description: String {
@@ -28,6 +30,7 @@ public enum QRImageError: Error, Sendable, Hashable, CustomStringConvertible {
         case .truncated(let format): "the \(format) image is cut short (the file ends before the image does)"
         case .tooLarge(let width, let height): "the image is too large (\(width) × \(height) pixels)"
         case .outOfMemory: "out of memory decoding the image"
+        case .fileTooLarge(let bytes): "the file is too large for an image of a card (\(bytes) bytes)"
         }
     }
 }
@@ -53,8 +56,15 @@ public enum QRImageLoader {
         try load(data: try readFile(path), workingSide: workingSide)
     }
 
+    /// The largest file read, in bytes (a 100 MP JPEG at the highest quality is well under it).
+    public static let maximumFileBytes = 200_000_000
+
     /// Reads a file's bytes, with the reason in the error.
     public static func readFile(_ path: String) throws(QRImageError) -> [UInt8] {
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int,
+           size > maximumFileBytes {
+            throw QRImageError.fileTooLarge(bytes: size)
+        }
         do {
             return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe))
         } catch {
