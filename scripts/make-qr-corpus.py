@@ -188,6 +188,10 @@ def large_photo(text, rng, orientation):
     return to_exif_stored(photo, orientation)
 
 
+# A different base (QR_CORPUS_SEED=n) draws a fresh corpus of the same design, to check that the reader's ladder
+# is not fitted to one draw; the committed floors are for the default, 0.
+SEED_BASE = int(os.environ.get("QR_CORPUS_SEED", "0")) * 100_000
+
 CATEGORIES = ["clean", "rotated", "perspective", "motion-blur", "defocus-blur", "noise", "low-contrast", "glare",
               "small-modules", "large-photo"]
 
@@ -254,7 +258,7 @@ def make_corpus(out, citizens):
         for ti, citizen in enumerate(citizens):
             variants = 2 if category == "large-photo" else 3
             for v in range(variants):
-                rng = np.random.default_rng(1000 * ci + 10 * ti + v)
+                rng = np.random.default_rng(SEED_BASE + 1000 * ci + 10 * ti + v)
                 data, ext, params = make_variant(category, citizen["text"], v, rng)
                 name = f"{category}/{citizen['id']}-{v}.{ext}"
                 with open(os.path.join(out, name), "wb") as f:
@@ -311,6 +315,14 @@ def make_samples(out, citizens):
     qr16 = (qr.astype(np.uint16) * 257)
     buf = io.BytesIO(); Image.fromarray(qr16).save(buf, "PNG")
     write("qr-grey16.png", buf.getvalue(), text=text, kind="png-16bit")
+
+    # JPEG flavours of the same QR: 8-bit grey, progressive, and Adobe CMYK (dark modules as black ink).
+    buf = io.BytesIO(); Image.fromarray(qr).save(buf, "JPEG", quality=92)
+    write("qr-grey.jpg", buf.getvalue(), text=text, kind="jpeg-grey")
+    buf = io.BytesIO(); Image.fromarray(qr).convert("RGB").save(buf, "JPEG", quality=92, progressive=True)
+    write("qr-progressive.jpg", buf.getvalue(), text=text, kind="jpeg-progressive")
+    buf = io.BytesIO(); Image.fromarray(qr).convert("RGB").convert("CMYK").save(buf, "JPEG", quality=92)
+    write("qr-cmyk.jpg", buf.getvalue(), text=text, kind="jpeg-cmyk")
 
     # EXIF orientations 1..8 of a small asymmetric pattern: displayed, the top-left quadrant is black (0), the
     # top-right white (255), the bottom-left 80 and the bottom-right 170; 48 wide, 32 high.

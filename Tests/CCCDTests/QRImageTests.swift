@@ -10,8 +10,8 @@ struct QRImageTests {
     /// Each PNG holds the QR of the first citizen: RGBA and grey+alpha with transparent light modules (readable
     /// only when alpha is composited on white), 8-bit grey, a two-colour palette, 16-bit grey.
     @Test(arguments: ["qr-rgba-transparent.png", "qr-grey-alpha.png", "qr-grey8.png", "qr-palette.png",
-                      "qr-grey16.png"])
-    func test_pngPixelFormat_decodesToTheSourceText(name: String) throws {
+                      "qr-grey16.png", "qr-grey.jpg", "qr-progressive.jpg", "qr-cmyk.jpg"])
+    func test_imageFormat_decodesToTheSourceText(name: String) throws {
         let expected = try QRFixtures.citizens()[0].text
         let reading = try CardQRReader().read(path: QRFixtures.sample(name))
         #expect(Array(reading.code.text.utf8) == Array(expected.utf8))
@@ -35,6 +35,13 @@ struct QRImageTests {
     }
 
     // MARK: - JPEG and EXIF
+
+    /// Adobe CMYK JPEGs store inverted ink: the quiet zone (no ink) must come out light, a finder module dark.
+    @Test func test_cmykJPEG_isReducedToGreyWithInkDark() throws {
+        let image = try QRImageLoader.load(path: QRFixtures.sample("qr-cmyk.jpg")).image
+        #expect(image[1, 1] > 200)
+        #expect(image[13, 13] < 60)
+    }
 
     /// The same displayed pattern stored under each EXIF orientation (Pillow's exif_transpose checked each file
     /// when it was made): once loaded, every one must show it upright, 48 × 32, quadrants 0 / 255 / 80 / 170.
@@ -122,6 +129,35 @@ struct QRImageTests {
         }
     }
 
+    // MARK: - Mutated files
+
+    /// Cut and corrupted PNGs and JPEGs (a seeded SplitMix64, so every run is the same): the loader returns an
+    /// image or a typed error, and never exits, traps or hangs; libjpeg's error exits come back through longjmp.
+    @Test func test_mutatedImages_giveImagesOrTypedErrors() throws {
+        var random = SplitMix64(seed: 0x5EED_0C0D)
+        for name in ["card-cccd2021-example.png", "rotated-30.jpg", "qr-progressive.jpg", "exif-orientation-6.jpg"] {
+            let original = try [UInt8](Data(contentsOf: URL(fileURLWithPath: QRFixtures.sample(name))))
+            for round in 0..<60 {
+                var bytes = original
+                if round % 3 == 0 {
+                    bytes = Array(bytes.prefix(Int(random.next() % UInt64(bytes.count))))
+                } else {
+                    for _ in 0..<(1 + Int(random.next() % 8)) {
+                        // Mostly the header region, where a flipped byte changes the most.
+                        let limit = round % 3 == 1 ? min(bytes.count, 1024) : bytes.count
+                        bytes[Int(random.next() % UInt64(limit))] = UInt8(truncatingIfNeeded: random.next())
+                    }
+                }
+                do {
+                    let loaded = try QRImageLoader.load(data: bytes)
+                    #expect(loaded.image.pixels.count == loaded.image.width * loaded.image.height)
+                } catch {
+                    #expect(!error.description.isEmpty)
+                }
+            }
+        }
+    }
+
     // MARK: - Decoding the sample cards
 
     /// One card per citizen of texts.json (3 px modules, card clutter around the QR): the decoded text must equal
@@ -161,5 +197,18 @@ struct QRImageTests {
         #expect(image.oriented(.down).oriented(.down) == image)
         #expect(image.oriented(.leftMirrored).oriented(.leftMirrored) == image)
         #expect(image.oriented(.rightMirrored).oriented(.rightMirrored) == image)
+    }
+}
+
+/// SplitMix64 (Steele, Lea & Flood, OOPSLA 2014): a tiny seeded generator for reproducible mutations.
+struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
