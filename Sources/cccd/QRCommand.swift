@@ -110,7 +110,7 @@ struct QRResult {
         case .success(let code):
             members.append(("text", JSON.string(code.text)))
             members.append(("format", JSON.string(code.format.rawValue)))
-            members.append(("fields", JSON.object(QRResult.fields(code).map { ($0.0, JSON.string($0.1)) })))
+            members.append(("fields", JSON.object(code.namedFields.map { ($0.name, JSON.string($0.value)) })))
             members.append(("extra", "[" + code.extra.map(JSON.string).joined(separator: ",") + "]"))
         case .failure(let message):
             members.append(("error", JSON.string(message)))
@@ -127,7 +127,7 @@ struct QRResult {
             return "\(name): \(message)"
         case .success(let code):
             var lines = ["\(name): \(code.format.rawValue)"]
-            for (key, value) in QRResult.fields(code) {
+            for (key, value) in code.namedFields {
                 lines.append("  " + key.padding(toLength: 18, withPad: " ", startingAt: 0) + value)
             }
             for (index, value) in code.extra.enumerated() {
@@ -136,20 +136,6 @@ struct QRResult {
             }
             return lines.joined(separator: "\n")
         }
-    }
-
-    /// The fields in shared/CLI.md's vocabulary, in the card's order; absent ones left out.
-    static func fields(_ code: CardQRCode) -> [(String, String)] {
-        var fields: [(String, String)] = [("personalIdNumber", code.personalIdNumber)]
-        if let old = code.oldIdNumber { fields.append(("oldIdNumber", old)) }
-        fields += [
-            ("fullName", code.fullName),
-            ("dateOfBirth", code.dateOfBirth.iso8601),
-            ("sex", code.sex.rawValue),
-            ("permanentAddress", code.permanentAddress),
-            ("issueDate", code.issueDate.iso8601),
-        ]
-        return fields
     }
 }
 

@@ -146,3 +146,18 @@ extension CardQRCodeTests {
         #expect(code.description.contains("cccd-2021"))
     }
 }
+
+extension CardQRCodeTests {
+    /// The names are shared/CLI.md's vocabulary ("JSON field names"), dates ISO 8601, sex male/female.
+    @Test func test_namedFields_useTheCLIVocabulary() throws {
+        let code = try CardQRCode(text: Self.example2021)
+        #expect(code.namedFields.map(\.name) == ["personalIdNumber", "oldIdNumber", "fullName", "dateOfBirth", "sex",
+                                                 "permanentAddress", "issueDate"])
+        #expect(code.namedFields.map(\.value) == ["001099012345", "123456789", "Nguyễn Văn An", "1999-03-15", "male",
+                                                  "Số 12 ngõ 34 Láng Hạ, Phường Láng Hạ, Quận Đống Đa, Hà Nội",
+                                                  "2022-06-01"])
+        let withoutCMND = try CardQRCode(text: "036188007654|Bùi Thị Vỹ|07/11/1988|Nữ|Nam Định|12/04/2021")
+        #expect(!withoutCMND.namedFields.contains { $0.name == "oldIdNumber" })
+        #expect(withoutCMND.namedFields.first { $0.name == "sex" }?.value == "female")
+    }
+}

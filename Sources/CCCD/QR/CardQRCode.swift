@@ -95,6 +95,21 @@ public struct CardQRCode: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The fields under shared/CLI.md's JSON names, in the card's order, as printed: dates ISO 8601, sex
+    /// `male`/`female`; `oldIdNumber` only when the QR has one.
+    public var namedFields: [(name: String, value: String)] {
+        var fields: [(name: String, value: String)] = [("personalIdNumber", personalIdNumber)]
+        if let oldIdNumber { fields.append(("oldIdNumber", oldIdNumber)) }
+        fields += [
+            ("fullName", fullName),
+            ("dateOfBirth", dateOfBirth.iso8601),
+            ("sex", sex.rawValue),
+            ("permanentAddress", permanentAddress),
+            ("issueDate", issueDate.iso8601),
+        ]
+        return fields
+    }
+
     /// The layout and the number of extra fields only: the ID number holds the CAN, so neither it nor the
     /// personal data reach logs through `description`.
     public var description: String {

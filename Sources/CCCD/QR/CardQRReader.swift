@@ -35,10 +35,13 @@ public struct CardQRReading: Sendable {
 /// nothing, a recovery ladder of cheap-to-dear transforms, stopping at the first payload that parses as a CCCD
 /// QR or when the time budget is spent (so a hopeless image fails quickly).
 ///
-/// The ladder: full resolution (when the first pass was on a reduced image), a contrast stretch, Otsu's global
-/// threshold, an adaptive (local mean) threshold, a median filter before it (noise), half size (blur and noise
-/// average out, large modules shrink to what zbar's finder likes), double size (small modules), crops around the
-/// regions likeliest to hold a QR, and turns of 45° and 22.5° (zbar's scan lines are horizontal and vertical).
+/// The ladder: on photo-sized images the likeliest region first and a sparse scan (every other line); the whole
+/// image; full resolution (when the first passes ran on a reduced image); a contrast stretch; Otsu's global
+/// threshold; an adaptive (local mean) threshold, alone and after a median filter (noise); unsharp masks for
+/// defocus and for motion along the rows or columns, alone and thresholded; half and quarter size (blur and noise
+/// average out, large modules shrink to what zbar's finder likes); double size (small modules); crops around the
+/// regions likeliest to hold a QR, enlarged; turns of 45° and 22.5° (zbar's scan lines are horizontal and
+/// vertical). The step that succeeded is reported in ``CardQRReading/step``.
 public struct CardQRReader: Sendable {
     /// The search stops after this long, between two passes.
     public var timeBudget: Duration
@@ -114,9 +117,9 @@ public struct CardQRReader: Sendable {
             return nil
         }
 
-        // A photo-sized first pass scans every other line: a card's QR spans hundreds of lines, and zbar's line
-        // scanning is most of the time spent; the dense pass follows when it finds nothing.
-        // On a photo-sized image the QR is usually a small part of the frame: first the likeliest region alone.
+        // On a photo-sized image the QR is a small part of the frame: first the likeliest region alone, then the
+        // whole frame scanning every other line (a card's QR spans hundreds of lines, and zbar's line scanning is
+        // most of the time spent), then every line.
         let large = working.width * working.height > 1_500_000
         if large, let region = working.likelyQRRegions(limit: 1).first,
            let found = attempt("region", working.cropped(x: region.x, y: region.y, width: region.width,
