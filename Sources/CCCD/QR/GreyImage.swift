@@ -1,0 +1,431 @@
+import Foundation
+
+/// An 8-bit grey image, row-major, one byte per pixel, no padding: the form zbar scans (`Y800`).
+///
+/// The transforms here are the steps of ``CardQRReader``'s recovery ladder; each returns a new image.
+public struct GreyImage: Sendable, Hashable {
+    /// Width in pixels.
+    public let width: Int
+    /// Height in pixels.
+    public let height: Int
+    /// `width * height` bytes, 0 black to 255 white.
+    public internal(set) var pixels: [UInt8]
+
+    /// An image over the given pixels; nil unless `pixels.count == width * height` and both sides are positive.
+    public init?(width: Int, height: Int, pixels: [UInt8]) {
+        guard width > 0, height > 0, width.multipliedReportingOverflow(by: height).overflow == false,
+              pixels.count == width * height else { return nil }
+        self.width = width
+        self.height = height
+        self.pixels = pixels
+    }
+
+    /// An image whose pixels `fill` writes; the buffer has `width * height` bytes.
+    init(width: Int, height: Int, fill: (UnsafeMutableBufferPointer<UInt8>) -> Void) {
+        self.width = width
+        self.height = height
+        self.pixels = [UInt8](unsafeUninitializedCapacity: width * height) { buffer, count in
+            fill(buffer)
+            count = width * height
+        }
+    }
+
+    /// The pixel at column `x`, row `y`.
+    public subscript(x: Int, y: Int) -> UInt8 { pixels[y * width + x] }
+
+    // MARK: - Geometry
+
+    /// The image as it should be shown, given the EXIF orientation it was stored with (TIFF 6.0 tag 0x0112).
+    public func oriented(_ orientation: ExifOrientation) -> GreyImage {
+        let w = width, h = height
+        let swaps = orientation.rawValue >= 5
+        let outW = swaps ? h : w, outH = swaps ? w : h
+        // For each displayed pixel (x, y), the stored pixel it comes from.
+        let source: (Int, Int) -> Int
+        switch orientation {
+        case .up: return self
+        case .upMirrored: source = { x, y in y * w + (w - 1 - x) }
+        case .down: source = { x, y in (h - 1 - y) * w + (w - 1 - x) }
+        case .downMirrored: source = { x, y in (h - 1 - y) * w + x }
+        case .leftMirrored: source = { x, y in x * w + y }
+        case .right: source = { x, y in (h - 1 - x) * w + y }
+        case .rightMirrored: source = { x, y in (h - 1 - x) * w + (w - 1 - y) }
+        case .left: source = { x, y in x * w + (w - 1 - y) }
+        }
+        return pixels.withUnsafeBufferPointer { src in
+            GreyImage(width: outW, height: outH) { dst in
+                // Tiles keep both the reads and the writes in cache when the image is transposed.
+                let tile = 64
+                for ty in stride(from: 0, to: outH, by: tile) {
+                    for tx in stride(from: 0, to: outW, by: tile) {
+                        for y in ty..<min(ty + tile, outH) {
+                            let row = y * outW
+                            for x in tx..<min(tx + tile, outW) { dst[row + x] = src[source(x, y)] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The image shrunk by an integer factor, each output pixel the mean of a `factor × factor` block.
+    public func downscaled(by factor: Int) -> GreyImage {
+        guard factor > 1, width / factor > 0, height / factor > 0 else { return self }
+        let outW = width / factor, outH = height / factor, w = width
+        let area = factor * factor
+        return pixels.withUnsafeBufferPointer { src in
+            GreyImage(width: outW, height: outH) { dst in
+                var sums = [Int](repeating: 0, count: outW)
+                for oy in 0..<outH {
+                    for i in 0..<outW { sums[i] = 0 }
+                    for y in (oy * factor)..<(oy * factor + factor) {
+                        let row = y * w
+                        for ox in 0..<outW {
+                            var s = 0
+                            let base = row + ox * factor
+                            for k in 0..<factor { s += Int(src[base + k]) }
+                            sums[ox] += s
+                        }
+                    }
+                    for ox in 0..<outW { dst[oy * outW + ox] = UInt8(sums[ox] / area) }
+                }
+            }
+        }
+    }
+
+    /// The image resampled to the given size, bilinearly.
+    public func resized(width outW: Int, height outH: Int) -> GreyImage {
+        guard outW > 0, outH > 0 else { return self }
+        let w = width, h = height
+        let sx = Double(w) / Double(outW), sy = Double(h) / Double(outH)
+        return pixels.withUnsafeBufferPointer { src in
+            GreyImage(width: outW, height: outH) { dst in
+                for y in 0..<outH {
+                    let fy = max(0, (Double(y) + 0.5) * sy - 0.5)
+                    let y0 = min(Int(fy), h - 1), y1 = min(y0 + 1, h - 1)
+                    let wy = fy - Double(y0)
+                    for x in 0..<outW {
+                        let fx = max(0, (Double(x) + 0.5) * sx - 0.5)
+                        let x0 = min(Int(fx), w - 1), x1 = min(x0 + 1, w - 1)
+                        let wx = fx - Double(x0)
+                        let top = Double(src[y0 * w + x0]) * (1 - wx) + Double(src[y0 * w + x1]) * wx
+                        let bottom = Double(src[y1 * w + x0]) * (1 - wx) + Double(src[y1 * w + x1]) * wx
+                        dst[y * outW + x] = UInt8((top * (1 - wy) + bottom * wy).rounded())
+                    }
+                }
+            }
+        }
+    }
+
+    /// The image turned by `degrees` counter-clockwise about its centre, on a canvas that holds all of it; the
+    /// corners are filled white (a QR's quiet zone colour).
+    public func rotated(degrees: Double) -> GreyImage {
+        let radians = degrees * .pi / 180
+        let c = cos(radians), s = sin(radians)
+        let w = width, h = height
+        let outW = Int((Double(w) * abs(c) + Double(h) * abs(s)).rounded(.up))
+        let outH = Int((Double(w) * abs(s) + Double(h) * abs(c)).rounded(.up))
+        let cx = Double(w) / 2, cy = Double(h) / 2, ocx = Double(outW) / 2, ocy = Double(outH) / 2
+        return pixels.withUnsafeBufferPointer { src in
+            GreyImage(width: outW, height: outH) { dst in
+                for y in 0..<outH {
+                    let dy = Double(y) + 0.5 - ocy
+                    for x in 0..<outW {
+                        let dx = Double(x) + 0.5 - ocx
+                        // Inverse rotation: where in the source this output pixel comes from.
+                        let sx = c * dx - s * dy + cx - 0.5
+                        let sy = s * dx + c * dy + cy - 0.5
+                        let x0 = Int(sx.rounded(.down)), y0 = Int(sy.rounded(.down))
+                        guard x0 >= 0, y0 >= 0, x0 + 1 < w, y0 + 1 < h else {
+                            dst[y * outW + x] = 255
+                            continue
+                        }
+                        let fx = sx - Double(x0), fy = sy - Double(y0)
+                        let i = y0 * w + x0
+                        let top = Double(src[i]) * (1 - fx) + Double(src[i + 1]) * fx
+                        let bottom = Double(src[i + w]) * (1 - fx) + Double(src[i + w + 1]) * fx
+                        dst[y * outW + x] = UInt8((top * (1 - fy) + bottom * fy).rounded())
+                    }
+                }
+            }
+        }
+    }
+
+    /// The part of the image inside the rectangle, clipped to the image.
+    public func cropped(x: Int, y: Int, width cw: Int, height ch: Int) -> GreyImage {
+        let x0 = max(0, min(x, width - 1)), y0 = max(0, min(y, height - 1))
+        let x1 = max(x0 + 1, min(x + cw, width)), y1 = max(y0 + 1, min(y + ch, height))
+        let outW = x1 - x0, w = width
+        return pixels.withUnsafeBufferPointer { src in
+            GreyImage(width: outW, height: y1 - y0) { dst in
+                for row in y0..<y1 {
+                    let from = row * w + x0, to = (row - y0) * outW
+                    for i in 0..<outW { dst[to + i] = src[from + i] }
+                }
+            }
+        }
+    }
+
+    // MARK: - Tone
+
+    /// The 256-bin histogram of the pixels.
+    func histogram() -> [Int] {
+        var bins = [Int](repeating: 0, count: 256)
+        pixels.withUnsafeBufferPointer { src in
+            bins.withUnsafeMutableBufferPointer { b in for p in src { b[Int(p)] += 1 } }
+        }
+        return bins
+    }
+
+    /// The tones stretched so the darkest 1% become black and the brightest 1% white: low-contrast and
+    /// over-exposed photos give zbar's finder edges it can see.
+    public func contrastStretched() -> GreyImage {
+        let bins = histogram()
+        let total = width * height, cut = total / 100
+        var low = 0, high = 255, count = 0
+        while low < 255, count + bins[low] <= cut { count += bins[low]; low += 1 }
+        count = 0
+        while high > 0, count + bins[high] <= cut { count += bins[high]; high -= 1 }
+        guard high > low else { return self }
+        var table = [UInt8](repeating: 0, count: 256)
+        for v in 0..<256 { table[v] = UInt8(max(0, min(255, (v - low) * 255 / (high - low)))) }
+        return mapped(table)
+    }
+
+    /// Otsu's threshold (N. Otsu, IEEE Trans. SMC 9(1), 1979): the level maximising between-class variance.
+    public func otsuThreshold() -> UInt8 {
+        let bins = histogram()
+        let total = Double(width * height)
+        var sumAll = 0.0
+        for v in 0..<256 { sumAll += Double(v * bins[v]) }
+        var sumBelow = 0.0, weightBelow = 0.0, best = 0.0, threshold = 127
+        for v in 0..<256 {
+            weightBelow += Double(bins[v])
+            if weightBelow == 0 { continue }
+            let weightAbove = total - weightBelow
+            if weightAbove == 0 { break }
+            sumBelow += Double(v * bins[v])
+            let meanBelow = sumBelow / weightBelow, meanAbove = (sumAll - sumBelow) / weightAbove
+            let between = weightBelow * weightAbove * (meanBelow - meanAbove) * (meanBelow - meanAbove)
+            if between > best { best = between; threshold = v }
+        }
+        return UInt8(threshold)
+    }
+
+    /// Black where the pixel is at or below `threshold`, white elsewhere.
+    public func binarised(threshold: UInt8) -> GreyImage {
+        var table = [UInt8](repeating: 255, count: 256)
+        for v in 0...Int(threshold) { table[v] = 0 }
+        return mapped(table)
+    }
+
+    /// Black where the pixel is darker than the mean of the `window × window` square around it by more than
+    /// `offset`: a local threshold that survives glare and uneven light (Bradley & Roth, J. Graphics Tools 2007,
+    /// with an integral image).
+    public func adaptiveBinarised(window: Int, offset: Int) -> GreyImage {
+        let w = width, h = height, r = max(1, window / 2)
+        var integral = [Int](repeating: 0, count: (w + 1) * (h + 1))
+        pixels.withUnsafeBufferPointer { src in
+            integral.withUnsafeMutableBufferPointer { ii in
+                for y in 0..<h {
+                    var rowSum = 0
+                    for x in 0..<w {
+                        rowSum += Int(src[y * w + x])
+                        ii[(y + 1) * (w + 1) + x + 1] = ii[y * (w + 1) + x + 1] + rowSum
+                    }
+                }
+            }
+        }
+        return pixels.withUnsafeBufferPointer { src in
+            integral.withUnsafeBufferPointer { ii in
+                GreyImage(width: w, height: h) { dst in
+                    for y in 0..<h {
+                        let y0 = max(0, y - r), y1 = min(h, y + r + 1)
+                        for x in 0..<w {
+                            let x0 = max(0, x - r), x1 = min(w, x + r + 1)
+                            let sum = ii[y1 * (w + 1) + x1] - ii[y0 * (w + 1) + x1]
+                                - ii[y1 * (w + 1) + x0] + ii[y0 * (w + 1) + x0]
+                            let area = (x1 - x0) * (y1 - y0)
+                            dst[y * w + x] = Int(src[y * w + x]) * area + offset * area <= sum ? 0 : 255
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The mean of the `(2 rx + 1) × (2 ry + 1)` box around each pixel (clipped at the borders), from an integral
+    /// image.
+    func boxMean(radiusX rx: Int, radiusY ry: Int) -> GreyImage {
+        let w = width, h = height
+        var integral = [Int](repeating: 0, count: (w + 1) * (h + 1))
+        pixels.withUnsafeBufferPointer { src in
+            integral.withUnsafeMutableBufferPointer { ii in
+                for y in 0..<h {
+                    var rowSum = 0
+                    for x in 0..<w {
+                        rowSum += Int(src[y * w + x])
+                        ii[(y + 1) * (w + 1) + x + 1] = ii[y * (w + 1) + x + 1] + rowSum
+                    }
+                }
+            }
+        }
+        return integral.withUnsafeBufferPointer { ii in
+            GreyImage(width: w, height: h) { dst in
+                for y in 0..<h {
+                    let y0 = max(0, y - ry), y1 = min(h, y + ry + 1)
+                    for x in 0..<w {
+                        let x0 = max(0, x - rx), x1 = min(w, x + rx + 1)
+                        let sum = ii[y1 * (w + 1) + x1] - ii[y0 * (w + 1) + x1] - ii[y1 * (w + 1) + x0]
+                            + ii[y0 * (w + 1) + x0]
+                        dst[y * w + x] = UInt8(sum / ((x1 - x0) * (y1 - y0)))
+                    }
+                }
+            }
+        }
+    }
+
+    /// An unsharp mask, `pixel + amount × (pixel − local mean)` over a `(2 rx + 1) × (2 ry + 1)` box: restores
+    /// some of the module edges that defocus (square box) and motion blur (a box along the motion) spread,
+    /// before zbar's own binariser sees them.
+    public func sharpened(radiusX: Int, radiusY: Int, amount: Double) -> GreyImage {
+        let blurred = boxMean(radiusX: radiusX, radiusY: radiusY)
+        let gain = Int(amount * 256)
+        return pixels.withUnsafeBufferPointer { src in
+            blurred.pixels.withUnsafeBufferPointer { mean in
+                GreyImage(width: width, height: height) { dst in
+                    for i in 0..<src.count {
+                        let p = Int(src[i])
+                        dst[i] = UInt8(clamping: p + (gain * (p - Int(mean[i]))) >> 8)
+                    }
+                }
+            }
+        }
+    }
+
+    /// A 3 × 3 median filter: removes salt-and-pepper noise while keeping module edges.
+    public func median3x3() -> GreyImage {
+        let w = width, h = height
+        guard w >= 3, h >= 3 else { return self }
+        return pixels.withUnsafeBufferPointer { src in
+            GreyImage(width: w, height: h) { dst in
+                for x in 0..<w { dst[x] = src[x]; dst[(h - 1) * w + x] = src[(h - 1) * w + x] }
+                for y in 1..<(h - 1) {
+                    dst[y * w] = src[y * w]
+                    dst[y * w + w - 1] = src[y * w + w - 1]
+                    for x in 1..<(w - 1) {
+                        let i = y * w + x
+                        dst[i] = Self.median9(src[i - w - 1], src[i - w], src[i - w + 1], src[i - 1], src[i],
+                                              src[i + 1], src[i + w - 1], src[i + w], src[i + w + 1])
+                    }
+                }
+            }
+        }
+    }
+
+    /// The median of nine values by a fixed exchange network (Paeth, Graphics Gems 1990): no allocation.
+    @inline(__always)
+    private static func median9(_ a0: UInt8, _ a1: UInt8, _ a2: UInt8, _ a3: UInt8, _ a4: UInt8, _ a5: UInt8,
+                                _ a6: UInt8, _ a7: UInt8, _ a8: UInt8) -> UInt8 {
+        var p = (a0, a1, a2, a3, a4, a5, a6, a7, a8)
+        @inline(__always) func sort(_ a: inout UInt8, _ b: inout UInt8) { if a > b { swap(&a, &b) } }
+        sort(&p.1, &p.2); sort(&p.4, &p.5); sort(&p.7, &p.8)
+        sort(&p.0, &p.1); sort(&p.3, &p.4); sort(&p.6, &p.7)
+        sort(&p.1, &p.2); sort(&p.4, &p.5); sort(&p.7, &p.8)
+        sort(&p.0, &p.3); sort(&p.5, &p.8); sort(&p.4, &p.7)
+        sort(&p.3, &p.6); sort(&p.1, &p.4); sort(&p.2, &p.5)
+        sort(&p.4, &p.7); sort(&p.4, &p.2); sort(&p.6, &p.4)
+        sort(&p.4, &p.2)
+        return p.4
+    }
+
+    /// The image with white and black swapped.
+    public func inverted() -> GreyImage {
+        mapped((0..<256).map { UInt8(255 - $0) })
+    }
+
+    private func mapped(_ table: [UInt8]) -> GreyImage {
+        pixels.withUnsafeBufferPointer { src in
+            table.withUnsafeBufferPointer { t in
+                GreyImage(width: width, height: height) { dst in
+                    for i in 0..<src.count { dst[i] = t[Int(src[i])] }
+                }
+            }
+        }
+    }
+
+    // MARK: - Where the QR probably is
+
+    /// Rectangles (x, y, width, height) likeliest to hold a QR, best first: blocks where strong edges run both
+    /// across and along the rows (a QR is dense in both directions, text lines mostly in one, paper in none),
+    /// grown over neighbouring busy blocks.
+    func likelyQRRegions(limit: Int = 2) -> [(x: Int, y: Int, width: Int, height: Int)] {
+        let block = max(8, min(width, height) / 24)
+        let bw = width / block, bh = height / block
+        guard bw >= 2, bh >= 2 else { return [] }
+        let w = width
+        var score = [Int](repeating: 0, count: bw * bh)
+        pixels.withUnsafeBufferPointer { src in
+            for by in 0..<bh {
+                for bx in 0..<bw {
+                    var horizontal = 0, vertical = 0
+                    let y0 = by * block, x0 = bx * block
+                    for y in stride(from: y0, to: min(y0 + block, height - 1), by: 2) {
+                        for x in stride(from: x0, to: min(x0 + block, w - 1), by: 2) {
+                            let p = Int(src[y * w + x])
+                            if abs(p - Int(src[y * w + x + 1])) > 40 { horizontal += 1 }
+                            if abs(p - Int(src[(y + 1) * w + x])) > 40 { vertical += 1 }
+                        }
+                    }
+                    score[by * bw + bx] = min(horizontal, vertical)
+                }
+            }
+        }
+        var regions: [(x: Int, y: Int, width: Int, height: Int)] = []
+        var used = [Bool](repeating: false, count: bw * bh)
+        let threshold = max(2, block * block / 64)
+        for _ in 0..<limit {
+            var best = -1, bestScore = threshold
+            for i in 0..<score.count where !used[i] && score[i] > bestScore { best = i; bestScore = score[i] }
+            guard best >= 0 else { break }
+            // Flood over neighbouring busy blocks.
+            var stack = [best], minX = best % bw, maxX = minX, minY = best / bw, maxY = minY
+            used[best] = true
+            while let i = stack.popLast() {
+                let x = i % bw, y = i / bw
+                minX = min(minX, x); maxX = max(maxX, x); minY = min(minY, y); maxY = max(maxY, y)
+                for (nx, ny) in [(x - 1, y), (x + 1, y), (x, y - 1), (x, y + 1)]
+                where nx >= 0 && ny >= 0 && nx < bw && ny < bh {
+                    let j = ny * bw + nx
+                    if !used[j] && score[j] * 3 >= bestScore { used[j] = true; stack.append(j) }
+                }
+            }
+            let margin = block
+            let x = max(0, minX * block - margin), y = max(0, minY * block - margin)
+            regions.append((x, y, min(width - x, (maxX - minX + 1) * block + 2 * margin),
+                            min(height - y, (maxY - minY + 1) * block + 2 * margin)))
+        }
+        return regions
+    }
+}
+
+/// The EXIF orientation of a stored image (TIFF 6.0 / EXIF 2.32 tag 0x0112): how to turn the stored pixels to
+/// show them upright. Phones store portrait photos as landscape pixels with orientation 6.
+public enum ExifOrientation: Int, Sendable, Hashable, CaseIterable {
+    /// 1: as stored.
+    case up = 1
+    /// 2: mirrored left to right.
+    case upMirrored = 2
+    /// 3: turned 180°.
+    case down = 3
+    /// 4: mirrored top to bottom.
+    case downMirrored = 4
+    /// 5: transposed (mirrored about the main diagonal).
+    case leftMirrored = 5
+    /// 6: shown turned 90° clockwise.
+    case right = 6
+    /// 7: transversed (mirrored about the other diagonal).
+    case rightMirrored = 7
+    /// 8: shown turned 90° counter-clockwise.
+    case left = 8
+}

@@ -1,0 +1,280 @@
+import CImage
+import Foundation
+
+/// Why an image file could not be turned into pixels.
+public enum QRImageError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The file could not be read (missing, a folder, no permission).
+    case unreadableFile(path: String, reason: String)
+    /// The bytes start like neither a PNG nor a JPEG.
+    case unsupportedFormat
+    /// libpng rejected the data; its message.
+    case invalidPNG(String)
+    /// libjpeg rejected the data; its message.
+    case invalidJPEG(String)
+    /// The data ends before the image does.
+    case truncated(format: String)
+    /// More pixels than ``QRImageLoader/maximumPixels``: refused before allocating.
+    case tooLarge(width: Int, height: Int)
+    /// The pixel buffer could not be allocated.
+    case outOfMemory
+    /// The file is larger than ``QRImageLoader/maximumFileBytes``: no photo of a card is.
+    case fileTooLarge(bytes: Int)
+
+    /// One line naming what is wrong.
+    public var description: String {
+        switch self {
+        case .unreadableFile(let path, let reason): "cannot read \(path): \(reason)"
+        case .unsupportedFormat: "not a PNG or JPEG image"
+        case .invalidPNG(let message): "not a valid PNG image: \(message)"
+        case .invalidJPEG(let message): "not a valid JPEG image: \(message)"
+        case .truncated(let format): "the \(format) image is cut short (the file ends before the image does)"
+        case .tooLarge(let width, let height): "the image is too large (\(width) × \(height) pixels)"
+        case .outOfMemory: "out of memory decoding the image"
+        case .fileTooLarge(let bytes): "the file is too large for an image of a card (\(bytes) bytes)"
+        }
+    }
+}
+
+/// A decoded image: grey pixels, upright (EXIF orientation applied), possibly reduced in the JPEG decoder.
+public struct LoadedImage: Sendable {
+    /// The pixels, upright.
+    public let image: GreyImage
+    /// The factor the decoder reduced each side by (1 = full size).
+    public let reduction: Int
+    /// The EXIF orientation that was applied (`.up` for PNG or when absent).
+    public let orientation: ExifOrientation
+}
+
+/// Reads PNG (libpng's simplified API) and JPEG (libjpeg-turbo) into 8-bit grey, the form zbar scans.
+public enum QRImageLoader {
+    /// The largest image accepted, in pixels (a 100 MP camera's frame): larger ones are refused before any
+    /// allocation, so a crafted header cannot ask for gigabytes.
+    public static let maximumPixels = 100_000_000
+
+    /// Reads the file at `path`.
+    public static func load(path: String, workingSide: Int? = nil) throws(QRImageError) -> LoadedImage {
+        try load(data: try readFile(path), workingSide: workingSide)
+    }
+
+    /// The largest file read, in bytes (a 100 MP JPEG at the highest quality is well under it).
+    public static let maximumFileBytes = 200_000_000
+
+    /// Reads a file's bytes, with the reason in the error.
+    public static func readFile(_ path: String) throws(QRImageError) -> [UInt8] {
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int,
+           size > maximumFileBytes {
+            throw QRImageError.fileTooLarge(bytes: size)
+        }
+        do {
+            return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe))
+        } catch {
+            let reason = (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
+            throw QRImageError.unreadableFile(path: path, reason: reason)
+        }
+    }
+
+    /// Decodes PNG or JPEG bytes to upright grey pixels.
+    ///
+    /// - Parameter workingSide: for JPEG, the decoder shrinks the image by 2, 4 or 8 in its IDCT (nearly free)
+    ///   while the longer side stays at least this long; nil decodes at full size. PNG is always full size.
+    /// - Parameter applyingOrientation: false leaves a JPEG's pixels as stored (``LoadedImage/orientation`` still
+    ///   says how to show them), for callers to whom the turn makes no difference.
+    public static func load(data: [UInt8], workingSide: Int? = nil,
+                            applyingOrientation: Bool = true) throws(QRImageError) -> LoadedImage {
+        if data.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) {
+            return LoadedImage(image: try decodePNG(data), reduction: 1, orientation: .up)
+        }
+        if data.starts(with: [0xFF, 0xD8, 0xFF]) {
+            let orientation = JPEGExif.orientation(in: data) ?? .up
+            let (image, reduction) = try decodeJPEG(data, workingSide: workingSide)
+            return LoadedImage(image: applyingOrientation ? image.oriented(orientation) : image, reduction: reduction,
+                               orientation: orientation)
+        }
+        throw QRImageError.unsupportedFormat
+    }
+
+    /// PNG of any colour type and depth to 8-bit grey; alpha is composited on white (a transparent PNG of a QR
+    /// has its light modules transparent: on black they would vanish).
+    static func decodePNG(_ data: [UInt8]) throws(QRImageError) -> GreyImage {
+        var image = png_image()
+        image.version = png_uint_32(PNG_IMAGE_VERSION)
+        let begun = data.withUnsafeBytes { png_image_begin_read_from_memory(&image, $0.baseAddress, $0.count) }
+        guard begun != 0 else {
+            let message = pngMessage(&image)
+            png_image_free(&image)
+            throw Self.pngMessageMeansTruncated(message)
+                ? QRImageError.truncated(format: "PNG") : QRImageError.invalidPNG(message)
+        }
+        let width = Int(image.width), height = Int(image.height)
+        guard width > 0, height > 0, width * height <= maximumPixels else {
+            png_image_free(&image)
+            throw QRImageError.tooLarge(width: width, height: height)
+        }
+        // libpng's simplified API takes 16-bit samples as linear light and would gamma-encode them on the way to
+        // 8 bits; a 16-bit scan is encoded like an 8-bit one, so its samples are read as they are and scaled.
+        let sixteenBit = image.format & png_uint_32(PNG_FORMAT_FLAG_LINEAR) != 0
+        var white = png_color(red: 255, green: 255, blue: 255)
+        var failure: QRImageError?
+        func failed() -> QRImageError {
+            let message = pngMessage(&image)
+            return Self.pngMessageMeansTruncated(message) ? .truncated(format: "PNG") : .invalidPNG(message)
+        }
+        let pixels: [UInt8]
+        if sixteenBit {
+            image.format = png_uint_32(PNG_FORMAT_LINEAR_Y)
+            var wide = [UInt16](repeating: 0xFFFF, count: width * height)
+            let ok = wide.withUnsafeMutableBufferPointer {
+                png_image_finish_read(&image, &white, $0.baseAddress, png_int_32(width), nil)
+            }
+            if ok == 0 { failure = failed() }
+            pixels = wide.map { UInt8((UInt32($0) + 128) / 257) }
+        } else {
+            image.format = png_uint_32(PNG_FORMAT_GRAY)
+            pixels = [UInt8](unsafeUninitializedCapacity: width * height) { buffer, count in
+                buffer.initialize(repeating: 255)
+                count = width * height
+                if png_image_finish_read(&image, &white, buffer.baseAddress, png_int_32(width), nil) == 0 {
+                    failure = failed()
+                }
+            }
+        }
+        png_image_free(&image)
+        if let failure { throw failure }
+        guard let grey = GreyImage(width: width, height: height, pixels: pixels) else {
+            throw QRImageError.invalidPNG("inconsistent size")
+        }
+        return grey
+    }
+
+    /// libpng's simplified API reports a cut file only through its message text.
+    private static func pngMessageMeansTruncated(_ message: String) -> Bool {
+        let lower = message.lowercased()
+        return lower.contains("end of data") || lower.contains("eof") || lower.contains("truncated")
+            || lower.contains("read error")
+    }
+
+    private static func pngMessage(_ image: inout png_image) -> String {
+        withUnsafeBytes(of: &image.message) { raw in
+            let bytes = raw.prefix { $0 != 0 }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+    }
+
+    /// JPEG (baseline, progressive, grey, YCbCr, CMYK) to 8-bit grey through the C helper in the CImage shim,
+    /// which keeps libjpeg's error exits (longjmp) out of Swift.
+    static func decodeJPEG(_ data: [UInt8], workingSide: Int?) throws(QRImageError) -> (GreyImage, Int) {
+        var denominator: UInt32 = 1
+        if let workingSide, let (w, h) = JPEGExif.frameSize(in: data) {
+            let side = max(w, h)
+            while denominator < 8, side / Int(denominator * 2) >= workingSide { denominator *= 2 }
+        }
+        var pixels: UnsafeMutablePointer<UInt8>?
+        var width: UInt32 = 0, height: UInt32 = 0, fullWidth: UInt32 = 0, fullHeight: UInt32 = 0
+        var message = [CChar](repeating: 0, count: 256)
+        let status = data.withUnsafeBufferPointer { buffer in
+            message.withUnsafeMutableBufferPointer { text in
+                cccd_jpeg_decode_grey(buffer.baseAddress, UInt(buffer.count), denominator, UInt(maximumPixels),
+                                      &pixels, &width, &height, &fullWidth, &fullHeight, text.baseAddress,
+                                      text.count)
+            }
+        }
+        switch status {
+        case 0: break
+        case 2: throw QRImageError.tooLarge(width: Int(fullWidth), height: Int(fullHeight))
+        case 3: throw QRImageError.outOfMemory
+        case 4: throw QRImageError.truncated(format: "JPEG")
+        default:
+            let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            throw text.contains("Premature end") ? QRImageError.truncated(format: "JPEG")
+                : QRImageError.invalidJPEG(text)
+        }
+        guard let pixels else { throw QRImageError.outOfMemory }
+        defer { free(pixels) }
+        let count = Int(width) * Int(height)
+        let array = [UInt8](UnsafeBufferPointer(start: pixels, count: count))
+        guard let image = GreyImage(width: Int(width), height: Int(height), pixels: array) else {
+            throw QRImageError.invalidJPEG("empty image")
+        }
+        return (image, Int(denominator))
+    }
+}
+
+/// The few facts read from a JPEG's markers before decoding (ITU-T T.81 Annex B; EXIF 2.32 §4.5.4 for APP1).
+enum JPEGExif {
+    /// The segments before the scan: (marker, payload range). Stops at SOS, at EOI, or at the first malformed
+    /// length; never reads past the data.
+    static func segments(in data: [UInt8]) -> [(marker: UInt8, payload: Range<Int>)] {
+        var result: [(UInt8, Range<Int>)] = []
+        guard data.count >= 4, data[0] == 0xFF, data[1] == 0xD8 else { return result }
+        var i = 2
+        while i + 1 < data.count {
+            guard data[i] == 0xFF else { break }
+            var j = i + 1
+            while j < data.count, data[j] == 0xFF { j += 1 } // fill bytes
+            guard j < data.count else { break }
+            let marker = data[j]
+            i = j + 1
+            if marker == 0x01 || (0xD0...0xD7).contains(marker) { continue } // no length
+            if marker == 0xD9 || marker == 0xDA { break }
+            guard i + 1 < data.count else { break }
+            let length = Int(data[i]) << 8 | Int(data[i + 1])
+            guard length >= 2, i + length <= data.count else { break }
+            result.append((marker, (i + 2)..<(i + length)))
+            i += length
+        }
+        return result
+    }
+
+    /// The frame's width and height from the SOF marker (any of SOF0–SOF15 except DHT, JPG and DAC).
+    static func frameSize(in data: [UInt8]) -> (Int, Int)? {
+        for (marker, payload) in segments(in: data)
+        where (0xC0...0xCF).contains(marker) && ![0xC4, 0xC8, 0xCC].contains(marker) {
+            guard payload.count >= 5 else { return nil }
+            let p = payload.lowerBound
+            let height = Int(data[p + 1]) << 8 | Int(data[p + 2])
+            let width = Int(data[p + 3]) << 8 | Int(data[p + 4])
+            return (width, height)
+        }
+        return nil
+    }
+
+    /// The orientation (tag 0x0112 of IFD0) from the APP1 `Exif\0\0` segment, if there is a valid one.
+    static func orientation(in data: [UInt8]) -> ExifOrientation? {
+        for (marker, payload) in segments(in: data) where marker == 0xE1 {
+            let exifHeader: [UInt8] = [0x45, 0x78, 0x69, 0x66, 0, 0]
+            guard payload.count > 14, Array(data[payload.prefix(6)]) == exifHeader else { continue }
+            let tiff = Array(data[(payload.lowerBound + 6)..<payload.upperBound])
+            return orientation(inTIFF: tiff)
+        }
+        return nil
+    }
+
+    /// TIFF 6.0 §2: byte order, 42, the IFD0 offset, then 12-byte entries (tag, type, count, value).
+    static func orientation(inTIFF tiff: [UInt8]) -> ExifOrientation? {
+        guard tiff.count >= 8 else { return nil }
+        let little: Bool
+        switch (tiff[0], tiff[1]) {
+        case (0x49, 0x49): little = true
+        case (0x4D, 0x4D): little = false
+        default: return nil
+        }
+        func u16(_ at: Int) -> Int? {
+            guard at >= 0, at + 2 <= tiff.count else { return nil }
+            return little ? Int(tiff[at]) | Int(tiff[at + 1]) << 8 : Int(tiff[at]) << 8 | Int(tiff[at + 1])
+        }
+        func u32(_ at: Int) -> Int? {
+            guard let a = u16(at), let b = u16(at + 2) else { return nil }
+            return little ? a | b << 16 : a << 16 | b
+        }
+        guard u16(2) == 42, let ifd = u32(4), let count = u16(ifd) else { return nil }
+        for entry in 0..<count {
+            let at = ifd + 2 + entry * 12
+            guard let tag = u16(at), let type = u16(at + 2), let n = u32(at + 4) else { return nil }
+            if tag == 0x0112 {
+                guard type == 3, n == 1, let value = u16(at + 8) else { return nil }
+                return ExifOrientation(rawValue: value)
+            }
+        }
+        return nil
+    }
+}

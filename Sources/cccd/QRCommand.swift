@@ -1,0 +1,165 @@
+import ArgumentParser
+import CCCD
+import Foundation
+
+/// `cccd qr IMAGE... [--json]`: decodes the QR on card-front photos or scans and prints the parsed fields.
+struct QRCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "qr",
+        abstract: "Decode the QR on card-front photos or scans (PNG, JPEG) and print the parsed fields.",
+        discussion: """
+            Each image is searched for the card's QR: zbar on the image as it is, then a recovery ladder \
+            (contrast, thresholds, filters, sizes, crops, turns) until a CCCD payload parses or the time \
+            budget runs out. Text from a keyboard-wedge scanner goes through the same parser with --qr-text.
+
+            Examples:
+              cccd qr front.jpg
+              cccd qr scans/*.png --json
+              cccd qr --qr-text '001099012345|123456789|Nguyễn Văn An|15031999|Nam|Hà Nội|01062022' --json
+
+            With --json, one JSON object per image on stdout (one per line when there are several): \
+            {"image", "text", "format", "fields", "extra"} or {"image", "error"}. Exit code 6 if any image \
+            is unreadable or yields no CCCD QR; 2 if the --qr-text is not a CCCD QR payload.
+            """
+    )
+
+    @Argument(help: "PNG or JPEG images of the card front.")
+    var images: [String] = []
+
+    @Option(name: .customLong("qr-text"), help: "QR text typed by a keyboard-wedge scanner, instead of an image.")
+    var qrText: String?
+
+    @Flag(help: "Print JSON on stdout.")
+    var json = false
+
+    @Option(name: .customLong("time-budget"), help: "Milliseconds to search each image before giving up.")
+    var timeBudget: Int = 1500
+
+    @Flag(help: .hidden)
+    var bench = false
+
+    func run() throws {
+        try runCommand {
+            guard !images.isEmpty || qrText != nil else {
+                throw CommandFailure(.usage, "give one or more images, or --qr-text TEXT (see cccd qr --help)")
+            }
+            guard timeBudget > 0 else { throw CommandFailure(.usage, "--time-budget must be positive") }
+            var failures = 0
+            if let qrText {
+                do {
+                    let code = try CardQRCode(text: qrText)
+                    emit(QRResult(image: nil, outcome: .success(code)))
+                } catch {
+                    if json { emit(QRResult(image: nil, outcome: .failure("\(error)"))) }
+                    throw CommandFailure(.usage, "--qr-text: \(error)")
+                }
+            }
+            let reader = CardQRReader(timeBudget: .milliseconds(timeBudget))
+            let clock = ContinuousClock()
+            for path in images {
+                let start = clock.now
+                let outcome: QRResult.Outcome
+                var step: String?
+                do {
+                    let reading = try reader.read(path: path)
+                    outcome = .success(reading.code)
+                    step = reading.step
+                } catch {
+                    outcome = .failure("\(error)")
+                    failures += 1
+                }
+                let elapsed = clock.now - start
+                if bench {
+                    let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1e3
+                    Standard.output(QRResult(image: path, outcome: outcome, step: step, milliseconds: ms).json)
+                } else {
+                    emit(QRResult(image: path, outcome: outcome))
+                }
+            }
+            if failures > 0 {
+                throw CommandFailure(.badInput, "\(failures) of \(images.count) image\(images.count == 1 ? "" : "s") "
+                                     + "unreadable or without a CCCD QR")
+            }
+        }
+    }
+
+    private func emit(_ result: QRResult) {
+        if json {
+            Standard.output(result.json)
+        } else {
+            Standard.error(result.human)
+        }
+    }
+}
+
+/// One image's (or one text's) result, printed as JSON (shared/CLI.md) or as lines for people.
+struct QRResult {
+    enum Outcome {
+        case success(CardQRCode)
+        case failure(String)
+    }
+    let image: String?
+    let outcome: Outcome
+    var step: String?
+    var milliseconds: Double?
+
+    var json: String {
+        var members: [(String, String)] = []
+        if let image { members.append(("image", JSON.string(image))) }
+        switch outcome {
+        case .success(let code):
+            members.append(("text", JSON.string(code.text)))
+            members.append(("format", JSON.string(code.format.rawValue)))
+            members.append(("fields", JSON.object(code.namedFields.map { ($0.name, JSON.string($0.value)) })))
+            members.append(("extra", "[" + code.extra.map(JSON.string).joined(separator: ",") + "]"))
+        case .failure(let message):
+            members.append(("error", JSON.string(message)))
+        }
+        if let step { members.append(("step", JSON.string(step))) }
+        if let milliseconds { members.append(("ms", String(format: "%.3f", milliseconds))) }
+        return JSON.object(members)
+    }
+
+    var human: String {
+        let name = image ?? "--qr-text"
+        switch outcome {
+        case .failure(let message):
+            return "\(name): \(message)"
+        case .success(let code):
+            var lines = ["\(name): \(code.format.rawValue)"]
+            for (key, value) in code.namedFields {
+                lines.append("  " + key.padding(toLength: 18, withPad: " ", startingAt: 0) + value)
+            }
+            for (index, value) in code.extra.enumerated() {
+                lines.append("  " + "field \(index + 8)".padding(toLength: 18, withPad: " ", startingAt: 0)
+                             + (value.isEmpty ? "(empty)" : value))
+            }
+            return lines.joined(separator: "\n")
+        }
+    }
+}
+
+/// Just enough JSON writing for ordered objects of strings (RFC 8259 §7 escapes).
+enum JSON {
+    static func string(_ value: String) -> String {
+        var out = "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
+    static func object(_ members: [(String, String)]) -> String {
+        "{" + members.map { string($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
+    }
+}

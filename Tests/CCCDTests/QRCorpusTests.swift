@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+@testable import CCCD
+
+/// The generated corpus (scripts/qr-corpus.sh → .build-qr-corpus, from Vectors/qr/texts.json): every image that
+/// decodes must give the exact source text, and each category must decode at least its floor.
+///
+/// The floors are the rates measured on this corpus (release build, scripts/qr-bench.sh), which are at or above
+/// zxing-cpp's in every category; a change to the ladder that loses an image fails here. The time budget is
+/// lifted so a slow debug build or a busy machine tries the same steps as the benchmark.
+/// The suite is skipped when the corpus has not been generated (run `bash scripts/qr-corpus.sh` first).
+@Suite(.enabled(if: FileManager.default.fileExists(atPath: QRFixtures.corpus.appendingPathComponent(
+    "manifest.json").path), "no corpus: run scripts/qr-corpus.sh"))
+struct QRCorpusTests {
+    /// Decoded images per category, out of the corpus's images (21 per category, 14 large photos).
+    static let floors: [String: Int] = [
+        "clean": 21, "rotated": 21, "perspective": 21, "motion-blur": 14, "defocus-blur": 14, "noise": 21,
+        "low-contrast": 21, "glare": 18, "small-modules": 21, "large-photo": 14,
+    ]
+
+    @Test(arguments: floors.keys.sorted())
+    func test_category_meetsItsDecodeFloor_withExactText(category: String) throws {
+        let entries = try QRFixtures.manifest(QRFixtures.corpus).filter { $0.category == category }
+        try #require(!entries.isEmpty)
+        let reader = CardQRReader(timeBudget: .seconds(60))
+        var decoded = 0
+        for entry in entries {
+            let path = QRFixtures.corpus.appendingPathComponent(entry.image).path
+            do {
+                let reading = try reader.read(path: path)
+                #expect(Array(reading.code.text.utf8) == Array((entry.text ?? "").utf8), "\(entry.image)")
+                if reading.code.text == entry.text { decoded += 1 }
+            } catch CardQRReadError.image(let error) {
+                Issue.record("\(entry.image): \(error)")
+            } catch {
+                // Not decoded: counted against the floor.
+            }
+        }
+        let floor = try #require(Self.floors[category])
+        #expect(decoded >= floor, "\(category): \(decoded) of \(entries.count) decoded, floor \(floor)")
+    }
+}
