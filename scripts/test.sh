@@ -5,5 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ./scripts/setup.sh
+# The QR corpus (photos, scans, 12 MP frames made from Vectors/qr/texts.json) the QR tests decode.
+bash scripts/qr-corpus.sh
 swift build --build-tests
 swift test --skip-build
