@@ -50,6 +50,7 @@ let package = Package(
         .target(name: "CCCD", dependencies: ["CardIO", "ICAOCrypto", "LDS", "ICAOSession", "Verification",
                                              "CZBar", "CImage"]),
         .target(name: "VirtualCard", dependencies: ["CardIO", "ICAOCrypto", "LDS"]),
+        .executableTarget(name: "cccd-bench", dependencies: ["CardIO", "CCCD", "ICAOSession", "LDS", "VirtualCard"]),
         .executableTarget(name: "cccd", dependencies: [
             "CardIO", "ICAOSession", "LDS", "Verification", "CCCD", "VirtualCard",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -5,6 +5,8 @@ import Foundation
 public indirect enum JSONValue: Equatable, Sendable {
     case string(String)
     case integer(Int)
+    /// A number written with a fixed count of decimals (timings).
+    case decimal(Double, places: Int)
     case bool(Bool)
     case null
     case array([JSONValue])
@@ -14,6 +16,7 @@ public indirect enum JSONValue: Equatable, Sendable {
         switch (a, b) {
         case (.string(let x), .string(let y)): return x == y
         case (.integer(let x), .integer(let y)): return x == y
+        case (.decimal(let x, let p), .decimal(let y, let q)): return x == y && p == q
         case (.bool(let x), .bool(let y)): return x == y
         case (.null, .null): return true
         case (.array(let x), .array(let y)): return x == y
@@ -37,6 +40,7 @@ public indirect enum JSONValue: Equatable, Sendable {
         switch self {
         case .string(let s): out += Self.quote(s)
         case .integer(let n): out += String(n)
+        case .decimal(let x, let places): out += x.isFinite ? String(format: "%.\(places)f", x) : "null"
         case .bool(let b): out += b ? "true" : "false"
         case .null: out += "null"
         case .array(let items):

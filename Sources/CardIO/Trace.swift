@@ -20,10 +20,14 @@ public struct Trace: Equatable, Sendable {
     public var exchanges: [Exchange]
     /// What a correct reader must produce (plain file contents by name), kept as JSON for the layers above.
     public var expectedFiles: [String: [UInt8]]
+    /// When the session was recorded (ISO 8601), so a replay checks certificates at the same moment.
+    public var recordedAt: String?
 
     /// Creates a trace.
     public init(title: String? = nil, origin: String? = nil, reader: ReaderInfo? = nil, access: AccessSecret? = nil,
-                entropy: [[UInt8]] = [], exchanges: [Exchange] = [], expectedFiles: [String: [UInt8]] = [:]) {
+                entropy: [[UInt8]] = [], exchanges: [Exchange] = [], expectedFiles: [String: [UInt8]] = [:],
+                recordedAt: String? = nil) {
+        self.recordedAt = recordedAt
         self.title = title
         self.origin = origin
         self.reader = reader
@@ -140,6 +144,7 @@ extension Trace {
         self.init()
         title = try string(root["title"], "title")
         origin = try string(root["origin"], "origin")
+        recordedAt = try string(root["recordedAt"], "recordedAt")
 
         if let r = root["reader"], !(r is NSNull) {
             guard let reader = r as? [String: Any] else { throw .invalidField(path: "reader", reason: "not an object") }
@@ -219,6 +224,7 @@ extension Trace {
         var lines: [String] = ["{", "  \"format\": \(quote(Trace.format)),"]
         if let title { lines.append("  \"title\": \(quote(title)),") }
         if let origin { lines.append("  \"origin\": \(quote(origin)),") }
+        if let recordedAt { lines.append("  \"recordedAt\": \(quote(recordedAt)),") }
         if let reader {
             lines.append("  \"reader\": { \"name\": \(quote(reader.name)), \"atr\": \"\(reader.atr.hexString)\" },")
         }

@@ -104,20 +104,20 @@ struct QRResult {
     var milliseconds: Double?
 
     var json: String {
-        var members: [(String, String)] = []
-        if let image { members.append(("image", JSON.string(image))) }
+        var members: [(String, JSONValue)] = []
+        if let image { members.append(("image", .string(image))) }
         switch outcome {
         case .success(let code):
-            members.append(("text", JSON.string(code.text)))
-            members.append(("format", JSON.string(code.format.rawValue)))
-            members.append(("fields", JSON.object(code.namedFields.map { ($0.name, JSON.string($0.value)) })))
-            members.append(("extra", "[" + code.extra.map(JSON.string).joined(separator: ",") + "]"))
+            members.append(("text", .string(code.text)))
+            members.append(("format", .string(code.format.rawValue)))
+            members.append(("fields", .object(code.namedFields.map { ($0.name, .string($0.value)) })))
+            members.append(("extra", .array(code.extra.map(JSONValue.string))))
         case .failure(let message):
-            members.append(("error", JSON.string(message)))
+            members.append(("error", .string(message)))
         }
-        if let step { members.append(("step", JSON.string(step))) }
-        if let milliseconds { members.append(("ms", String(format: "%.3f", milliseconds))) }
-        return JSON.object(members)
+        if let step { members.append(("step", .string(step))) }
+        if let milliseconds { members.append(("ms", .decimal(milliseconds, places: 3))) }
+        return JSONValue.object(members).serialized()
     }
 
     var human: String {
@@ -136,30 +136,5 @@ struct QRResult {
             }
             return lines.joined(separator: "\n")
         }
-    }
-}
-
-/// Just enough JSON writing for ordered objects of strings (RFC 8259 §7 escapes).
-enum JSON {
-    static func string(_ value: String) -> String {
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
-
-    static func object(_ members: [(String, String)]) -> String {
-        "{" + members.map { string($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
     }
 }

@@ -1,0 +1,197 @@
+import Foundation
+import LDS
+
+/// A date the card may know only in part: the year, the year and month, or all three (DG13 writes a bare year
+/// for people whose birth date was never recorded).
+public struct PartialDate: Sendable, Hashable, CustomStringConvertible {
+    public var year: Int
+    public var month: Int?
+    public var day: Int?
+
+    /// A date from its parts.
+    public init(year: Int, month: Int? = nil, day: Int? = nil) {
+        self.year = year
+        self.month = month
+        self.day = month == nil ? nil : day
+    }
+
+    /// From DG13's date, when it parsed.
+    public init?(_ date: DG13Date?) {
+        guard let date, let year = date.year else { return nil }
+        self.init(year: year, month: date.month, day: date.day)
+    }
+
+    /// ISO 8601: `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (LEVEL1.md's `dateOfBirth`).
+    public var iso8601: String {
+        func pad(_ v: Int, _ w: Int) -> String { String(repeating: "0", count: max(0, w - String(v).count)) + String(v) }
+        var text = pad(year, 4)
+        if let month { text += "-" + pad(month, 2) }
+        if let month, let day { _ = month; text += "-" + pad(day, 2) }
+        return text
+    }
+
+    public var description: String { iso8601 }
+
+    /// Whether a full date agrees with this one on every part this one knows.
+    public func agrees(with date: CalendarDate) -> Bool {
+        year == date.year && (month == nil || month == date.month) && (day == nil || day == date.day)
+    }
+}
+
+/// The holder as the chip describes them: DG13's fields, checked against DG1, in the vocabulary of
+/// `shared/CLI.md` and `shared/LEVEL1.md`.
+public struct CitizenRecord: Sendable, Equatable {
+    public var personalIdNumber: String?
+    public var fullName: String?
+    public var dateOfBirth: PartialDate?
+    /// `male`, `female` or `unspecified`.
+    public var sex: String
+    /// Three letters, from DG1 (`VNM`).
+    public var nationality: String?
+    /// DG13's nationality as written (`Việt Nam`).
+    public var nationalityText: String?
+    public var permanentAddress: String?
+    public var oldIdNumber: String?
+    public var issueDate: PartialDate?
+    public var expiryDate: PartialDate?
+    /// Whether DG13 says the card does not expire.
+    public var validForLife: Bool
+    public var placeOfOrigin: String?
+    public var ethnicity: String?
+    public var religion: String?
+    public var identifyingCharacteristics: String?
+    public var fatherName: String?
+    public var motherName: String?
+    public var spouseName: String?
+    /// The document number of DG1.
+    public var documentNumber: String?
+    /// The MRZ text of DG1.
+    public var mrz: String?
+    /// Inconsistencies between DG13 and DG1 (code `CHIP_INCONSISTENT`).
+    public var problems: [Problem]
+
+    /// Builds the record from what was read; either group may be missing.
+    public init(dg13: DataGroup13?, dg1: DataGroup1?) {
+        let nfc = { (s: String?) in s.map { $0.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespaces) } }
+        personalIdNumber = dg13?.personalIDNumber ?? dg1?.mrz.personalIDNumber
+        fullName = nfc(dg13?.fullName)
+        dateOfBirth = PartialDate(dg13?.dateOfBirth)
+        switch dg13?.sex {
+        case .male?: sex = "male"
+        case .female?: sex = "female"
+        default:
+            switch dg1?.mrz.sex {
+            case .male?: sex = "male"
+            case .female?: sex = "female"
+            default: sex = "unspecified"
+            }
+        }
+        nationality = dg1?.mrz.nationality.replacingOccurrences(of: "<", with: "")
+        nationalityText = nfc(dg13?.nationality)
+        permanentAddress = nfc(dg13?.placeOfResidence)
+        oldIdNumber = nfc(dg13?.otherDocumentNumber)
+        issueDate = PartialDate(dg13?.dateOfIssue)
+        switch dg13?.dateOfExpiry {
+        case .date(let d)?:
+            expiryDate = PartialDate(d)
+            validForLife = false
+        case .unlimited?:
+            expiryDate = nil
+            validForLife = true
+        case nil:
+            expiryDate = nil
+            validForLife = false
+        }
+        placeOfOrigin = nfc(dg13?.placeOfOrigin)
+        ethnicity = nfc(dg13?.ethnicity)
+        religion = nfc(dg13?.religion)
+        identifyingCharacteristics = nfc(dg13?.identifyingCharacteristics)
+        fatherName = nfc(dg13?.parents?.fatherName)
+        motherName = nfc(dg13?.parents?.motherName)
+        spouseName = nfc(dg13?.spouseName)
+        documentNumber = dg1?.mrz.documentNumber
+        mrz = try? dg1?.mrz.characters()
+        problems = []
+        if let dg13, let dg1 { problems = Self.compare(dg13: dg13, record: self, mrz: dg1.mrz) }
+    }
+
+    /// DG13 against DG1 (LEVEL1.md): the ID number, the name with diacritics folded, birth, sex, expiry, and the
+    /// document number being the ID's last nine digits.
+    static func compare(dg13: DataGroup13, record: CitizenRecord, mrz: MRZ) -> [Problem] {
+        var problems: [Problem] = []
+        func mismatch(_ field: String, _ a: String, _ b: String) {
+            problems.append(Problem(code: "CHIP_INCONSISTENT", field: field, detail: "DG13 \(a), DG1 \(b)"))
+        }
+        if let id = dg13.personalIDNumber, let mrzID = mrz.personalIDNumber, id != mrzID {
+            mismatch("personalIdNumber", id, mrzID)
+        }
+        if let id = dg13.personalIDNumber, id.count == 12, mrz.documentNumber != String(id.suffix(9)) {
+            mismatch("documentNumber", "ID ending \(id.suffix(9))", mrz.documentNumber)
+        }
+        if let name = dg13.fullName {
+            let folded = NameFolding.mrzWords(name)
+            let mrzName = (mrz.primaryIdentifier + " " + mrz.secondaryIdentifier)
+                .split(whereSeparator: { $0 == " " || $0 == "<" }).joined(separator: " ")
+            // The MRZ may truncate long names (ICAO 9303-3 §4.6.3): a prefix agrees.
+            if !(folded == mrzName || (!mrzName.isEmpty && folded.hasPrefix(mrzName) && mrzName.count >= 20)) {
+                mismatch("fullName", folded, mrzName)
+            }
+        }
+        if let birth = record.dateOfBirth {
+            let yymmdd = Array(mrz.dateOfBirth)
+            if yymmdd.count == 6 {
+                let yy = Int(String(yymmdd[0...1]))
+                let mm = Int(String(yymmdd[2...3]))
+                let dd = Int(String(yymmdd[4...5]))
+                let agrees = yy == birth.year % 100 && (birth.month == nil || mm == nil || mm == birth.month)
+                    && (birth.day == nil || dd == nil || dd == birth.day)
+                if !agrees { mismatch("dateOfBirth", birth.iso8601, mrz.dateOfBirth) }
+            }
+        }
+        let mrzSex: String = mrz.sex == .male ? "male" : mrz.sex == .female ? "female" : "unspecified"
+        if record.sex != "unspecified", mrzSex != "unspecified", record.sex != mrzSex {
+            mismatch("sex", record.sex, mrzSex)
+        }
+        if let expiry = record.expiryDate, let month = expiry.month, let day = expiry.day {
+            let text = String(format: "%02d%02d%02d", expiry.year % 100, month, day)
+            if text != mrz.dateOfExpiry { mismatch("expiryDate", expiry.iso8601, mrz.dateOfExpiry) }
+        }
+        return problems
+    }
+
+    /// The subject object of LEVEL1.md, keys in its order.
+    public var subjectJSON: [(String, JSONValue)] {
+        [("personalIdNumber", .optional(personalIdNumber)),
+         ("fullName", .optional(fullName)),
+         ("dateOfBirth", .optional(dateOfBirth?.iso8601)),
+         ("sex", .string(sex)),
+         ("nationality", .optional(nationality)),
+         ("permanentAddress", .optional(permanentAddress))]
+    }
+
+    /// Every field the chip has, in CLI.md's vocabulary (for `cccd read`).
+    public var fullJSON: JSONValue {
+        var members = subjectJSON
+        members += [("oldIdNumber", .optional(oldIdNumber)),
+                    ("issueDate", .optional(issueDate?.iso8601)),
+                    ("expiryDate", validForLife ? .string("none") : .optional(expiryDate?.iso8601)),
+                    ("placeOfOrigin", .optional(placeOfOrigin)),
+                    ("ethnicity", .optional(ethnicity)),
+                    ("religion", .optional(religion)),
+                    ("identifyingCharacteristics", .optional(identifyingCharacteristics)),
+                    ("fatherName", .optional(fatherName)),
+                    ("motherName", .optional(motherName)),
+                    ("spouseName", .optional(spouseName))]
+        return .object(members)
+    }
+}
+
+/// Folding Vietnamese names the way the MRZ writes them.
+public enum NameFolding {
+    /// Diacritics removed (`Đ` → `D`), upper case, words separated by single spaces.
+    public static func mrzWords(_ name: String) -> String {
+        let folded = name.replacingOccurrences(of: "Đ", with: "D").replacingOccurrences(of: "đ", with: "d")
+            .folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).uppercased()
+        return String(folded.map { ("A"..."Z").contains($0) ? $0 : " " }).split(separator: " ").joined(separator: " ")
+    }
+}
