@@ -159,8 +159,7 @@ public struct MRZ: Sendable, Equatable, Hashable {
 
     private static func requireCheck(_ c: [UInt8], _ ranges: [Range<Int>], digitAt position: Int, field: Field,
                                      fillerMeansZero: Bool = false) throws(LDSError.Reason) {
-        let data = ranges.flatMap { c[$0] }
-        let expected = checkDigit(utf8: data)!
+        let expected = checkDigit(utf8: ranges.lazy.flatMap { c[$0] })!
         let found = Character(Unicode.Scalar(c[position]))
         if found == expected { return }
         if fillerMeansZero && found == "<" && expected == "0" { return }
@@ -200,12 +199,12 @@ public struct MRZ: Sendable, Equatable, Hashable {
                 // followed by its check digit and a filler.
                 var end = 15
                 while end < 30 && c[end] != 0x3C { end += 1 }
-                guard end - 15 >= 2 else {
-                    throw .invalidMRZ(field: .documentNumber, expected: "a document-number extension and its check digit")
+                guard end - 15 >= 2, end < 30 else {
+                    throw .invalidMRZ(field: .documentNumber, expected: "a document-number extension, its check digit and a filler")
                 }
                 try requireCheck(c, [5..<14, 15..<(end - 1)], digitAt: end - 1, field: .documentNumber)
                 documentNumber = text(c, 5..<14) + text(c, 15..<(end - 1))
-                optionalStart = min(end + 1, 30)
+                optionalStart = end + 1
             } else {
                 try requireCheck(c, [5..<14], digitAt: 14, field: .documentNumber)
             }
