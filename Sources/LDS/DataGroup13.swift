@@ -143,15 +143,21 @@ public struct DataGroup13: Sendable, Equatable, Hashable {
         }
     }
 
-    private func strings(_ n: Int, _ e: TLVElement, _ r: FileReader) throws(LDSError.Reason) -> [String] {
+    /// The names in a SEQUENCE of at most `limit` strings (fields 13 and 14); absent ones are empty.
+    private func names(_ n: Int, _ e: TLVElement, _ r: FileReader,
+                       limit: Int) throws(LDSError.Reason) -> (String, String) {
         guard e.tag == .sequence else {
             throw .invalidField(field: DataGroup13.fieldName(n), offset: e.offset,
                                 expected: "a SEQUENCE of names, found tag \(e.tag)")
         }
         var c = try r.children(e)
-        var out: [String] = []
-        while let s = try c.next() { out.append(try text(n, s, r)) }
-        return out
+        let first = try c.next().map { (s) throws(LDSError.Reason) in try text(n, s, r) } ?? ""
+        let second = limit > 1 ? try c.next().map { (s) throws(LDSError.Reason) in try text(n, s, r) } ?? "" : ""
+        guard c.isAtEnd else {
+            throw .invalidField(field: DataGroup13.fieldName(n), offset: e.offset,
+                                expected: limit == 1 ? "one name" : "at most two names")
+        }
+        return (first, second)
     }
 
     private mutating func set(_ n: Int, _ e: TLVElement, _ r: FileReader) throws(LDSError.Reason) {
@@ -169,21 +175,14 @@ public struct DataGroup13: Sendable, Equatable, Hashable {
         case 11: dateOfIssue = DG13Date(text: try text(n, e, r))
         case 12: dateOfExpiry = DG13Expiry(text: try text(n, e, r))
         case 13:
-            let names = try strings(n, e, r)
-            guard names.count <= 2 else {
-                throw .invalidField(field: DataGroup13.fieldName(n), offset: e.offset, expected: "at most two names")
-            }
-            parents = DG13Parents(fatherName: names.first ?? "", motherName: names.count > 1 ? names[1] : "")
+            let (father, mother) = try names(n, e, r, limit: 2)
+            parents = DG13Parents(fatherName: father, motherName: mother)
         case 14:
             // A bare string is accepted too: the nesting is reported, not confirmed on every card.
             if DataGroup13.isString(e.tag) {
                 spouseName = try text(n, e, r)
             } else {
-                let names = try strings(n, e, r)
-                guard names.count <= 1 else {
-                    throw .invalidField(field: DataGroup13.fieldName(n), offset: e.offset, expected: "one name")
-                }
-                spouseName = names.first ?? ""
+                spouseName = try names(n, e, r, limit: 1).0
             }
         case 15: otherDocumentNumber = try text(n, e, r)
         default: field16 = try text(n, e, r)

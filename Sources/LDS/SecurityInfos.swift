@@ -153,6 +153,7 @@ public struct SecurityInfos: Sendable, Equatable, Hashable {
         guard set.tag == .set else { throw .tlv(.unexpectedTag(offset: set.offset, expected: .set, found: set.tag)) }
         var c = try r.children(set)
         var out: [SecurityInfo] = []
+        out.reserveCapacity(8)
         while let e = try c.next() {
             out.append(try parseInfo(r, e))
         }

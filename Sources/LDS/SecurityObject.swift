@@ -90,6 +90,7 @@ public struct LDSSecurityObject: Sendable, Equatable, Hashable {
         let list = try c.expect(.sequence)
         var lc = try r.children(list)
         var hashes: [DataGroupHash] = []
+        hashes.reserveCapacity(16)
         while let h = try lc.next() {
             guard h.tag == .sequence else {
                 throw .tlv(.unexpectedTag(offset: h.offset, expected: .sequence, found: h.tag))
