@@ -25,8 +25,31 @@ public struct MRZ: Sendable, Equatable, Hashable {
 
     /// The MRZ fields, to say where a check failed.
     public enum Field: String, Sendable, Equatable, Hashable, CustomStringConvertible {
-        case documentCode, issuingState, documentNumber, optionalData1, dateOfBirth, sex, dateOfExpiry,
-             nationality, optionalData2, name, composite, layout
+        /// Document code.
+        case documentCode
+        /// Issuing state.
+        case issuingState
+        /// Document number (and its check digit).
+        case documentNumber
+        /// TD1 line-1 optional data, TD2 optional data, TD3 personal number (and its check digit).
+        case optionalData1
+        /// Date of birth (and its check digit).
+        case dateOfBirth
+        /// Sex.
+        case sex
+        /// Date of expiry (and its check digit).
+        case dateOfExpiry
+        /// Nationality.
+        case nationality
+        /// TD1 line-2 optional data.
+        case optionalData2
+        /// Name.
+        case name
+        /// The composite check digit.
+        case composite
+        /// The line layout.
+        case layout
+        /// The field's name.
         public var description: String { rawValue }
     }
 
