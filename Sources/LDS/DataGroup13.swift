@@ -275,7 +275,14 @@ public struct DG13Date: Sendable, Equatable, Hashable, CustomStringConvertible {
     /// A date from the card's text.
     public init(text: String) {
         self.text = text
-        let u = Array(text.utf8)
+        let parsed = text.utf8.withContiguousStorageIfAvailable { DG13Date.components($0) }
+            ?? Array(text.utf8).withUnsafeBufferPointer { DG13Date.components($0) }
+        day = parsed.day
+        month = parsed.month
+        year = parsed.year
+    }
+
+    private static func components(_ u: UnsafeBufferPointer<UInt8>) -> (day: Int?, month: Int?, year: Int?) {
         func number(_ r: Range<Int>) -> Int? {
             var v = 0
             for i in r {
@@ -298,9 +305,7 @@ public struct DG13Date: Sendable, Equatable, Hashable, CustomStringConvertible {
         if u.count != 4, d == nil || m == nil || y == nil || !(1...31).contains(d!) || !(1...12).contains(m!) {
             d = nil; m = nil; y = nil
         }
-        day = d
-        month = m
-        year = y
+        return (d, m, y)
     }
 
     /// A full date, written `dd/MM/yyyy` as the cards seen do.
@@ -351,7 +356,10 @@ public enum DG13Expiry: Sendable, Equatable, Hashable {
 
     /// The value from the card's text.
     public init(text: String) {
-        if text.lowercased() == "không thời hạn" {
+        // Only text of about the phrase's length is compared (lowercasing is the slow part); 14 to 30 UTF-8
+        // bytes covers the composed and decomposed forms.
+        let n = text.utf8.count
+        if n >= 14 && n <= 30 && text.lowercased() == "không thời hạn" {
             self = .unlimited(text)
         } else {
             self = .date(DG13Date(text: text))

@@ -313,6 +313,9 @@ public struct EFSOD: Sendable, Equatable, Hashable {
     /// The signer infos (normally one).
     public let signerInfos: [SignerInfo]
 
+    /// The first signer info (there is at least one): the document signer's.
+    public var signerInfo: SignerInfo { signerInfos[0] }
+
     /// The first certificate: the document signer's on every eMRTD seen.
     public var documentSignerCertificate: CertificateInfo? { certificates.first }
 
