@@ -40,6 +40,31 @@ import Testing
         #expect(signer.signature.first == 0x30)  // an ECDSA-Sig-Value SEQUENCE
     }
 
+    /// `openssl cms -sign -keyid`: the signer is named by its certificate's subjectKeyIdentifier, which
+    /// `openssl x509 -ext subjectKeyIdentifier` prints as 42:F0:1E:6C:A1:25:75:B0:BA:8D:71:03:07:AE:DF:13:32:1D:E9:0E.
+    @Test func test_signerBySubjectKeyIdentifier() throws {
+        let sod = try EFSOD(bytes: try Fixture.card("EF.SOD-keyid.bin"))
+        #expect(sod.signerInfo.version == 3)
+        #expect(sod.signerInfo.signerIdentifier == .subjectKeyIdentifier(hex("42F01E6CA12575B0BA8D710307AEDF13321DE90E")[...]))
+        #expect(Array(sod.encapsulatedContent) == (try Fixture.card("LDSSecurityObject.der")))
+    }
+
+    /// `openssl cms -sign -keyopt rsa_padding_mode:pss` with a 2048-bit RSA key: RSASSA-PSS with parameters
+    /// (SHA-256, MGF1 with SHA-256, salt length), as `openssl asn1parse` shows them.
+    @Test func test_rsaPSSSignature() throws {
+        let sod = try EFSOD(bytes: try Fixture.card("EF.SOD-rsapss.bin"))
+        let signer = sod.signerInfo
+        #expect(signer.signatureAlgorithm.algorithm == .rsassaPSS)
+        let parameters = try #require(signer.signatureAlgorithm.parameters)
+        #expect(parameters.count == 55)  // SEQUENCE of 53 content bytes
+        #expect(signer.signature.count == 256)
+        let cert = try #require(sod.documentSignerCertificate)
+        #expect(Array(cert.serialNumber) == [0xC0, 0xFF, 0xEE])  // -set_serial 0x00C0FFEE: no sign octet needed
+        #expect(cert.subjectPublicKeyInfo.rsaComponents?.exponent == [0x01, 0x00, 0x01])
+        #expect(cert.subjectPublicKeyInfo.rsaComponents?.modulus.count == 256)
+        #expect(Array(cert.der) == (try Fixture.bytes("keys/test-only-ds-rsa.cert.der")))
+    }
+
     @Test func test_encoder_rebuildsAnEquivalentSOD() throws {
         let original = try EFSOD(bytes: try Fixture.card("EF.SOD.bin"))
         let signer = original.signerInfos[0]
