@@ -28,7 +28,13 @@ func walk(_ reader: BERReader) {
 
 func fuzz(_ target: Target, _ bytes: [UInt8]) {
     switch target {
-    case .tlvDataGroup: walk(BERReader(bytes))
+    case .tlvDataGroup:
+        let reader = BERReader(bytes)
+        walk(reader)
+        if let first = try? reader.topLevel().peek(),
+           let length = try? BERReader.encodedLength(ofElementStartingWith: bytes.prefix(8)) {
+            require(length == first.end, "encodedLength disagrees with the decoder")
+        }
     case .tlvCMS: walk(BERReader(bytes, options: .cms))
     case .com:
         if let v = try? EFCOM(bytes: bytes) { require((try? EFCOM(bytes: v.encoded())) == v, "EF.COM") }
