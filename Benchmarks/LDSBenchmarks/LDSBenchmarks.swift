@@ -73,4 +73,22 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("Parse EF.SOD", configuration: .init(metrics: parseMetrics)) { _ in
         blackHole(try EFSOD(bytes: card.sod))
     }
+    Benchmark("Parse EF.COM", configuration: .init(metrics: parseMetrics)) { _ in
+        blackHole(try EFCOM(bytes: card.com))
+    }
+    Benchmark("Parse EF.CardAccess", configuration: .init(metrics: parseMetrics)) { _ in
+        blackHole(try SecurityInfos(cardAccess: card.cardAccess))
+    }
+    Benchmark("Parse DG1", configuration: .init(metrics: parseMetrics)) { _ in
+        blackHole(try DataGroup1(bytes: card.dg1))
+    }
+    Benchmark("Parse DG2", configuration: .init(metrics: parseMetrics)) { _ in
+        blackHole(try DataGroup2(bytes: card.dg2))
+    }
+    Benchmark("Parse DG14", configuration: .init(metrics: parseMetrics)) { _ in
+        blackHole(try DataGroup14(bytes: card.dg14))
+    }
+    Benchmark("Parse DG15", configuration: .init(metrics: parseMetrics)) { _ in
+        blackHole(try DataGroup15(bytes: card.dg15))
+    }
 }

@@ -143,15 +143,21 @@ public struct DataGroup13: Sendable, Equatable, Hashable {
         }
     }
 
-    private func strings(_ n: Int, _ e: TLVElement, _ r: FileReader) throws(LDSError.Reason) -> [String] {
+    /// The names in a SEQUENCE of at most `limit` strings (fields 13 and 14); absent ones are empty.
+    private func names(_ n: Int, _ e: TLVElement, _ r: FileReader,
+                       limit: Int) throws(LDSError.Reason) -> (String, String) {
         guard e.tag == .sequence else {
             throw .invalidField(field: DataGroup13.fieldName(n), offset: e.offset,
                                 expected: "a SEQUENCE of names, found tag \(e.tag)")
         }
         var c = try r.children(e)
-        var out: [String] = []
-        while let s = try c.next() { out.append(try text(n, s, r)) }
-        return out
+        let first = try c.next().map { (s) throws(LDSError.Reason) in try text(n, s, r) } ?? ""
+        let second = limit > 1 ? try c.next().map { (s) throws(LDSError.Reason) in try text(n, s, r) } ?? "" : ""
+        guard c.isAtEnd else {
+            throw .invalidField(field: DataGroup13.fieldName(n), offset: e.offset,
+                                expected: limit == 1 ? "one name" : "at most two names")
+        }
+        return (first, second)
     }
 
     private mutating func set(_ n: Int, _ e: TLVElement, _ r: FileReader) throws(LDSError.Reason) {
@@ -169,21 +175,14 @@ public struct DataGroup13: Sendable, Equatable, Hashable {
         case 11: dateOfIssue = DG13Date(text: try text(n, e, r))
         case 12: dateOfExpiry = DG13Expiry(text: try text(n, e, r))
         case 13:
-            let names = try strings(n, e, r)
-            guard names.count <= 2 else {
-                throw .invalidField(field: DataGroup13.fieldName(n), offset: e.offset, expected: "at most two names")
-            }
-            parents = DG13Parents(fatherName: names.first ?? "", motherName: names.count > 1 ? names[1] : "")
+            let (father, mother) = try names(n, e, r, limit: 2)
+            parents = DG13Parents(fatherName: father, motherName: mother)
         case 14:
             // A bare string is accepted too: the nesting is reported, not confirmed on every card.
             if DataGroup13.isString(e.tag) {
                 spouseName = try text(n, e, r)
             } else {
-                let names = try strings(n, e, r)
-                guard names.count <= 1 else {
-                    throw .invalidField(field: DataGroup13.fieldName(n), offset: e.offset, expected: "one name")
-                }
-                spouseName = names.first ?? ""
+                spouseName = try names(n, e, r, limit: 1).0
             }
         case 15: otherDocumentNumber = try text(n, e, r)
         default: field16 = try text(n, e, r)
@@ -276,7 +275,14 @@ public struct DG13Date: Sendable, Equatable, Hashable, CustomStringConvertible {
     /// A date from the card's text.
     public init(text: String) {
         self.text = text
-        let u = Array(text.utf8)
+        let parsed = text.utf8.withContiguousStorageIfAvailable { DG13Date.components($0) }
+            ?? Array(text.utf8).withUnsafeBufferPointer { DG13Date.components($0) }
+        day = parsed.day
+        month = parsed.month
+        year = parsed.year
+    }
+
+    private static func components(_ u: UnsafeBufferPointer<UInt8>) -> (day: Int?, month: Int?, year: Int?) {
         func number(_ r: Range<Int>) -> Int? {
             var v = 0
             for i in r {
@@ -299,9 +305,7 @@ public struct DG13Date: Sendable, Equatable, Hashable, CustomStringConvertible {
         if u.count != 4, d == nil || m == nil || y == nil || !(1...31).contains(d!) || !(1...12).contains(m!) {
             d = nil; m = nil; y = nil
         }
-        day = d
-        month = m
-        year = y
+        return (d, m, y)
     }
 
     /// A full date, written `dd/MM/yyyy` as the cards seen do.
@@ -352,7 +356,10 @@ public enum DG13Expiry: Sendable, Equatable, Hashable {
 
     /// The value from the card's text.
     public init(text: String) {
-        if text.lowercased() == "không thời hạn" {
+        // Only text of about the phrase's length is compared (lowercasing is the slow part); 14 to 30 UTF-8
+        // bytes covers the composed and decomposed forms.
+        let n = text.utf8.count
+        if n >= 14 && n <= 30 && text.lowercased() == "không thời hạn" {
             self = .unlimited(text)
         } else {
             self = .date(DG13Date(text: text))

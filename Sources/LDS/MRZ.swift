@@ -25,8 +25,31 @@ public struct MRZ: Sendable, Equatable, Hashable {
 
     /// The MRZ fields, to say where a check failed.
     public enum Field: String, Sendable, Equatable, Hashable, CustomStringConvertible {
-        case documentCode, issuingState, documentNumber, optionalData1, dateOfBirth, sex, dateOfExpiry,
-             nationality, optionalData2, name, composite, layout
+        /// Document code.
+        case documentCode
+        /// Issuing state.
+        case issuingState
+        /// Document number (and its check digit).
+        case documentNumber
+        /// TD1 line-1 optional data, TD2 optional data, TD3 personal number (and its check digit).
+        case optionalData1
+        /// Date of birth (and its check digit).
+        case dateOfBirth
+        /// Sex.
+        case sex
+        /// Date of expiry (and its check digit).
+        case dateOfExpiry
+        /// Nationality.
+        case nationality
+        /// TD1 line-2 optional data.
+        case optionalData2
+        /// Name.
+        case name
+        /// The composite check digit.
+        case composite
+        /// The line layout.
+        case layout
+        /// The field's name.
         public var description: String { rawValue }
     }
 
@@ -131,7 +154,15 @@ public struct MRZ: Sendable, Equatable, Hashable {
     /// Parses the zone's characters, lines concatenated without separators (as DG1 holds them); the length
     /// (90, 72 or 88) selects the layout.
     public init(characters text: String) throws(LDSError.Reason) {
-        let c = Array(text.utf8)
+        self = try MRZ(utf8: Array(text.utf8)[...])
+    }
+
+    /// Parses the zone from its bytes (DG1's `5F1F` value), without an intermediate String.
+    init(utf8 bytes: ArraySlice<UInt8>) throws(LDSError.Reason) {
+        self = try bytes.withUnsafeBufferPointer { (c) throws(LDSError.Reason) -> MRZ in try MRZ.parse(c) }
+    }
+
+    private static func parse(_ c: UnsafeBufferPointer<UInt8>) throws(LDSError.Reason) -> MRZ {
         let format: Format
         switch c.count {
         case 90: format = .td1
@@ -144,23 +175,56 @@ public struct MRZ: Sendable, Equatable, Hashable {
                 throw .invalidMRZ(field: nil, expected: "only A-Z, 0-9 and < (offset \(i))")
             }
         }
-        self = try MRZ.parse(c, format: format)
+        return try MRZ.parse(c, format: format)
     }
 
-    private static func text(_ c: [UInt8], _ r: Range<Int>) -> String {
+    private static func text(_ c: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> String {
         String(decoding: c[r], as: UTF8.self)
     }
 
-    private static func stripped(_ c: [UInt8], _ r: Range<Int>) -> String {
+    private static func stripped(_ c: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> String {
         var end = r.upperBound
         while end > r.lowerBound && c[end - 1] == 0x3C { end -= 1 }
         return String(decoding: c[r.lowerBound..<end], as: UTF8.self)
     }
 
-    private static func requireCheck(_ c: [UInt8], _ ranges: [Range<Int>], digitAt position: Int, field: Field,
-                                     fillerMeansZero: Bool = false) throws(LDSError.Reason) {
-        let data = ranges.flatMap { c[$0] }
-        let expected = checkDigit(utf8: data)!
+    /// The words of a name component: runs of fillers become one space, leading and trailing ones go.
+    private static func words(_ c: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> String {
+        String(unsafeUninitializedCapacity: r.count) { out in
+            var n = 0
+            var pendingSpace = false
+            for i in r {
+                if c[i] == 0x3C {
+                    pendingSpace = n > 0
+                } else {
+                    if pendingSpace {
+                        out[n] = 0x20
+                        n += 1
+                        pendingSpace = false
+                    }
+                    out[n] = c[i]
+                    n += 1
+                }
+            }
+            return n
+        }
+    }
+
+    private static func requireCheck(_ c: UnsafeBufferPointer<UInt8>, _ r1: Range<Int>, _ r2: Range<Int> = 0..<0,
+                                     _ r3: Range<Int> = 0..<0, _ r4: Range<Int> = 0..<0, digitAt position: Int,
+                                     field: Field, fillerMeansZero: Bool = false) throws(LDSError.Reason) {
+        // 9303-3 §4.9 over the concatenated ranges; the characters were checked to be in the alphabet.
+        var sum = 0
+        var k = 0
+        for r in [r1, r2, r3, r4] {
+            for i in r {
+                let ch = c[i]
+                let v = ch == 0x3C ? 0 : ch <= 0x39 ? Int(ch) - 0x30 : Int(ch) - 0x41 + 10
+                sum += v * (k == 0 ? 7 : k == 1 ? 3 : 1)
+                k = k == 2 ? 0 : k + 1
+            }
+        }
+        let expected = Character(Unicode.Scalar(UInt8(0x30 + sum % 10)))
         let found = Character(Unicode.Scalar(c[position]))
         if found == expected { return }
         if fillerMeansZero && found == "<" && expected == "0" { return }
@@ -176,18 +240,23 @@ public struct MRZ: Sendable, Equatable, Hashable {
         }
     }
 
-    private static func names(_ c: [UInt8], _ r: Range<Int>) -> (String, String) {
-        let field = stripped(c, r)
-        let parts = field.split(separator: "<<", maxSplits: 1, omittingEmptySubsequences: false)
-        func words(_ s: Substring) -> String {
-            s.split(separator: "<", omittingEmptySubsequences: true).joined(separator: " ")
+    /// 9303-3 §4.6: primary and secondary identifiers are separated by the first `<<`.
+    private static func names(_ c: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> (String, String) {
+        var split = r.upperBound
+        var i = r.lowerBound
+        while i + 1 < r.upperBound {
+            if c[i] == 0x3C && c[i + 1] == 0x3C {
+                split = i
+                break
+            }
+            i += 1
         }
-        let primary = words(parts[0])
-        let secondary = parts.count > 1 ? words(parts[1]) : ""
+        let primary = words(c, r.lowerBound..<split)
+        let secondary = split < r.upperBound ? words(c, (split + 2)..<r.upperBound) : ""
         return (primary, secondary)
     }
 
-    private static func parse(_ c: [UInt8], format: Format) throws(LDSError.Reason) -> MRZ {
+    private static func parse(_ c: UnsafeBufferPointer<UInt8>, format: Format) throws(LDSError.Reason) -> MRZ {
         switch format {
         case .td1:
             // Line 1: code 0..<2, state 2..<5, number 5..<14, cd 14, optional 15..<30.
@@ -200,18 +269,18 @@ public struct MRZ: Sendable, Equatable, Hashable {
                 // followed by its check digit and a filler.
                 var end = 15
                 while end < 30 && c[end] != 0x3C { end += 1 }
-                guard end - 15 >= 2 else {
-                    throw .invalidMRZ(field: .documentNumber, expected: "a document-number extension and its check digit")
+                guard end - 15 >= 2, end < 30 else {
+                    throw .invalidMRZ(field: .documentNumber, expected: "a document-number extension, its check digit and a filler")
                 }
-                try requireCheck(c, [5..<14, 15..<(end - 1)], digitAt: end - 1, field: .documentNumber)
+                try requireCheck(c, 5..<14, 15..<(end - 1), digitAt: end - 1, field: .documentNumber)
                 documentNumber = text(c, 5..<14) + text(c, 15..<(end - 1))
-                optionalStart = min(end + 1, 30)
+                optionalStart = end + 1
             } else {
-                try requireCheck(c, [5..<14], digitAt: 14, field: .documentNumber)
+                try requireCheck(c, 5..<14, digitAt: 14, field: .documentNumber)
             }
-            try requireCheck(c, [30..<36], digitAt: 36, field: .dateOfBirth)
-            try requireCheck(c, [38..<44], digitAt: 44, field: .dateOfExpiry)
-            try requireCheck(c, [5..<30, 30..<37, 38..<45, 48..<59], digitAt: 59, field: .composite)
+            try requireCheck(c, 30..<36, digitAt: 36, field: .dateOfBirth)
+            try requireCheck(c, 38..<44, digitAt: 44, field: .dateOfExpiry)
+            try requireCheck(c, 5..<30, 30..<37, 38..<45, 48..<59, digitAt: 59, field: .composite)
             let (primary, secondary) = names(c, 60..<90)
             return MRZ(format: .td1, documentCode: stripped(c, 0..<2), issuingState: stripped(c, 2..<5),
                        documentNumber: documentNumber, optionalData1: stripped(c, optionalStart..<30),
@@ -224,17 +293,16 @@ public struct MRZ: Sendable, Equatable, Hashable {
             // +10..<13, birth +13..<19, cd +19, sex +20, expiry +21..<27, cd +27, optional/personal number
             // +28..<n-2 (TD3: cd at n-2), composite n-1.
             let l2 = n
-            try requireCheck(c, [l2..<(l2 + 9)], digitAt: l2 + 9, field: .documentNumber)
-            try requireCheck(c, [(l2 + 13)..<(l2 + 19)], digitAt: l2 + 19, field: .dateOfBirth)
-            try requireCheck(c, [(l2 + 21)..<(l2 + 27)], digitAt: l2 + 27, field: .dateOfExpiry)
+            try requireCheck(c, l2..<(l2 + 9), digitAt: l2 + 9, field: .documentNumber)
+            try requireCheck(c, (l2 + 13)..<(l2 + 19), digitAt: l2 + 19, field: .dateOfBirth)
+            try requireCheck(c, (l2 + 21)..<(l2 + 27), digitAt: l2 + 27, field: .dateOfExpiry)
             let optionalEnd = format == .td2 ? l2 + 35 : l2 + 42
             if format == .td3 {
                 // 9303-4 §4.2.2: the personal number's check digit may be `<` when the field is all fillers.
-                try requireCheck(c, [(l2 + 28)..<optionalEnd], digitAt: l2 + 42, field: .optionalData1,
+                try requireCheck(c, (l2 + 28)..<optionalEnd, digitAt: l2 + 42, field: .optionalData1,
                                  fillerMeansZero: true)
             }
-            let compositeRanges = [l2..<(l2 + 10), (l2 + 13)..<(l2 + 20), (l2 + 21)..<(l2 + n - 1)]
-            try requireCheck(c, compositeRanges, digitAt: l2 + n - 1, field: .composite)
+            try requireCheck(c, l2..<(l2 + 10), (l2 + 13)..<(l2 + 20), (l2 + 21)..<(l2 + n - 1), digitAt: l2 + n - 1, field: .composite)
             let (primary, secondary) = names(c, 5..<n)
             return MRZ(format: format, documentCode: stripped(c, 0..<2), issuingState: stripped(c, 2..<5),
                        documentNumber: stripped(c, l2..<(l2 + 9)),
@@ -332,11 +400,7 @@ public struct DataGroup1: Sendable, Equatable {
             let outer = try r.single(0x61)
             var c = try r.children(outer)
             let data = try c.expect(0x5F1F)
-            let value = r.value(data)
-            guard let text = String(validating: value, as: UTF8.self) else {
-                throw .invalidField(field: "MRZ", offset: data.valueStart, expected: "ASCII MRZ characters")
-            }
-            return try MRZ(characters: text)
+            return try MRZ(utf8: r.value(data))
         }
     }
 

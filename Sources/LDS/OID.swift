@@ -83,6 +83,27 @@ public struct OID: Hashable, Sendable, CustomStringConvertible, ExpressibleByStr
         self = oid
     }
 
+    /// The number of DER content octets.
+    var byteCount: Int { overflow?.count ?? Int(count) }
+
+    /// One DER content octet, read without building an array.
+    func byte(at i: Int) -> UInt8 {
+        if let overflow { return overflow[i] }
+        let word = i < 8 ? w0 : i < 16 ? w1 : w2
+        return UInt8(truncatingIfNeeded: word >> UInt64(8 * (i & 7)))
+    }
+
+    /// How many arcs `self` has below `prefix`, or nil when it does not lie under it (0 when equal).
+    /// Allocation-free: the SecurityInfos parser calls it for every info.
+    func arcCount(below prefix: OID) -> Int? {
+        let n = prefix.byteCount, m = byteCount
+        guard m >= n else { return nil }
+        for i in 0..<n where byte(at: i) != prefix.byte(at: i) { return nil }
+        var arcs = 0
+        for i in n..<m where byte(at: i) & 0x80 == 0 { arcs += 1 }
+        return arcs
+    }
+
     /// The DER content octets (without tag and length).
     public var derContent: [UInt8] {
         if let overflow { return overflow }
@@ -133,10 +154,8 @@ public struct OID: Hashable, Sendable, CustomStringConvertible, ExpressibleByStr
 
     /// Whether `self` lies under `prefix` in the OID tree (or equals it).
     public func hasPrefix(_ prefix: OID) -> Bool {
-        let mine = derContent, theirs = prefix.derContent
-        guard mine.count >= theirs.count, mine.starts(with: theirs) else { return false }
-        // The prefix must end on an arc boundary, which DER content always does.
-        return true
+        // DER content always ends on an arc boundary, so a byte prefix is an arc prefix.
+        arcCount(below: prefix) != nil
     }
 }
 

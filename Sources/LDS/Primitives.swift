@@ -39,17 +39,17 @@ extension BERReader {
         guard !element.isConstructed else {
             throw .wrongForm(offset: element.offset, tag: element.tag, expectedConstructed: false)
         }
-        let value = self.value(of: element)
-        if element.tag == .utf8String {
-            guard let s = String(validating: value, as: UTF8.self) else {
-                throw .invalidValue(offset: element.offset, tag: element.tag, expected: "UTF-8 text")
-            }
-            return s
+        // Decoding from a buffer pointer takes the standard library's fast validation path.
+        let utf8 = element.tag == .utf8String
+        let text = value(of: element).withUnsafeBufferPointer { buffer -> String? in
+            if utf8 { return String(validating: buffer, as: UTF8.self) }
+            guard buffer.allSatisfy({ $0 < 0x80 }) else { return nil }
+            return String(decoding: buffer, as: UTF8.self)
         }
-        guard value.allSatisfy({ $0 < 0x80 }) else {
-            throw .invalidValue(offset: element.offset, tag: element.tag, expected: "ASCII text")
+        guard let text else {
+            throw .invalidValue(offset: element.offset, tag: element.tag, expected: utf8 ? "UTF-8 text" : "ASCII text")
         }
-        return String(decoding: value, as: UTF8.self)
+        return text
     }
 
     /// The bits of a BIT STRING whose length is a whole number of octets (keys and signatures always are).

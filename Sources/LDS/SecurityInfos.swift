@@ -153,17 +153,11 @@ public struct SecurityInfos: Sendable, Equatable, Hashable {
         guard set.tag == .set else { throw .tlv(.unexpectedTag(offset: set.offset, expected: .set, found: set.tag)) }
         var c = try r.children(set)
         var out: [SecurityInfo] = []
+        out.reserveCapacity(8)
         while let e = try c.next() {
             out.append(try parseInfo(r, e))
         }
         return out
-    }
-
-    /// How many arcs `oid` has below `prefix`, or nil when it is not under it.
-    private static func depth(_ oid: OID, under prefix: OID) -> Int? {
-        let a = oid.derContent, p = prefix.derContent
-        guard a.count > p.count, a.starts(with: p) else { return a == p ? 0 : nil }
-        return a[p.count...].filter { $0 & 0x80 == 0 }.count
     }
 
     private static func parseInfo(_ r: FileReader, _ e: TLVElement) throws(LDSError.Reason) -> SecurityInfo {
@@ -178,9 +172,9 @@ public struct SecurityInfos: Sendable, Equatable, Hashable {
             return try r.integer(i)
         }
         let info: SecurityInfo
-        if depth(oid, under: .idPACE) == 2 {
+        if oid.arcCount(below: .idPACE) == 2 {
             info = .pace(PACEInfo(protocolID: oid, version: try integer(), parameterID: try optionalInteger()))
-        } else if depth(oid, under: .idCA) == 2 {
+        } else if oid.arcCount(below: .idCA) == 2 {
             info = .chipAuthentication(ChipAuthenticationInfo(protocolID: oid, version: try integer(),
                                                               keyID: try optionalInteger()))
         } else if oid == .idPKDH || oid == .idPKECDH {

@@ -90,6 +90,7 @@ public struct LDSSecurityObject: Sendable, Equatable, Hashable {
         let list = try c.expect(.sequence)
         var lc = try r.children(list)
         var hashes: [DataGroupHash] = []
+        hashes.reserveCapacity(16)
         while let h = try lc.next() {
             guard h.tag == .sequence else {
                 throw .tlv(.unexpectedTag(offset: h.offset, expected: .sequence, found: h.tag))
@@ -311,6 +312,9 @@ public struct EFSOD: Sendable, Equatable, Hashable {
     public let certificates: [CertificateInfo]
     /// The signer infos (normally one).
     public let signerInfos: [SignerInfo]
+
+    /// The first signer info (there is at least one): the document signer's.
+    public var signerInfo: SignerInfo { signerInfos[0] }
 
     /// The first certificate: the document signer's on every eMRTD seen.
     public var documentSignerCertificate: CertificateInfo? { certificates.first }

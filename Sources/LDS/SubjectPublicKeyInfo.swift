@@ -65,16 +65,19 @@ public struct SubjectPublicKeyInfo: Sendable, Equatable, Hashable {
             w.appendUnsignedInteger(modulus)
             w.appendUnsignedInteger(exponent)
         }
-        return make(algorithm: .rsaEncryption, parameters: [0x05, 0x00], publicKey: key.bytes)
+        // Well-formed by construction.
+        return try! make(algorithm: .rsaEncryption, parameters: [0x05, 0x00], publicKey: key.bytes)
     }
 
     /// An EC key's SubjectPublicKeyInfo on a named curve (id-ecPublicKey, RFC 5480).
     public static func ec(curve: OID, point: [UInt8]) -> SubjectPublicKeyInfo {
-        make(algorithm: .ecPublicKey, parameters: curve.derEncoded, publicKey: point)
+        // Well-formed by construction.
+        try! make(algorithm: .ecPublicKey, parameters: curve.derEncoded, publicKey: point)
     }
 
-    /// A SubjectPublicKeyInfo from its parts; `parameters` is DER (tag and length included) or nil.
-    public static func make(algorithm: OID, parameters: [UInt8]?, publicKey: [UInt8]) -> SubjectPublicKeyInfo {
+    /// A SubjectPublicKeyInfo from its parts; `parameters` is one DER element (tag and length included) or nil.
+    public static func make(algorithm: OID, parameters: [UInt8]?,
+                            publicKey: [UInt8]) throws(TLVError) -> SubjectPublicKeyInfo {
         var w = TLVWriter()
         w.append(.sequence) { w in
             w.append(.sequence) { w in
@@ -83,8 +86,7 @@ public struct SubjectPublicKeyInfo: Sendable, Equatable, Hashable {
             }
             w.appendBitString(publicKey)
         }
-        // The writer's output is well-formed by construction.
-        return try! SubjectPublicKeyInfo(der: w.bytes)
+        return try SubjectPublicKeyInfo(der: w.bytes)
     }
 
     public static func == (a: SubjectPublicKeyInfo, b: SubjectPublicKeyInfo) -> Bool { a.der == b.der }

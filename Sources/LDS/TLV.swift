@@ -338,3 +338,42 @@ public struct TLVCursor: Sendable {
         if position < end { throw .trailingBytes(offset: position) }
     }
 }
+
+extension BERReader {
+    /// The total size (header and value) of the definite-length element that `prefix` begins, or nil when
+    /// `prefix` is too short to tell. A file reader calls this with the first bytes of an EF (four are
+    /// enough for every length up to 64 KB with a one-byte tag, six with a two-byte tag) to learn how much
+    /// more to read.
+    public static func encodedLength(ofElementStartingWith prefix: some Collection<UInt8>) throws(TLVError) -> Int? {
+        var it = prefix.makeIterator()
+        var offset = 0
+        guard let first = it.next() else { return nil }
+        offset += 1
+        if first == 0 { throw .invalidTag(offset: 0) }
+        var tag = UInt32(first)
+        if first & 0x1F == 0x1F {
+            var count = 0
+            while true {
+                guard let b = it.next() else { return nil }
+                offset += 1
+                if count == 0 && b == 0x80 { throw .invalidTag(offset: 0) }
+                count += 1
+                if count > 3 { throw .invalidTag(offset: 0) }
+                tag = tag << 8 | UInt32(b)
+                if b & 0x80 == 0 { break }
+            }
+        }
+        guard let l0 = it.next() else { return nil }
+        offset += 1
+        if l0 < 0x80 { return offset + Int(l0) }
+        if l0 == 0x80 { throw .indefiniteLengthNotAllowed(offset: 0, tag: BERTag(rawValue: tag)) }
+        let n = Int(l0 & 0x7F)
+        guard n <= 4 else { throw .unsupportedLengthForm(offset: 0, tag: BERTag(rawValue: tag), lengthOctets: n) }
+        var length = 0
+        for _ in 0..<n {
+            guard let b = it.next() else { return nil }
+            length = length << 8 | Int(b)
+        }
+        return offset + n + length
+    }
+}

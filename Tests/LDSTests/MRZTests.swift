@@ -167,3 +167,20 @@ import Testing
         #expect(LDSFile(dataGroupTag: 0x6D) == .dataGroup(13))
     }
 }
+
+@Suite struct RedactionTests {
+    @Test func test_descriptions_holdNoAccessSecret() throws {
+        let dg1 = try DataGroup1(bytes: try Fixture.card("DG1.bin"))
+        let dg13 = try DataGroup13(bytes: try Fixture.card("DG13.bin"))
+        var dumped = ""
+        dump(dg1, to: &dumped)
+        dump(dg13, to: &dumped)
+        for text in ["\(dg1)", String(reflecting: dg1), "\(dg1.mrz)", "\(dg13)", String(reflecting: dg13), dumped] {
+            // Document number, birth date, expiry (the BAC key) and the ID number (whose tail is the CAN).
+            for secret in ["099012345", "990315", "390315", "001099012345", "012345", "Nguyễn"] {
+                #expect(!text.contains(secret), "\(text) leaks \(secret)")
+            }
+        }
+        #expect("\(dg13)".hasPrefix("DG13(fields 1,2,3"))
+    }
+}

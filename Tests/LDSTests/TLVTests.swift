@@ -210,3 +210,21 @@ extension Array {
         #expect(a.arcs == nil)
     }
 }
+
+@Suite struct EncodedLengthTests {
+    @Test func test_fileLengthFromItsFirstBytes() throws {
+        #expect(try BERReader.encodedLength(ofElementStartingWith: hex("6014")) == 22)
+        #expect(try BERReader.encodedLength(ofElementStartingWith: hex("75 82 54A1 7F61")) == 4 + 0x54A1)
+        #expect(try BERReader.encodedLength(ofElementStartingWith: hex("7F61 81 80")) == 4 + 0x80)
+        #expect(try BERReader.encodedLength(ofElementStartingWith: hex("75 82 54")) == nil)
+        #expect(try BERReader.encodedLength(ofElementStartingWith: hex("7F")) == nil)
+        #expect(try BERReader.encodedLength(ofElementStartingWith: []) == nil)
+        #expect(throws: TLVError.unsupportedLengthForm(offset: 0, tag: 0x77, lengthOctets: 5)) {
+            _ = try BERReader.encodedLength(ofElementStartingWith: hex("77 85 0000000001"))
+        }
+        for name in ["EF.COM.bin", "DG1.bin", "DG2.bin", "DG13.bin", "DG14.bin", "DG15.bin", "EF.SOD.bin"] {
+            let bytes = try Fixture.card(name)
+            #expect(try BERReader.encodedLength(ofElementStartingWith: bytes.prefix(6)) == bytes.count)
+        }
+    }
+}

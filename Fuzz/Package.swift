@@ -1,0 +1,18 @@
+// swift-tools-version: 6.1
+// libFuzzer harness for the LDS parsers, kept out of the main package so its build is unaffected.
+// Build and run through scripts/fuzz.sh; see README.md.
+import PackageDescription
+
+let package = Package(
+    name: "cccd-fuzz",
+    dependencies: [
+        .package(name: "cccd", path: ".."),
+    ],
+    targets: [
+        .target(name: "CFuzzerDriver"),
+        .executableTarget(
+            name: "LDSFuzzer",
+            dependencies: [.product(name: "LDS", package: "cccd"), "CFuzzerDriver"]
+        ),
+    ]
+)

@@ -1,0 +1,2 @@
+// Declarations only; the implementation is compiler-rt's libFuzzer, linked by -sanitize=fuzzer.
+#include "CFuzzerDriver.h"
