@@ -63,6 +63,7 @@ let package = Package(
             "LDS", "CardIO", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "ICAOSessionTests", dependencies: ["ICAOSession", "CardIO", "ICAOCrypto", "LDS"]),
+        .testTarget(name: "VerificationTests", dependencies: ["Verification", "LDS", "ICAOCrypto", "VirtualCard", "CardIO"]),
         .testTarget(name: "CCCDTests", dependencies: ["CCCD"]),
         .testTarget(name: "VirtualCardTests", dependencies: ["VirtualCard", "CardIO"]),
         .testTarget(name: "IntegrationTests", dependencies: ["CardIO", "ICAOCrypto", "LDS", "ICAOSession", "VirtualCard"]),

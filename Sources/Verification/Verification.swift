@@ -1,1 +1,0 @@
-// The Verification layer: see Package.swift for what it holds.
