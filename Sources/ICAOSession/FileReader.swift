@@ -139,6 +139,13 @@ public final class FileReader {
                 commandCount += 1
                 response = try channel.transmit(command)
             } catch {
+                switch error {
+                case .replayDiverged, .replayExhausted:
+                    // A recorded session that no longer matches cannot be repaired by re-opening it.
+                    throw .linkLost(file, offset: offset, underlying: error.description)
+                default:
+                    break
+                }
                 try recover(file, offset: offset, because: error.description, count: &reopensHere)
                 selected = try selectAfterReopen(file, offset: offset)
                 continue

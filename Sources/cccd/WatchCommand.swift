@@ -44,7 +44,7 @@ struct WatchCommand: ParsableCommand {
             let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
             interrupt.setEventHandler {
                 Standard.error("\ncccd: watch stopped")
-                exit(0)
+                Foundation.exit(0)
             }
             interrupt.resume()
             Standard.error("cccd: watching for cards; scan the QR (or type the ID / CAN) and put the card on a reader")
