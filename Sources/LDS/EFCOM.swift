@@ -40,8 +40,8 @@ public struct EFCOM: Sendable, Equatable, Hashable {
             var lds: String?, unicode: String?, tags: [UInt8]?
             while let e = try c.next() {
                 switch e.tag {
-                case 0x5F01: lds = try ascii(r, e, field: "LDS version")
-                case 0x5F36: unicode = try ascii(r, e, field: "Unicode version")
+                case 0x5F01: lds = try r.string(e)
+                case 0x5F36: unicode = try r.string(e)
                 case 0x5C: tags = Array(r.value(e))
                 default: continue
                 }
@@ -63,12 +63,4 @@ public struct EFCOM: Sendable, Equatable, Hashable {
         }
         return w.bytes
     }
-}
-
-func ascii(_ r: FileReader, _ e: TLVElement, field: String) throws(LDSError.Reason) -> String {
-    let v = r.value(e)
-    guard v.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
-        throw .invalidField(field: field, offset: e.valueStart, expected: "printable ASCII")
-    }
-    return String(decoding: v, as: UTF8.self)
 }

@@ -16,19 +16,18 @@ public enum LDSFile: Hashable, Sendable, CustomStringConvertible {
         case .sod: return 0x77
         case .cardAccess: return nil
         case .dataGroup(let n):
-            let tags: [UInt32] = [0x61, 0x75, 0x63, 0x76, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6A, 0x6B, 0x6C, 0x6D,
-                                  0x6E, 0x6F, 0x70]
-            return (1...16).contains(n) ? BERTag(rawValue: tags[n - 1]) : nil
+            return (1...16).contains(n) ? BERTag(rawValue: UInt32(LDSFile.dataGroupTags[n - 1])) : nil
         }
     }
 
+    /// 9303-10 Table 34: the tags of DG1 to DG16.
+    private static let dataGroupTags: [UInt8] = [0x61, 0x75, 0x63, 0x76, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6A, 0x6B,
+                                                 0x6C, 0x6D, 0x6E, 0x6F, 0x70]
+
     /// The file from a data-group tag as EF.COM lists it (`0x75` is DG2); nil for other tags.
     public init?(dataGroupTag: UInt8) {
-        for n in 1...16 where LDSFile.dataGroup(n).tag?.rawValue == UInt32(dataGroupTag) {
-            self = .dataGroup(n)
-            return
-        }
-        return nil
+        guard let i = LDSFile.dataGroupTags.firstIndex(of: dataGroupTag) else { return nil }
+        self = .dataGroup(i + 1)
     }
 
     /// The short file identifier (9303-10 §4.6.1): EF.COM 1E, EF.SOD 1D, EF.CardAccess 1C, DGn n.

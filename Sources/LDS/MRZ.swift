@@ -132,21 +132,34 @@ public struct MRZ: Sendable, Equatable, Hashable {
     }
 
     static func checkDigit(utf8: some Sequence<UInt8>) -> Character? {
-        let weights = [7, 3, 1]
-        var sum = 0
-        var i = 0
+        var sum = CheckDigitSum()
         for c in utf8 {
+            guard sum.add(c) else { return nil }
+        }
+        return sum.digit
+    }
+
+    /// The running 7-3-1 weighted sum of ICAO 9303-3 §4.9.
+    struct CheckDigitSum {
+        private var sum = 0
+        private var position = 0
+
+        /// Adds one character; false when it is outside the MRZ alphabet.
+        mutating func add(_ c: UInt8) -> Bool {
             let v: Int
             switch c {
             case 0x30...0x39: v = Int(c) - 0x30
             case 0x41...0x5A: v = Int(c) - 0x41 + 10
             case 0x3C: v = 0
-            default: return nil
+            default: return false
             }
-            sum += v * weights[i % 3]
-            i += 1
+            sum += v * (position == 0 ? 7 : position == 1 ? 3 : 1)
+            position = position == 2 ? 0 : position + 1
+            return true
         }
-        return Character(Unicode.Scalar(UInt8(0x30 + sum % 10)))
+
+        /// The check digit of the characters added so far.
+        var digit: Character { Character(Unicode.Scalar(UInt8(0x30 + sum % 10))) }
     }
 
     // MARK: Parsing
@@ -213,18 +226,12 @@ public struct MRZ: Sendable, Equatable, Hashable {
     private static func requireCheck(_ c: UnsafeBufferPointer<UInt8>, _ r1: Range<Int>, _ r2: Range<Int> = 0..<0,
                                      _ r3: Range<Int> = 0..<0, _ r4: Range<Int> = 0..<0, digitAt position: Int,
                                      field: Field, fillerMeansZero: Bool = false) throws(LDSError.Reason) {
-        // 9303-3 §4.9 over the concatenated ranges; the characters were checked to be in the alphabet.
-        var sum = 0
-        var k = 0
+        // Over the concatenated ranges; the characters were checked to be in the alphabet.
+        var sum = CheckDigitSum()
         for r in [r1, r2, r3, r4] {
-            for i in r {
-                let ch = c[i]
-                let v = ch == 0x3C ? 0 : ch <= 0x39 ? Int(ch) - 0x30 : Int(ch) - 0x41 + 10
-                sum += v * (k == 0 ? 7 : k == 1 ? 3 : 1)
-                k = k == 2 ? 0 : k + 1
-            }
+            for i in r { _ = sum.add(c[i]) }
         }
-        let expected = Character(Unicode.Scalar(UInt8(0x30 + sum % 10)))
+        let expected = sum.digit
         let found = Character(Unicode.Scalar(c[position]))
         if found == expected { return }
         if fillerMeansZero && found == "<" && expected == "0" { return }

@@ -420,8 +420,9 @@ public struct EFSOD: Sendable, Equatable, Hashable {
                               signedAttributes: [UInt8], signatureAlgorithm: AlgorithmIdentifier,
                               signature: [UInt8], certificate: [UInt8]) throws(LDSError) -> [UInt8] {
         let cert = try CertificateInfo(der: certificate)
-        guard signedAttributes.first == 0x31 else {
-            throw LDSError(file: .sod, reason: .unencodable(field: "signedAttributes", expected: "a DER SET (31)"))
+        let attributes: TLVElement
+        do { attributes = try BERReader(signedAttributes).singleElement(.set) } catch {
+            throw LDSError(file: .sod, reason: .unencodable(field: "signedAttributes", expected: "one DER SET (31)"))
         }
         var w = TLVWriter(reservingCapacity: certificate.count + encapsulatedContent.count + 512)
         w.append(0x77) { w in
@@ -444,7 +445,7 @@ public struct EFSOD: Sendable, Equatable, Hashable {
                                     w.appendUnsignedInteger(cert.serialNumber)
                                 }
                                 digestAlgorithm.write(to: &w)
-                                w.append(0xA0, value: signedAttributes.dropFirst(TLVWriter.headerLength(of: signedAttributes)))
+                                w.append(0xA0, value: signedAttributes[attributes.valueRange])
                                 signatureAlgorithm.write(to: &w)
                                 w.append(.octetString, value: signature)
                             }
@@ -454,13 +455,5 @@ public struct EFSOD: Sendable, Equatable, Hashable {
             }
         }
         return w.bytes
-    }
-}
-
-extension TLVWriter {
-    /// The number of header octets (tag and length) of a DER element whose tag is one octet.
-    static func headerLength(of der: [UInt8]) -> Int {
-        guard der.count >= 2 else { return der.count }
-        return der[1] < 0x80 ? 2 : 2 + Int(der[1] & 0x7F)
     }
 }

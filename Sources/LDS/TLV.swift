@@ -345,35 +345,17 @@ extension BERReader {
     /// enough for every length up to 64 KB with a one-byte tag, six with a two-byte tag) to learn how much
     /// more to read.
     public static func encodedLength(ofElementStartingWith prefix: some Collection<UInt8>) throws(TLVError) -> Int? {
-        var it = prefix.makeIterator()
-        var offset = 0
-        guard let first = it.next() else { return nil }
-        offset += 1
-        if first == 0 { throw .invalidTag(offset: 0) }
-        var tag = UInt32(first)
-        if first & 0x1F == 0x1F {
-            var count = 0
-            while true {
-                guard let b = it.next() else { return nil }
-                offset += 1
-                if count == 0 && b == 0x80 { throw .invalidTag(offset: 0) }
-                count += 1
-                if count > 3 { throw .invalidTag(offset: 0) }
-                tag = tag << 8 | UInt32(b)
-                if b & 0x80 == 0 { break }
+        // The decoder itself reads the header: a prefix that ends inside the header means "read more", one
+        // that ends inside the value says by how much.
+        let bytes = Array(prefix)
+        do {
+            return try decodeHeader(bytes.span, at: 0, end: bytes.count, depth: 0, options: .dataGroup).end
+        } catch {
+            switch error {
+            case .truncatedTag, .truncatedLength: return nil
+            case .lengthPastEnd(_, _, let length, let available): return bytes.count - available + length
+            default: throw error
             }
         }
-        guard let l0 = it.next() else { return nil }
-        offset += 1
-        if l0 < 0x80 { return offset + Int(l0) }
-        if l0 == 0x80 { throw .indefiniteLengthNotAllowed(offset: 0, tag: BERTag(rawValue: tag)) }
-        let n = Int(l0 & 0x7F)
-        guard n <= 4 else { throw .unsupportedLengthForm(offset: 0, tag: BERTag(rawValue: tag), lengthOctets: n) }
-        var length = 0
-        for _ in 0..<n {
-            guard let b = it.next() else { return nil }
-            length = length << 8 | Int(b)
-        }
-        return offset + n + length
     }
 }

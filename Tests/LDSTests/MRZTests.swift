@@ -100,6 +100,15 @@ import Testing
         }
     }
 
+    /// 9303-4: with no personal number, its check digit may be a filler. Composite digit 8 computed with Python.
+    @Test func test_td3_emptyPersonalNumber_fillerCheckDigit() throws {
+        let text = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<" + "L898902C36UTO7408122F1204159<<<<<<<<<<<<<<<8"
+        let m = try MRZ(characters: text)
+        #expect(m.optionalData1 == "")
+        // Re-encoded with the digit 0, which has the same weight in the composite.
+        #expect(try m.characters() == "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<" + "L898902C36UTO7408122F1204159<<<<<<<<<<<<<<08")
+    }
+
     @Test func test_badLayoutAndCharacters() {
         #expect(throws: LDSError.Reason.self) { _ = try MRZ(characters: String(Self.cccd.dropLast())) }
         #expect(throws: LDSError.Reason.invalidMRZ(field: nil, expected: "only A-Z, 0-9 and < (offset 0)")) {
