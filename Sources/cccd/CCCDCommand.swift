@@ -11,7 +11,7 @@ struct CCCDCommand: ParsableCommand {
             Exit codes: 0 done and verified, 1 unexpected failure, 2 bad usage, 3 no reader/card or card removed,
             4 the chip refused access, 5 verification failed, 6 an input file is unreadable or malformed.
             """,
-        subcommands: [ReadersCommand.self, EmulateCommand.self]
+        subcommands: [ReadersCommand.self, EmulateCommand.self, VerifyCommand.self]
     )
 
     /// Parses and runs, mapping the argument parser's usage errors to exit code 2 with a one-line message.
