@@ -16,6 +16,8 @@
 #   ds-explicit   DS whose brainpoolP256r1 key is written with explicit curve parameters
 #   ml-signer     master list signer under csca-a; masterlist.ml holds csca-a, csca-a2, csca-a2-link, csca-b
 #   ds-p256       DS with a NIST P-256 key, issued by csca-a
+#   ds-critical   DS under csca-a with an unknown critical extension (1.3.6.1.4.1.55555.1)
+#   ds-usage      DS under csca-a whose key usage is keyEncipherment, not digitalSignature
 #   ml-rogue      master list signer under csca-b; masterlist-rogue.ml lists csca-a only, so its signer chains to no
 #                 CSCA in the list (refused unless csca-b is already trusted)
 #   aa-rsa-1024   an RSA key for active authentication (ISO 9796-2)
@@ -40,6 +42,17 @@ authorityKeyIdentifier = keyid:always
 [ds]
 basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+[ds_critical]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+1.3.6.1.4.1.55555.1 = critical, ASN1:NULL
+[ds_usage]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, keyEncipherment
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
 [mls]
@@ -161,6 +174,10 @@ openssl cms -sign -binary -nodetach -in "$work/masterlist.der" -econtent_type 2.
 # Added later, after everything above so the earlier certificates keep their serial numbers.
 ec_key ds-p256 prime256v1
 issue ds-p256 csca-a "/C=VN/O=cccd TEST ONLY/CN=cccd TEST DS P-256" ds 20210101000000Z 20360101000000Z sha384
+ec_key ds-critical brainpoolP256r1
+issue ds-critical csca-a "/C=VN/O=cccd TEST ONLY/CN=cccd TEST DS critical extension" ds_critical 20210101000000Z 20360101000000Z sha384
+ec_key ds-usage brainpoolP256r1
+issue ds-usage csca-a "/C=VN/O=cccd TEST ONLY/CN=cccd TEST DS wrong key usage" ds_usage 20210101000000Z 20360101000000Z sha384
 ec_key ml-rogue brainpoolP256r1
 issue ml-rogue csca-b "/C=VN/O=cccd TEST ONLY/CN=cccd TEST rogue master list signer" mls 20210101000000Z 20360101000000Z sha384
 python3 - "$work/masterlist-rogue.der" csca-a.der <<'PY'

@@ -6,7 +6,8 @@ import LDS
 ///
 /// A master list is only accepted whole: its signature must verify, and its signer must chain to a CSCA in the
 /// list itself or to one already trusted. The list says who its publisher trusts; the file is only as trustworthy
-/// as the channel it came by, which is why a desk installs it deliberately.
+/// as the channel it came by, which is why a desk installs it deliberately. The signer's validity period is not
+/// checked: master lists stay in use after their signer's certificate expires, and loading has no time of reading.
 public struct MasterList: Sendable {
     /// The certificates listed (CSCAs and link certificates), in list order.
     public let certificates: [Certificate]

@@ -233,7 +233,8 @@ public enum PassiveAuthentication {
                             "\(caName) has unknown critical extensions \(ca.extensions.unknownCritical.map(\.dotted))")
                 }
             }
-            // Revocation: CRLs that the issuing CSCA's key verifies (ICAO 9303-12 §7.1.4).
+            // Revocation: CRLs that the issuing CSCA's key verifies (ICAO 9303-12 §7.1.4). A listed certificate counts
+            // as revoked whatever its revocation date: a compromised key may have signed before it was reported.
             let chain = [ds] + path
             for index in 0..<(chain.count - 1) {
                 let certificate = chain[index], issuer = chain[index + 1]

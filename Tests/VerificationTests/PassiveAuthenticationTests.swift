@@ -208,6 +208,71 @@ import Testing
         #expect(report.signature == .passed)
     }
 
+    @Test func documentSigner_withAnUnknownCriticalExtension_fails() throws {
+        let groups = Fixture.dataGroups(try Fixture.card())
+        let sod = try Fixture.sod(groups, signer: "ds-critical")
+        let report = PassiveAuthentication.verify(sod: sod, dataGroups: groups, trust: try Fixture.store("csca-a.pem"),
+                                                  at: Fixture.now)
+        #expect(report.verdict == .failed)
+        #expect(report.codes == [.certificateCriticalExtensionUnknown])
+        #expect(report.chain.reason?.contains("1.3.6.1.4.1.55555.1") == true)
+    }
+
+    @Test func documentSigner_whoseKeyUsageIsNotDigitalSignature_fails() throws {
+        let groups = Fixture.dataGroups(try Fixture.card())
+        let sod = try Fixture.sod(groups, signer: "ds-usage")
+        let report = PassiveAuthentication.verify(sod: sod, dataGroups: groups, trust: try Fixture.store("csca-a.pem"),
+                                                  at: Fixture.now)
+        #expect(report.codes == [.dsCertificateKeyUsage])
+        #expect(report.signature == .passed)
+    }
+
+    @Test func signerNamedBySubjectKeyIdentifier_isFound() throws {
+        // `openssl cms -keyid` names the signer by its subject key identifier (SignerInfo version 3).
+        let groups = Fixture.dataGroups(try Fixture.card())
+        let sod = try Fixture.opensslSOD(content: Fixture.securityObject(groups, digest: .sha256), signer: "ds-good",
+                                         digest: "sha256", arguments: ["-keyid"])
+        guard case .subjectKeyIdentifier = try EFSOD(bytes: sod).signerInfos[0].signerIdentifier else {
+            Issue.record("openssl did not write a subjectKeyIdentifier")
+            return
+        }
+        let report = PassiveAuthentication.verify(sod: sod, dataGroups: groups, trust: try Fixture.store("csca-a.pem"),
+                                                  at: Fixture.now)
+        #expect(report.verdict == .passed, "\(report.problems)")
+    }
+
+    @Test func unknownHashAlgorithm_ofTheSecurityObject_isNotSupported_andSoNotAPass() throws {
+        // MD5 (1.2.840.113549.2.5) is not among the hashes ICAO 9303-12 allows.
+        let groups = Fixture.dataGroups(try Fixture.card())
+        let content = LDSSecurityObject(
+            hashAlgorithm: AlgorithmIdentifier(algorithm: "1.2.840.113549.2.5"),
+            dataGroupHashes: groups.keys.sorted().map { DataGroupHash(dataGroupNumber: $0, hashValue: [UInt8](repeating: 0, count: 16)[...]) }
+        ).encoded()
+        let sod = try Personalization.signSecurityObject(content, digest: .sha256, certificate: try Fixture.pki("ds-good.der"),
+                                                         privateKey: try Fixture.pki("ds-good.key.der"))
+        let report = PassiveAuthentication.verify(sod: sod, dataGroups: groups, trust: try Fixture.store("csca-a.pem"),
+                                                  at: Fixture.now)
+        #expect(report.verdict == .failed)
+        #expect(report.codes == [.sodHashAlgorithmUnsupported])
+        #expect(report.dataGroups.values.allSatisfy { $0.name == "not-supported" })
+        #expect(report.signature == .passed)
+    }
+
+    @Test func unknownSignatureAlgorithm_isNotSupported_andSoNotAPass() throws {
+        let groups = Fixture.dataGroups(try Fixture.card())
+        let content = Fixture.securityObject(groups, digest: .sha256)
+        let attributes = EFSOD.signedAttributes(messageDigest: HashAlgorithm.sha256.hash(content))
+        let sod = try EFSOD.encode(encapsulatedContent: content, digestAlgorithm: AlgorithmIdentifier(algorithm: .sha256),
+                                   signedAttributes: attributes,
+                                   signatureAlgorithm: AlgorithmIdentifier(algorithm: "1.3.101.112"),  // Ed25519
+                                   signature: [UInt8](repeating: 1, count: 64), certificate: try Fixture.pki("ds-good.der"))
+        let report = PassiveAuthentication.verify(sod: sod, dataGroups: groups, trust: try Fixture.store("csca-a.pem"),
+                                                  at: Fixture.now)
+        #expect(report.verdict == .failed)
+        #expect(report.codes == [.sodSignatureAlgorithmUnsupported])
+        #expect(report.signature.name == "not-supported")
+    }
+
     // MARK: Data groups and the signature
 
     @Test func oneDataGroupByteFlipped_failsThatDataGroupOnly() throws {

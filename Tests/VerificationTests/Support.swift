@@ -76,7 +76,8 @@ enum Fixture {
 
     /// EF.SOD made by the `openssl cms` command (an independent CMS encoder): SignedData over `content` with
     /// eContentType id-ldsSecurityObject, wrapped in the `77` application tag.
-    static func opensslSOD(content: [UInt8], signer ds: String, digest: String, keyOptions: [String] = []) throws -> [UInt8] {
+    static func opensslSOD(content: [UInt8], signer ds: String, digest: String, keyOptions: [String] = [],
+                           arguments: [String] = []) throws -> [UInt8] {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cccd-verify-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -87,7 +88,7 @@ enum Fixture {
         process.arguments = ["openssl", "cms", "-sign", "-binary", "-nodetach", "-in", input.path,
                              "-econtent_type", "2.23.136.1.1.1", "-signer", pkiPath("\(ds).pem"),
                              "-inkey", pkiPath("\(ds).key"), "-md", digest, "-outform", "DER", "-out", output.path,
-                             "-nosmimecap"] + keyOptions.flatMap { ["-keyopt", $0] }
+                             "-nosmimecap"] + keyOptions.flatMap { ["-keyopt", $0] } + arguments
         process.standardError = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()
