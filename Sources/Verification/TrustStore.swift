@@ -63,7 +63,7 @@ public struct TrustStore: Sendable {
     /// An empty store: every chain verdict is then `no-trust-anchor`.
     public init() {}
 
-    /// A store holding the given certificates (classified as by ``add(_:)-(Certificate)``) and CRLs.
+    /// A store holding the given certificates (classified as by ``add(_:source:)``) and CRLs.
     public init(certificates: [Certificate], revocationLists: [RevocationList] = []) {
         for certificate in certificates { add(certificate, source: "certificate") }
         self.revocationLists = revocationLists

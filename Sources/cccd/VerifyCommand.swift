@@ -19,7 +19,7 @@ struct VerifyCommand: ParsableCommand {
             exist.
 
             Verdicts: passed, failed (the problems say why, with stable codes) or no-trust-anchor (hashes and \
-            signature verified, but no CSCA of the signer's country to check it against). Exit 0 when passed; 5 \
+            signature verified, but no CSCA in the trust store to check the signer against). Exit 0 when passed; 5 \
             when failed, and for no-trust-anchor unless --allow-unverified is given; 6 when the dump or a trust \
             file cannot be read.
 

@@ -160,9 +160,9 @@ import Testing
         #expect(report.codes == [.dsCertificateNotYetValid])
     }
 
-    @Test func documentSigner_fromAnotherCSCA_isUntrusted_whenThatCountrysCSCAsAreKnown() throws {
-        // ds-other is issued by CSCA B; the store knows CSCA A of the same country (VN). That is a failure, not
-        // "no trust anchor": the desk has Vietnam's CSCAs and this signer is not one of theirs.
+    @Test func documentSigner_fromAnotherCSCA_isUntrusted_notMerelyUnanchored() throws {
+        // ds-other is issued by CSCA B; the store knows only CSCA A. That is a failure, not "no trust anchor": the
+        // desk installed the CSCAs it trusts and this signer is not one of theirs.
         let groups = Fixture.dataGroups(try Fixture.card())
         let sod = try Fixture.sod(groups, signer: "ds-other")
         let report = PassiveAuthentication.verify(sod: sod, dataGroups: groups, trust: try Fixture.store("csca-a.pem"),
