@@ -38,8 +38,8 @@ public enum PassiveAuthentication {
     /// Verifies EF.SOD and the data groups read, as at the time of reading `date`.
     ///
     /// Never throws: a SOD that does not parse is a `failed` verdict with `SOD_MALFORMED`, since it is what the
-    /// chip (or the dump) gave. Without a trust store, or with one that holds no CSCA at all, the chain verdict is `no-trust-anchor`, and the hashes, the signature and the signer's own certificate are still
-    /// checked.
+    /// chip (or the dump) gave. Without a trust store, or with one that holds no CSCA at all, the chain verdict is
+    /// `no-trust-anchor`, and the hashes, the signature and the signer's own certificate are still checked.
     ///
     /// - Parameters:
     ///   - sod: EF.SOD as read.

@@ -107,6 +107,13 @@ import Testing
             guard let error = error as? TrustStoreError, case .unrecognized = error.reason else { return false }
             return error.path == noBlock
         }
+        let unknown = try temporaryFile("trust.bin", [0x30, 0x03, 0x02, 0x01, 0x00])
+        #expect {
+            try TrustStore.load(paths: [unknown])
+        } throws: { error in
+            guard let error = error as? TrustStoreError, case .unrecognized = error.reason else { return false }
+            return error.path == unknown
+        }
         let badCRL = try temporaryFile("bad.crl", [0x30, 0x03, 0x02, 0x01, 0x00])
         #expect {
             try TrustStore.load(paths: [badCRL])
@@ -114,6 +121,15 @@ import Testing
             guard let error = error as? TrustStoreError, case .malformedRevocationList = error.reason else { return false }
             return error.path == badCRL
         }
+    }
+
+    @Test func fileNamedExplicitly_isRecognisedByItsContent() throws {
+        let list = try TrustStore.load(paths: [try temporaryFile("icao-list.bin", try Fixture.pki("masterlist.ml"))])
+        #expect(list.anchors.count == 3)
+        let crl = try TrustStore.load(paths: [try temporaryFile("a.revoked", try Fixture.pki("csca-a.crl"))])
+        #expect(crl.revocationLists.count == 1)
+        let certificate = try TrustStore.load(paths: [try temporaryFile("csca", try Fixture.pki("csca-a.der"))])
+        #expect(certificate.anchors.count == 1)
     }
 
     @Test func pemCRL_andPEMBundles_areRead() throws {
