@@ -18,6 +18,8 @@
 #   ds-p256       DS with a NIST P-256 key, issued by csca-a
 #   ds-critical   DS under csca-a with an unknown critical extension (1.3.6.1.4.1.55555.1)
 #   ds-usage      DS under csca-a whose key usage is keyEncipherment, not digitalSignature
+#   csca-explicit a CSCA whose brainpoolP384r1 key has explicit curve parameters (as some countries' CSCAs do);
+#                 ds-explicit-ca is a DS it issued
 #   ml-rogue      master list signer under csca-b; masterlist-rogue.ml lists csca-a only, so its signer chains to no
 #                 CSCA in the list (refused unless csca-b is already trusted)
 #   aa-rsa-1024   an RSA key for active authentication (ISO 9796-2)
@@ -178,6 +180,11 @@ ec_key ds-critical brainpoolP256r1
 issue ds-critical csca-a "/C=VN/O=cccd TEST ONLY/CN=cccd TEST DS critical extension" ds_critical 20210101000000Z 20360101000000Z sha384
 ec_key ds-usage brainpoolP256r1
 issue ds-usage csca-a "/C=VN/O=cccd TEST ONLY/CN=cccd TEST DS wrong key usage" ds_usage 20210101000000Z 20360101000000Z sha384
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:brainpoolP384r1 -pkeyopt ec_param_enc:explicit \
+  -out csca-explicit.key 2>/dev/null
+self_signed csca-explicit "/C=VN/O=cccd TEST ONLY/CN=cccd TEST CSCA explicit curve"
+ec_key ds-explicit-ca brainpoolP256r1
+issue ds-explicit-ca csca-explicit "/C=VN/O=cccd TEST ONLY/CN=cccd TEST DS under explicit CSCA" ds 20210101000000Z 20360101000000Z sha384
 ec_key ml-rogue brainpoolP256r1
 issue ml-rogue csca-b "/C=VN/O=cccd TEST ONLY/CN=cccd TEST rogue master list signer" mls 20210101000000Z 20360101000000Z sha384
 python3 - "$work/masterlist-rogue.der" csca-a.der <<'PY'

@@ -115,6 +115,18 @@ import Testing
         #expect(report.verdict == .passed, "\(report.problems)")
     }
 
+    @Test func cscaWithExplicitCurveParameters_isAnAnchor_andVerifiesItsSigners() throws {
+        let csca = try Fixture.certificate("csca-explicit")
+        #expect(csca.subjectPublicKeyInfo.parameters?.first == 0x30)
+        let trust = try Fixture.store("csca-explicit.pem")
+        #expect(trust.anchors == [csca])
+        let groups = Fixture.dataGroups(try Fixture.card())
+        let sod = try Fixture.sod(groups, signer: "ds-explicit-ca", digest: .sha384)
+        let report = PassiveAuthentication.verify(sod: sod, dataGroups: groups, trust: trust, at: Fixture.now)
+        #expect(report.verdict == .passed, "\(report.problems)")
+        #expect(report.certificatePath == [csca])
+    }
+
     @Test func nistP256DocumentSigner_passes() throws {
         let groups = Fixture.dataGroups(try Fixture.card())
         let sod = try Fixture.opensslSOD(content: Fixture.securityObject(groups, digest: .sha256), signer: "ds-p256",
