@@ -152,7 +152,7 @@ extension PassiveAuthenticationReport {
             "\"signer\": \(signer.map(JSONText.quote) ?? "null")",
             "\"dataGroups\": {" + groups.joined(separator: ", ") + "}",
             "\"dataGroupsNotRead\": [" + notRead.joined(separator: ", ") + "]",
-            "\"hashAlgorithm\": \(hashAlgorithm.map { JSONText.quote($0.rawValue) } ?? "null")",
+            "\"hashAlgorithm\": \(hashAlgorithmName.map(JSONText.quote) ?? "null")",
             "\"signature\": \(JSONText.quote(signature.name))",
             "\"chain\": \(JSONText.quote(chain.name))",
             "\"trustAnchor\": \(certificatePath.last.map { JSONText.quote($0.subject.text) } ?? "null")",
@@ -162,10 +162,16 @@ extension PassiveAuthenticationReport {
         return "{" + fields.joined(separator: ", ") + "}"
     }
 
+    /// `SHA-256` and the like.
+    var hashAlgorithmName: String? {
+        hashAlgorithm.map { "SHA-" + ($0 == .sha1 ? "1" : String($0.rawValue.dropFirst(3))) }
+    }
+
     /// The report for people.
     var textLines: [String] {
         var lines = ["passive authentication: \(verdict.name)"]
         lines.append("  signer: \(signer ?? "none")")
+        if let hashAlgorithmName { lines.append("  hash algorithm: \(hashAlgorithmName)") }
         for number in dataGroups.keys.sorted() { lines.append("  DG\(number): \(dataGroups[number]!)") }
         if !dataGroupsNotRead.isEmpty {
             lines.append("  not read: " + dataGroupsNotRead.map { "DG\($0)" }.joined(separator: ", "))

@@ -25,29 +25,27 @@ import VirtualCard
         .deletingLastPathComponent()
     static func pki(_ name: String) -> String { root.appendingPathComponent("Vectors/pki/\(name)").path }
 
+    /// This test's scratch folder, removed with the suite instance.
+    let scratch = ScratchFolder()
+
     /// A dump folder as `--out` writes it, from a virtual card; `alter` changes the files first.
-    static func dump(_ card: String = "nguyen-van-an-2021.json",
+    func dump(_ card: String = "nguyen-van-an-2021.json",
                      alter: (inout [String: [UInt8]]) -> Void = { _ in }) throws -> String {
-        let personalized = try Personalization.load(root.appendingPathComponent("Vectors/cards/\(card)"))
+        let personalized = try Personalization.load(Self.root.appendingPathComponent("Vectors/cards/\(card)"))
         var files: [String: [UInt8]] = ["EF.COM.bin": personalized.files[Personalization.comFID]!,
                                         "EF.SOD.bin": personalized.files[Personalization.sodFID]!,
                                         "portrait.jpg": [0xFF, 0xD8], "card.json": Array("{}".utf8)]
         for n in [1, 2, 13, 14, 15] { files["DG\(n).bin"] = personalized.files[Personalization.dataGroupFID(n)]! }
         alter(&files)
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cccd-dump-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try scratch.folder("dump")
         for (name, bytes) in files { try Data(bytes).write(to: folder.appendingPathComponent(name)) }
         return folder.path
     }
 
-    static func emptyFolder() throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cccd-empty-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return folder.path
-    }
+    func emptyFolder() throws -> String { try scratch.folder("empty").path }
 
     @Test func goodDump_withItsCSCA_exits0_withEveryVerdictPassed() throws {
-        let result = try CLITool.run(["verify", try Self.dump(), "--trust", Self.pki("csca-a.pem"), "--json"])
+        let result = try CLITool.run(["verify", try self.dump(), "--trust", Self.pki("csca-a.pem"), "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         let output = try JSONDecoder().decode(Output.self, from: Data(result.stdout.utf8))
         #expect(output.passiveAuthentication == "passed")
@@ -62,7 +60,7 @@ import VirtualCard
     }
 
     @Test func flippedDataGroup_exits5_namingTheDataGroup() throws {
-        let dump = try Self.dump { files in files["DG13.bin"]![20] ^= 0x01 }
+        let dump = try self.dump { files in files["DG13.bin"]![20] ^= 0x01 }
         let result = try CLITool.run(["verify", dump, "--trust", Self.pki("masterlist.ml"), "--json"])
         #expect(result.status == 5)
         let output = try JSONDecoder().decode(Output.self, from: Data(result.stdout.utf8))
@@ -75,8 +73,8 @@ import VirtualCard
     }
 
     @Test func noTrustAnchor_exits5_unlessUnverifiedIsAllowed() throws {
-        let dump = try Self.dump()
-        let empty = try Self.emptyFolder()
+        let dump = try self.dump()
+        let empty = try emptyFolder()
         let refused = try CLITool.run(["verify", dump, "--trust", empty, "--json"])
         #expect(refused.status == 5)
         let output = try JSONDecoder().decode(Output.self, from: Data(refused.stdout.utf8))
@@ -91,7 +89,7 @@ import VirtualCard
     }
 
     @Test func readingTime_decidesTheDocumentSignersValidity() throws {
-        let dump = try Self.dump()
+        let dump = try self.dump()
         // ds-good is valid 2021-01-01 .. 2036-01-01.
         let later = try CLITool.run(["verify", dump, "--trust", Self.pki("csca-a.der"), "--at", "2037-01-01", "--json"])
         #expect(later.status == 5)
@@ -105,13 +103,13 @@ import VirtualCard
     @Test func defaultTrustLocation_inTheUsersConfig_isUsedWithoutTrust() throws {
         // Only meaningful where /etc/cccd/trust does not exist (it is read first).
         guard !FileManager.default.fileExists(atPath: "/etc/cccd/trust") else { return }
-        let home = try Self.emptyFolder()
+        let home = try emptyFolder()
         let trust = URL(fileURLWithPath: home).appendingPathComponent(".config/cccd/trust")
         try FileManager.default.createDirectory(at: trust, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: Self.pki("csca-a.pem"), toPath: trust.appendingPathComponent("a.pem").path)
-        let result = try CLITool.run(["verify", try Self.dump()], environment: ["HOME": home, "XDG_CONFIG_HOME": ""])
+        let result = try CLITool.run(["verify", try self.dump()], environment: ["HOME": home, "XDG_CONFIG_HOME": ""])
         #expect(result.status == 0, "\(result.stderr)")
-        let none = try CLITool.run(["verify", try Self.dump()], environment: ["HOME": try Self.emptyFolder(),
+        let none = try CLITool.run(["verify", try self.dump()], environment: ["HOME": try emptyFolder(),
                                                                               "XDG_CONFIG_HOME": ""])
         #expect(none.status == 5)
         #expect(none.stderr.contains("no-trust-anchor"))
@@ -121,21 +119,35 @@ import VirtualCard
         let missing = try CLITool.run(["verify", "/nonexistent/dump"])
         #expect(missing.status == 6)
         #expect(missing.stderr.split(separator: "\n").count == 1)
-        let noSOD = try CLITool.run(["verify", try Self.dump { $0["EF.SOD.bin"] = nil }, "--trust", Self.pki("csca-a.pem")])
+        let noSOD = try CLITool.run(["verify", try self.dump { $0["EF.SOD.bin"] = nil }, "--trust", Self.pki("csca-a.pem")])
         #expect(noSOD.status == 6)
         #expect(noSOD.stderr.contains("EF.SOD.bin"))
-        let badTrust = try CLITool.run(["verify", try Self.dump(), "--trust", Self.pki("csca-a.key")])
+        let badTrust = try CLITool.run(["verify", try self.dump(), "--trust", Self.pki("csca-a.key")])
         #expect(badTrust.status == 6)
         #expect(badTrust.stderr.contains("csca-a.key"))
-        let rogue = try CLITool.run(["verify", try Self.dump(), "--trust", Self.pki("masterlist-rogue.ml")])
+        let rogue = try CLITool.run(["verify", try self.dump(), "--trust", Self.pki("masterlist-rogue.ml")])
         #expect(rogue.status == 6)
         #expect(rogue.stderr.contains("master list signer"))
     }
 
     @Test func malformedSOD_inTheDump_isAFailedVerification() throws {
-        let dump = try Self.dump { files in files["EF.SOD.bin"] = Array(files["EF.SOD.bin"]!.prefix(100)) }
+        let dump = try self.dump { files in files["EF.SOD.bin"] = Array(files["EF.SOD.bin"]!.prefix(100)) }
         let result = try CLITool.run(["verify", dump, "--trust", Self.pki("csca-a.pem"), "--json"])
         #expect(result.status == 5)
         #expect(result.stdout.contains("SOD_MALFORMED"))
     }
+}
+
+/// A temporary folder for one test, removed when the test's suite instance goes.
+final class ScratchFolder: @unchecked Sendable {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("cccd-test-\(UUID().uuidString)")
+
+    /// A new empty folder inside the scratch folder.
+    func folder(_ name: String) throws -> URL {
+        let url = root.appendingPathComponent("\(name)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    deinit { try? FileManager.default.removeItem(at: root) }
 }

@@ -109,3 +109,17 @@ extension PassiveAuthenticationReport {
     /// The problem codes, in order.
     var codes: [ProblemCode] { problems.map(\.code) }
 }
+
+/// A temporary folder for one test, removed when the test's suite instance goes.
+final class ScratchFolder: @unchecked Sendable {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("cccd-test-\(UUID().uuidString)")
+
+    /// A new empty folder inside the scratch folder.
+    func folder(_ name: String) throws -> URL {
+        let url = root.appendingPathComponent("\(name)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    deinit { try? FileManager.default.removeItem(at: root) }
+}

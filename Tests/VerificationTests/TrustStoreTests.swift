@@ -5,6 +5,9 @@ import Testing
 
 /// Loading CSCAs, link certificates, CRLs and master lists from Vectors/pki (made by scripts/make-test-pki.sh).
 @Suite struct TrustStoreTests {
+    /// This test's scratch folder, removed with the suite instance.
+    let scratch = ScratchFolder()
+
     @Test func pemAndDER_loadTheSameCSCA_asAnAnchor() throws {
         let pem = try Fixture.store("csca-a.pem")
         let der = try Fixture.store("csca-a.der")
@@ -75,9 +78,8 @@ import Testing
     }
 
     @Test func folder_isLoadedRecursively_skippingKeysAndUnknownFiles() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cccd-trust-\(UUID().uuidString)")
+        let folder = try scratch.folder("trust")
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("vn/old"), withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
         try Data(try Fixture.pki("csca-a.pem")).write(to: folder.appendingPathComponent("vn/csca-a.crt"))
         try Data(try Fixture.pki("csca-a2-link.der")).write(to: folder.appendingPathComponent("vn/old/link.cer"))
         try Data(try Fixture.pki("csca-a.crl")).write(to: folder.appendingPathComponent("vn/csca-a.crl"))
@@ -150,9 +152,7 @@ import Testing
     }
 
     private func temporaryFile(_ name: String, _ bytes: [UInt8]) throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cccd-trust-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let url = folder.appendingPathComponent(name)
+        let url = try scratch.folder("file").appendingPathComponent(name)
         try Data(bytes).write(to: url)
         return url.path
     }
