@@ -172,6 +172,17 @@ import Testing
         #expect(report.codes == [.dsCertificateNotYetValid])
     }
 
+    @Test func expiredCSCA_andLink_atTheTimeOfReading_fail() throws {
+        // In 2046 ds-link (to 2039), the link (to 2045) and CSCA A (to 2045) have all expired.
+        let card = try Fixture.card("he-le-khue-2024.json")
+        let report = PassiveAuthentication.verify(sod: Fixture.sod(card), dataGroups: Fixture.dataGroups(card),
+                                                  trust: try Fixture.store("csca-a.pem", "csca-a2-link.der"),
+                                                  at: Fixture.date("2046-01-01"))
+        #expect(report.codes == [.dsCertificateExpired, .cscaCertificateExpired, .cscaCertificateExpired])
+        #expect(report.problems.map(\.message).joined().contains("the link certificate"))
+        #expect(report.certificatePath.count == 2)
+    }
+
     @Test func documentSigner_fromAnotherCSCA_isUntrusted_notMerelyUnanchored() throws {
         // ds-other is issued by CSCA B; the store knows only CSCA A. That is a failure, not "no trust anchor": the
         // desk installed the CSCAs it trusts and this signer is not one of theirs.
