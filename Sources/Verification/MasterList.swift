@@ -15,6 +15,9 @@ public struct MasterList: Sendable {
     public let signer: Certificate
     /// How many listed entries were skipped because they do not parse as certificates.
     public let skippedEntries: Int
+    /// The listed CA certificates that are self-signed (the others are link certificates), found once here so the
+    /// trust store does not verify every signature again.
+    let selfSignedCAs: Set<Certificate>
 
     /// id-icao-cscaMasterList.
     public static let contentType: OID = "2.23.136.1.1.2"
@@ -96,6 +99,7 @@ public struct MasterList: Sendable {
             throw .untrustedSigner("\(certificate.subject.text): \(reason)")
         }
         certificates = listed
+        selfSignedCAs = Set(selfSigned)
         self.signer = signer
         skippedEntries = skipped
     }

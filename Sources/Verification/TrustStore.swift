@@ -142,7 +142,9 @@ public struct TrustStore: Sendable {
             for (path, bytes, sniffed) in pending {
                 do throws(MasterList.Failure) {
                     let list = try MasterList(der: bytes, trustedAnchors: anchors)
-                    for certificate in list.certificates { add(certificate, source: path) }
+                    for certificate in list.certificates {
+                        add(certificate, source: path, selfSigned: list.selfSignedCAs.contains(certificate))
+                    }
                     if list.skippedEntries > 0 {
                         ignored.append("\(path): \(list.skippedEntries) listed entries do not parse as certificates")
                     }
@@ -168,12 +170,17 @@ public struct TrustStore: Sendable {
     /// - Returns: whether the certificate was kept.
     @discardableResult
     public mutating func add(_ certificate: Certificate, source: String = "certificate") -> Bool {
+        add(certificate, source: source, selfSigned: nil)
+    }
+
+    @discardableResult
+    private mutating func add(_ certificate: Certificate, source: String, selfSigned: Bool?) -> Bool {
         guard certificate.isCA else {
             ignored.append("\(source): \(certificate.subject.text) is not a CA certificate")
             return false
         }
         if anchors.contains(certificate) || intermediates.contains(certificate) { return true }
-        if PathBuilder.isSelfSigned(certificate) {
+        if selfSigned ?? PathBuilder.isSelfSigned(certificate) {
             anchors.append(certificate)
         } else {
             intermediates.append(certificate)
