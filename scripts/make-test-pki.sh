@@ -9,12 +9,19 @@
 #   csca-b        an unrelated CSCA
 #   ds-good       DS, brainpoolP256r1 / ECDSA-SHA-384 by csca-a, 2021-01-01 .. 2036-01-01
 #   ds-link       DS issued by csca-a2 (chains to csca-a through the link certificate)
-#   ds-expired    DS valid 2015-01-01 .. 2016-01-01
+#   ds-expired    DS valid 2020-01-01 .. 2021-01-01 (inside CSCA A's validity, expired since)
 #   ds-other      DS issued by csca-b
 #   ds-revoked    DS issued by csca-a, listed in csca-a.crl
 #   ds-rsapss     DS with an RSA-2048 key, certificate signed with RSA-PSS by csca-rsa (RSA-3072)
 #   ds-explicit   DS whose brainpoolP256r1 key is written with explicit curve parameters
 #   ml-signer     master list signer under csca-a; masterlist.ml holds csca-a, csca-a2, csca-a2-link, csca-b
+#   ds-p256       DS with a NIST P-256 key, issued by csca-a
+#   ds-critical   DS under csca-a with an unknown critical extension (1.3.6.1.4.1.55555.1)
+#   ds-usage      DS under csca-a whose key usage is keyEncipherment, not digitalSignature
+#   csca-explicit a CSCA whose brainpoolP384r1 key has explicit curve parameters (as some countries' CSCAs do);
+#                 ds-explicit-ca is a DS it issued
+#   ml-rogue      master list signer under csca-b; masterlist-rogue.ml lists csca-a only, so its signer chains to no
+#                 CSCA in the list (refused unless csca-b is already trusted)
 #   aa-rsa-1024   an RSA key for active authentication (ISO 9796-2)
 set -euo pipefail
 cd "$(dirname "$0")/../Vectors/pki"
@@ -37,6 +44,17 @@ authorityKeyIdentifier = keyid:always
 [ds]
 basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+[ds_critical]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+1.3.6.1.4.1.55555.1 = critical, ASN1:NULL
+[ds_usage]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, keyEncipherment
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
 [mls]
@@ -119,7 +137,7 @@ issue ds-good csca-a "/C=VN/O=cccd TEST ONLY/CN=cccd TEST DS good" ds 2021010100
 ec_key ds-link brainpoolP256r1
 issue ds-link csca-a2 "/C=VN/O=cccd TEST ONLY/CN=cccd TEST DS under A2" ds 20240101000000Z 20390101000000Z sha384
 ec_key ds-expired brainpoolP256r1
-issue ds-expired csca-a "/C=VN/O=cccd TEST ONLY/CN=cccd TEST DS expired" ds 20150101000000Z 20160101000000Z sha384
+issue ds-expired csca-a "/C=VN/O=cccd TEST ONLY/CN=cccd TEST DS expired" ds 20200101000000Z 20210101000000Z sha384
 ec_key ds-other brainpoolP256r1
 issue ds-other csca-b "/C=VN/O=cccd TEST ONLY/CN=cccd TEST DS other CSCA" ds 20210101000000Z 20360101000000Z sha384
 ec_key ds-revoked brainpoolP256r1
@@ -154,6 +172,34 @@ open(sys.argv[1], "wb").write(content)
 PY
 openssl cms -sign -binary -nodetach -in "$work/masterlist.der" -econtent_type 2.23.136.1.1.2 \
   -signer ml-signer.pem -inkey ml-signer.key -md sha256 -outform DER -out masterlist.ml -nosmimecap 2>/dev/null
+
+# Added later, after everything above so the earlier certificates keep their serial numbers.
+ec_key ds-p256 prime256v1
+issue ds-p256 csca-a "/C=VN/O=cccd TEST ONLY/CN=cccd TEST DS P-256" ds 20210101000000Z 20360101000000Z sha384
+ec_key ds-critical brainpoolP256r1
+issue ds-critical csca-a "/C=VN/O=cccd TEST ONLY/CN=cccd TEST DS critical extension" ds_critical 20210101000000Z 20360101000000Z sha384
+ec_key ds-usage brainpoolP256r1
+issue ds-usage csca-a "/C=VN/O=cccd TEST ONLY/CN=cccd TEST DS wrong key usage" ds_usage 20210101000000Z 20360101000000Z sha384
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:brainpoolP384r1 -pkeyopt ec_param_enc:explicit \
+  -out csca-explicit.key 2>/dev/null
+self_signed csca-explicit "/C=VN/O=cccd TEST ONLY/CN=cccd TEST CSCA explicit curve"
+ec_key ds-explicit-ca brainpoolP256r1
+issue ds-explicit-ca csca-explicit "/C=VN/O=cccd TEST ONLY/CN=cccd TEST DS under explicit CSCA" ds 20210101000000Z 20360101000000Z sha384
+ec_key ml-rogue brainpoolP256r1
+issue ml-rogue csca-b "/C=VN/O=cccd TEST ONLY/CN=cccd TEST rogue master list signer" mls 20210101000000Z 20360101000000Z sha384
+python3 - "$work/masterlist-rogue.der" csca-a.der <<'PY'
+import sys
+def tlv(tag, body):
+    n = len(body)
+    if n < 0x80: head = bytes([n])
+    else:
+        b = n.to_bytes((n.bit_length() + 7) // 8, "big"); head = bytes([0x80 | len(b)]) + b
+    return bytes([tag]) + head + body
+certs = sorted(open(p, "rb").read() for p in sys.argv[2:])
+open(sys.argv[1], "wb").write(tlv(0x30, tlv(0x02, b"\x00") + tlv(0x31, b"".join(certs))))
+PY
+openssl cms -sign -binary -nodetach -in "$work/masterlist-rogue.der" -econtent_type 2.23.136.1.1.2 \
+  -signer ml-rogue.pem -inkey ml-rogue.key -md sha256 -outform DER -out masterlist-rogue.ml -nosmimecap 2>/dev/null
 
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 -out aa-rsa-1024.key 2>/dev/null
 

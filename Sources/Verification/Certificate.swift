@@ -47,6 +47,7 @@ public struct Certificate: Sendable, Hashable, CustomStringConvertible {
 
     /// The keyUsage bits (RFC 5280 §4.2.1.3).
     public struct KeyUsage: OptionSet, Sendable, Hashable {
+        /// The bits, bit n of the BIT STRING as `1 << n`.
         public let rawValue: UInt16
         /// Creates a key usage from its bits (bit 0 of the BIT STRING is `1 << 0`).
         public init(rawValue: UInt16) { self.rawValue = rawValue }

@@ -77,7 +77,14 @@ struct PathBuilder {
                 if case .anchored(let rest) = above.outcome { return (.anchored([candidate] + rest), path.count) }
                 keep(above.outcome, above.depth)
             case .invalid(let why):
-                keep(.badSignature(certificate: certificate, issuer: candidate, reason: why), path.count)
+                // A CSCA of the same name whose key identifier is not the one the certificate names is another key
+                // generation: its failure says the right key is missing, not that the signature is forged.
+                if let aki = certificate.extensions.authorityKeyIdentifier,
+                   let ski = candidate.extensions.subjectKeyIdentifier, aki != ski {
+                    keep(.noIssuer(certificate: certificate), path.count)
+                } else {
+                    keep(.badSignature(certificate: certificate, issuer: candidate, reason: why), path.count)
+                }
             case .unsupported(let why):
                 keep(.unsupported(certificate: certificate, reason: why), path.count)
             }

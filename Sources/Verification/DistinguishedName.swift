@@ -141,7 +141,7 @@ public struct DistinguishedName: Sendable, Hashable, CustomStringConvertible {
         if value.hasPrefix("#") && value.count > 1 && value.dropFirst().allSatisfy(\.isHexDigit) { return value }
         var out = ""
         for (i, ch) in value.enumerated() {
-            if ",+\"\\<>;=".contains(ch) || (i == 0 && (ch == " " || ch == "#")) || (i == value.count - 1 && ch == " ") {
+            if ",+\"\\<>;".contains(ch) || (i == 0 && (ch == " " || ch == "#")) || (i == value.count - 1 && ch == " ") {
                 out.append("\\")
             }
             out.append(ch)

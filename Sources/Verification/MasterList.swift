@@ -6,7 +6,8 @@ import LDS
 ///
 /// A master list is only accepted whole: its signature must verify, and its signer must chain to a CSCA in the
 /// list itself or to one already trusted. The list says who its publisher trusts; the file is only as trustworthy
-/// as the channel it came by, which is why a desk installs it deliberately.
+/// as the channel it came by, which is why a desk installs it deliberately. The signer's validity period is not
+/// checked: master lists stay in use after their signer's certificate expires, and loading has no time of reading.
 public struct MasterList: Sendable {
     /// The certificates listed (CSCAs and link certificates), in list order.
     public let certificates: [Certificate]
@@ -14,6 +15,9 @@ public struct MasterList: Sendable {
     public let signer: Certificate
     /// How many listed entries were skipped because they do not parse as certificates.
     public let skippedEntries: Int
+    /// The listed CA certificates that are self-signed (the others are link certificates), found once here so the
+    /// trust store does not verify every signature again.
+    let selfSignedCAs: Set<Certificate>
 
     /// id-icao-cscaMasterList.
     public static let contentType: OID = "2.23.136.1.1.2"
@@ -95,6 +99,7 @@ public struct MasterList: Sendable {
             throw .untrustedSigner("\(certificate.subject.text): \(reason)")
         }
         certificates = listed
+        selfSignedCAs = Set(selfSigned)
         self.signer = signer
         skippedEntries = skipped
     }

@@ -38,9 +38,8 @@ public enum PassiveAuthentication {
     /// Verifies EF.SOD and the data groups read, as at the time of reading `date`.
     ///
     /// Never throws: a SOD that does not parse is a `failed` verdict with `SOD_MALFORMED`, since it is what the
-    /// chip (or the dump) gave. Without a trust store, or with one that has no CSCA for the signer's country, the
-    /// chain verdict is `no-trust-anchor`, and the hashes, the signature and the signer's own certificate are still
-    /// checked.
+    /// chip (or the dump) gave. Without a trust store, or with one that holds no CSCA at all, the chain verdict is
+    /// `no-trust-anchor`, and the hashes, the signature and the signer's own certificate are still checked.
     ///
     /// - Parameters:
     ///   - sod: EF.SOD as read.
@@ -149,10 +148,11 @@ public enum PassiveAuthentication {
     /// The document signer's own checks, then its path to a trust anchor and the path's checks (RFC 5280 §6.1,
     /// simplified to what ICAO's two-level PKI needs).
     ///
-    /// `no-trust-anchor` only when the store holds no CSCA of the signer's issuer country (or none at all when the
-    /// issuer names no country): the question cannot be asked. When the store has CSCAs for that country and the
-    /// signer chains to none, the verdict is `failed` (`DS_CHAIN_UNTRUSTED`): a desk that installed Vietnam's CSCAs
-    /// must not see a signer made by someone else as merely "unverifiable".
+    /// `no-trust-anchor` only when the store holds no CSCA at all: the question cannot be asked. When it holds CSCAs
+    /// and the signer chains to none of them, the verdict is `failed` (`DS_CHAIN_UNTRUSTED`), whatever country the
+    /// signer claims: a desk that installed CSCAs must not see a signer made by someone else as merely
+    /// "unverifiable", and a forger must not turn `failed` into `no-trust-anchor` by naming a country the store
+    /// has no CSCA for (the signer's certificate is the forger's to write).
     static func checkChain(_ ds: Certificate, trust: TrustStore,
                            at date: Date) -> (verdict: Verdict, path: [Certificate], problems: [VerificationProblem]) {
         var problems: [VerificationProblem] = []
@@ -173,12 +173,9 @@ public enum PassiveAuthentication {
                     "\(name) has unknown critical extensions \(ds.extensions.unknownCritical.map(\.dotted))")
         }
 
-        let country = ds.issuer.country
-        let relevant = trust.anchors.filter { country == nil || $0.subject.country == country }
-        guard !relevant.isEmpty else {
-            let scope = country.map { "for country \($0)" } ?? "at all"
-            problem(.noTrustAnchor, ds, "the trust store holds no CSCA \(scope): \(name)'s issuer "
-                    + "\(ds.issuer.text) cannot be checked")
+        guard !trust.anchors.isEmpty else {
+            problem(.noTrustAnchor, ds, "the trust store holds no CSCA: \(name)'s issuer \(ds.issuer.text) cannot be "
+                    + "checked")
             let failures = problems.filter { $0.code != .noTrustAnchor }
             return (failures.first.map { .failed(reason: $0.message) } ?? .noTrustAnchor, [], problems)
         }
@@ -233,7 +230,8 @@ public enum PassiveAuthentication {
                             "\(caName) has unknown critical extensions \(ca.extensions.unknownCritical.map(\.dotted))")
                 }
             }
-            // Revocation: CRLs that the issuing CSCA's key verifies (ICAO 9303-12 §7.1.4).
+            // Revocation: CRLs that the issuing CSCA's key verifies (ICAO 9303-12 §7.1.4). A listed certificate counts
+            // as revoked whatever its revocation date: a compromised key may have signed before it was reported.
             let chain = [ds] + path
             for index in 0..<(chain.count - 1) {
                 let certificate = chain[index], issuer = chain[index + 1]

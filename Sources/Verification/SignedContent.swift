@@ -95,6 +95,10 @@ struct SignedContent: Sendable {
         var contentType: OID?
         var messageDigest: [UInt8]?
         if let attributes = try c.optional(0xA0) {
+            // The signature covers the DER of the attributes: an indefinite length cannot be re-tagged as signed.
+            guard !attributes.isIndefiniteLength else {
+                throw .indefiniteLengthNotAllowed(offset: attributes.offset, tag: attributes.tag)
+            }
             var der = Array(r.encoded(attributes))
             der[0] = 0x31  // RFC 5652 §5.4: signed as a SET OF, not under the [0] tag
             attributesDER = der

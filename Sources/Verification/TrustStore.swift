@@ -63,7 +63,7 @@ public struct TrustStore: Sendable {
     /// An empty store: every chain verdict is then `no-trust-anchor`.
     public init() {}
 
-    /// A store holding the given certificates (classified as by ``add(_:)-(Certificate)``) and CRLs.
+    /// A store holding the given certificates (classified as by ``add(_:source:)``) and CRLs.
     public init(certificates: [Certificate], revocationLists: [RevocationList] = []) {
         for certificate in certificates { add(certificate, source: "certificate") }
         self.revocationLists = revocationLists
@@ -96,7 +96,8 @@ public struct TrustStore: Sendable {
     }
 
     /// Adds files and folders. Certificates and CRLs are taken first, then master lists, so a master list signer
-    /// may chain to a CSCA given as a file or listed in another master list.
+    /// may chain to a CSCA given as a file or listed in another master list. A file named explicitly is read
+    /// whatever its extension. After an error the store may hold part of what was read: discard it.
     public mutating func load(paths: [String]) throws(TrustStoreError) {
         var files: [(path: String, explicit: Bool)] = []
         for path in paths {
@@ -110,7 +111,7 @@ public struct TrustStore: Sendable {
                 files.append((path, true))
             }
         }
-        var masterLists: [(path: String, bytes: [UInt8])] = []
+        var masterLists: [(path: String, bytes: [UInt8], sniffed: Bool)] = []
         for (path, explicit) in files {
             let kind = TrustStore.kind(ofFile: path)
             if kind == nil && !explicit {
@@ -119,7 +120,7 @@ public struct TrustStore: Sendable {
             }
             let bytes = try TrustStore.read(path)
             switch kind {
-            case .masterList: masterLists.append((path, bytes))
+            case .masterList: masterLists.append((path, bytes, false))
             case .revocationList: try addRevocationLists(bytes, path: path)
             case .certificate: try addCertificates(bytes, path: path)
             case nil:
@@ -130,27 +131,33 @@ public struct TrustStore: Sendable {
                 } else if (try? RevocationList(der: bytes)) != nil {
                     try addRevocationLists(bytes, path: path)
                 } else {
-                    masterLists.append((path, bytes))
+                    masterLists.append((path, bytes, true))
                 }
             }
         }
         // A master list whose signer chains to a CSCA of another list waits for that list.
         var pending = masterLists
         while !pending.isEmpty {
-            var failures: [(path: String, failure: MasterList.Failure)] = []
-            for (path, bytes) in pending {
+            var failures: [(path: String, failure: MasterList.Failure, sniffed: Bool)] = []
+            for (path, bytes, sniffed) in pending {
                 do throws(MasterList.Failure) {
                     let list = try MasterList(der: bytes, trustedAnchors: anchors)
-                    for certificate in list.certificates { add(certificate, source: path) }
+                    for certificate in list.certificates {
+                        add(certificate, source: path, selfSigned: list.selfSignedCAs.contains(certificate))
+                    }
                     if list.skippedEntries > 0 {
                         ignored.append("\(path): \(list.skippedEntries) listed entries do not parse as certificates")
                     }
                 } catch {
-                    failures.append((path, error))
+                    failures.append((path, error, sniffed))
                 }
             }
             guard let first = failures.first else { break }
             if failures.count == pending.count {
+                if first.sniffed, case .malformed = first.failure {
+                    throw TrustStoreError(path: first.path, reason: .unrecognized("neither PEM nor a DER certificate, "
+                                                                                  + "CRL or master list"))
+                }
                 throw TrustStoreError(path: first.path, reason: .invalidMasterList(first.failure))
             }
             pending = pending.filter { entry in failures.contains { $0.path == entry.path } }
@@ -163,12 +170,17 @@ public struct TrustStore: Sendable {
     /// - Returns: whether the certificate was kept.
     @discardableResult
     public mutating func add(_ certificate: Certificate, source: String = "certificate") -> Bool {
+        add(certificate, source: source, selfSigned: nil)
+    }
+
+    @discardableResult
+    private mutating func add(_ certificate: Certificate, source: String, selfSigned: Bool?) -> Bool {
         guard certificate.isCA else {
             ignored.append("\(source): \(certificate.subject.text) is not a CA certificate")
             return false
         }
         if anchors.contains(certificate) || intermediates.contains(certificate) { return true }
-        if PathBuilder.isSelfSigned(certificate) {
+        if selfSigned ?? PathBuilder.isSelfSigned(certificate) {
             anchors.append(certificate)
         } else {
             intermediates.append(certificate)
@@ -196,7 +208,7 @@ public struct TrustStore: Sendable {
 
     static func files(in folder: String) throws(TrustStoreError) -> [String] {
         guard let enumerator = FileManager.default.enumerator(
-            at: URL(fileURLWithPath: folder), includingPropertiesForKeys: [.isRegularFileKey],
+            at: URL(fileURLWithPath: folder).resolvingSymlinksInPath(), includingPropertiesForKeys: [.isRegularFileKey],
             options: [.skipsHiddenFiles])
         else { throw TrustStoreError(path: folder, reason: .unreadable("the folder cannot be listed")) }
         var files: [String] = []

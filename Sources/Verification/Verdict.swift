@@ -9,7 +9,7 @@ public enum Verdict: Sendable, Hashable, CustomStringConvertible {
     case failed(reason: String)
     /// The check could not run: an algorithm or structure this implementation does not handle.
     case notSupported(reason: String)
-    /// The signer could not be checked against a CSCA: the trust store holds none for its country.
+    /// The signer could not be checked against a CSCA: the trust store holds none.
     case noTrustAnchor
 
     /// The JSON and text name: `passed`, `failed`, `not-supported` or `no-trust-anchor`.
@@ -99,14 +99,14 @@ public struct VerificationProblem: Sendable, Hashable, CustomStringConvertible {
 /// | `DS_CERTIFICATE_KEY_USAGE` | the document signer's key usage does not allow digitalSignature |
 /// | `DS_CERTIFICATE_REVOKED` | a CRL of the trust store, signed by the DS's CSCA, lists the DS certificate |
 /// | `DS_CERTIFICATE_SIGNATURE_INVALID` | the DS certificate names a CSCA of the store, but its signature does not verify with that CSCA's key |
-/// | `DS_CHAIN_UNTRUSTED` | the store has CSCAs for the signer's country, but the DS certificate chains to none of them |
+/// | `DS_CHAIN_UNTRUSTED` | the store has CSCAs, but the DS certificate chains to none of them (whatever country it names) |
 /// | `CSCA_CERTIFICATE_EXPIRED` | a CSCA or link certificate on the path had expired at the time of reading |
 /// | `CSCA_CERTIFICATE_NOT_YET_VALID` | a CSCA or link certificate on the path was not yet valid at the time of reading |
 /// | `CSCA_CERTIFICATE_INVALID` | a certificate on the path is not a CA (basicConstraints) or may not sign certificates (keyUsage) |
 /// | `CSCA_CERTIFICATE_REVOKED` | a CRL lists a link certificate on the path |
 /// | `CERTIFICATE_CRITICAL_EXTENSION_UNKNOWN` | a certificate on the path has a critical extension this verifier does not know (RFC 5280 §4.2) |
 /// | `CERTIFICATE_SIGNATURE_ALGORITHM_UNSUPPORTED` | a certificate on the path is signed with an algorithm this verifier does not handle |
-/// | `NO_TRUST_ANCHOR` | the trust store holds no CSCA for the signer's country: the chain could not be checked |
+/// | `NO_TRUST_ANCHOR` | the trust store holds no CSCA at all: the chain could not be checked |
 public enum ProblemCode: String, Sendable, Hashable, CaseIterable {
     /// EF.SOD does not parse as `77 { ContentInfo { SignedData } }` with an LDSSecurityObject.
     case sodMalformed = "SOD_MALFORMED"
@@ -144,7 +144,7 @@ public enum ProblemCode: String, Sendable, Hashable, CaseIterable {
     case dsCertificateRevoked = "DS_CERTIFICATE_REVOKED"
     /// The DS certificate names a CSCA of the store, but its signature does not verify with that CSCA's key.
     case dsCertificateSignatureInvalid = "DS_CERTIFICATE_SIGNATURE_INVALID"
-    /// The store has CSCAs for the signer's country, but the DS certificate chains to none of them.
+    /// The store has CSCAs, but the DS certificate chains to none of them (whatever country it names).
     case dsChainUntrusted = "DS_CHAIN_UNTRUSTED"
     /// A CSCA or link certificate on the path had expired at the time of reading.
     case cscaCertificateExpired = "CSCA_CERTIFICATE_EXPIRED"
@@ -158,6 +158,6 @@ public enum ProblemCode: String, Sendable, Hashable, CaseIterable {
     case certificateCriticalExtensionUnknown = "CERTIFICATE_CRITICAL_EXTENSION_UNKNOWN"
     /// A certificate on the path is signed with an algorithm this verifier does not handle.
     case certificateSignatureAlgorithmUnsupported = "CERTIFICATE_SIGNATURE_ALGORITHM_UNSUPPORTED"
-    /// The trust store holds no CSCA for the signer's country: the chain could not be checked.
+    /// The trust store holds no CSCA at all: the chain could not be checked.
     case noTrustAnchor = "NO_TRUST_ANCHOR"
 }

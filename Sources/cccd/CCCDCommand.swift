@@ -12,7 +12,7 @@ struct CCCDCommand: ParsableCommand {
             4 the chip refused access, 5 verification failed, 6 an input file is unreadable or malformed.
             """,
         subcommands: [ReadCommand.self, Level1Command.self, QRCommand.self, ReplayCommand.self, WatchCommand.self,
-                      ReadersCommand.self, EmulateCommand.self]
+                      VerifyCommand.self, ReadersCommand.self, EmulateCommand.self]
     )
 
     /// Parses and runs, mapping the argument parser's usage errors to exit code 2 with a one-line message.
