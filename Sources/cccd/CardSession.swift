@@ -135,7 +135,7 @@ enum CardSession {
 }
 
 /// Writes a dump folder atomically: everything goes to a sibling temporary folder, renamed into place at the end.
-enum Dump {
+enum DumpWriter {
     static func write(_ readout: CardReadout, cardJSON: JSONValue, to path: String, force: Bool) throws {
         let fm = FileManager.default
         let target = URL(fileURLWithPath: path).standardizedFileURL

@@ -98,7 +98,7 @@ func finish(_ outcome: CardSession.Outcome, trust: TrustInput, qr: CardQRCode?, 
             cardJSON = .object(members)
         }
     }
-    if let out { try Dump.write(outcome.readout, cardJSON: cardJSON, to: out, force: force) }
+    if let out { try DumpWriter.write(outcome.readout, cardJSON: cardJSON, to: out, force: force) }
     if json {
         Standard.output(cardJSON.serialized())
     } else {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CCCD
 import Foundation
 import Verification
 
@@ -138,28 +139,25 @@ struct Dump {
 extension PassiveAuthenticationReport {
     /// The JSON object `cccd verify --json` prints (keys in this order).
     var jsonText: String {
-        let groups = dataGroups.keys.sorted().map { "\"DG\($0)\": \(JSONText.quote(dataGroups[$0]!.name))" }
-        let notRead = dataGroupsNotRead.map { JSONText.quote("DG\($0)") }
-        let problemObjects = problems.map { problem -> String in
-            var fields = ["\"code\": \(JSONText.quote(problem.code.rawValue))"]
-            if let group = problem.dataGroup { fields.append("\"dataGroup\": \(JSONText.quote("DG\(group)"))") }
-            if let certificate = problem.certificate { fields.append("\"certificate\": \(JSONText.quote(certificate))") }
-            fields.append("\"message\": \(JSONText.quote(problem.message))")
-            return "{" + fields.joined(separator: ", ") + "}"
+        let problemObjects = problems.map { problem -> JSONValue in
+            var fields: [(String, JSONValue)] = [("code", .string(problem.code.rawValue))]
+            if let group = problem.dataGroup { fields.append(("dataGroup", .string("DG\(group)"))) }
+            if let certificate = problem.certificate { fields.append(("certificate", .string(certificate))) }
+            fields.append(("message", .string(problem.message)))
+            return .object(fields)
         }
-        let fields = [
-            "\"passiveAuthentication\": \(JSONText.quote(verdict.name))",
-            "\"signer\": \(signer.map(JSONText.quote) ?? "null")",
-            "\"dataGroups\": {" + groups.joined(separator: ", ") + "}",
-            "\"dataGroupsNotRead\": [" + notRead.joined(separator: ", ") + "]",
-            "\"hashAlgorithm\": \(hashAlgorithmName.map(JSONText.quote) ?? "null")",
-            "\"signature\": \(JSONText.quote(signature.name))",
-            "\"chain\": \(JSONText.quote(chain.name))",
-            "\"trustAnchor\": \(certificatePath.last.map { JSONText.quote($0.subject.text) } ?? "null")",
-            "\"readAt\": \(JSONText.quote(VerifyCommand.iso(readAt)))",
-            "\"problems\": [" + problemObjects.joined(separator: ", ") + "]",
-        ]
-        return "{" + fields.joined(separator: ", ") + "}"
+        return JSONValue.object([
+            ("passiveAuthentication", .string(verdict.name)),
+            ("signer", .optional(signer)),
+            ("dataGroups", .object(dataGroups.keys.sorted().map { ("DG\($0)", .string(dataGroups[$0]!.name)) })),
+            ("dataGroupsNotRead", .array(dataGroupsNotRead.map { .string("DG\($0)") })),
+            ("hashAlgorithm", .optional(hashAlgorithmName)),
+            ("signature", .string(signature.name)),
+            ("chain", .string(chain.name)),
+            ("trustAnchor", .optional(certificatePath.last?.subject.text)),
+            ("readAt", .string(VerifyCommand.iso(readAt))),
+            ("problems", .array(problemObjects)),
+        ]).serialized()
     }
 
     /// `SHA-256` and the like.

@@ -85,7 +85,7 @@ struct WatchCommand: ParsableCommand {
             var saved: String? = nil
             do {
                 try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-                try Dump.write(outcome.readout, cardJSON: cardJSON, to: folder, force: false)
+                try DumpWriter.write(outcome.readout, cardJSON: cardJSON, to: folder, force: false)
                 saved = folder
             } catch {
                 Standard.error("cccd: cannot save the card: \(error)")
