@@ -3,6 +3,7 @@ import Foundation
 import ICAOCrypto
 import ICAOSession
 import LDS
+import Verification
 
 /// One step of reading a card, in the order they run.
 public enum ReadStep: Sendable, Equatable, CustomStringConvertible {
@@ -36,33 +37,6 @@ public protocol ReadProgress: AnyObject {
     func read(_ file: ElementaryFile, bytes: Int, of total: Int)
     /// A step ended, with a one-line outcome.
     func finished(_ step: ReadStep, outcome: String)
-}
-
-/// The result of a check that the chip is genuine.
-public enum CheckVerdict: Sendable, Equatable, CustomStringConvertible {
-    case passed
-    case failed(String)
-    case notSupported(String)
-    /// Passive authentication only: hashes and signature hold, but no CSCA to chain the signer to.
-    case noTrustAnchor
-
-    /// The name the JSON contracts use.
-    public var name: String {
-        switch self {
-        case .passed: return "passed"
-        case .failed: return "failed"
-        case .notSupported: return "not-supported"
-        case .noTrustAnchor: return "no-trust-anchor"
-        }
-    }
-
-    public var description: String {
-        switch self {
-        case .passed, .noTrustAnchor: return name
-        case .failed(let why): return "failed: \(why)"
-        case .notSupported(let why): return "not supported: \(why)"
-        }
-    }
 }
 
 /// Why a read stopped.
@@ -146,9 +120,9 @@ public struct CardReadout {
     public var dg15: DataGroup15?
     public var sod: EFSOD?
     /// Chip authentication's verdict.
-    public var chipAuthentication: CheckVerdict
+    public var chipAuthentication: Verdict
     /// Active authentication's verdict.
-    public var activeAuthentication: CheckVerdict
+    public var activeAuthentication: Verdict
     /// Problems found while reading and parsing: stable codes (upper snake case) and details.
     public var problems: [Problem]
     /// When the card was read.
@@ -235,8 +209,8 @@ public enum CardReader {
         reader.progress = { file, bytes, total in progress?.read(file, bytes: bytes, of: total) }
 
         var readout = CardReadout(files: [:], unreadable: [:], access: opened.access,
-                                  extendedLength: opened.extendedLength, chipAuthentication: .notSupported("not run"),
-                                  activeAuthentication: .notSupported("not run"), problems: [], readAt: readAt,
+                                  extendedLength: opened.extendedLength, chipAuthentication: .notSupported(reason: "not run"),
+                                  activeAuthentication: .notSupported(reason: "not run"), problems: [], readAt: readAt,
                                   commandCount: 0)
         var wanted = options.files
         if wanted.contains(where: { $0 != .com && $0 != .sod }) && !wanted.contains(.sod) {
@@ -276,15 +250,15 @@ public enum CardReader {
                     channelForAA = result.channel
                 } catch {
                     if case .notSupported(let why) = error {
-                        readout.chipAuthentication = .notSupported(why)
+                        readout.chipAuthentication = .notSupported(reason: why)
                     } else if case .channel(let e, _) = error, e == .cardRemoved || e == .noCard {
                         throw .cardLost("the card was removed during chip authentication")
                     } else {
-                        readout.chipAuthentication = .failed(error.description)
+                        readout.chipAuthentication = .failed(reason: error.description)
                     }
                 }
             } else {
-                readout.chipAuthentication = .notSupported(readout.files[.dataGroup(14)] == nil
+                readout.chipAuthentication = .notSupported(reason: readout.files[.dataGroup(14)] == nil
                                                            ? "DG14 was not read" : "DG14 is malformed")
             }
         }
@@ -303,17 +277,17 @@ public enum CardReader {
                     pendingCA?.confirm(by: response)
                     switch outcome {
                     case .passed: readout.activeAuthentication = .passed
-                    case .failed(let why): readout.activeAuthentication = .failed(why)
+                    case .failed(let why): readout.activeAuthentication = .failed(reason: why)
                     }
                 } catch {
                     if case .channel(let e, _) = error, e == .cardRemoved || e == .noCard {
                         throw .cardLost("the card was removed during active authentication")
                     }
-                    readout.activeAuthentication = .failed(error.description)
+                    readout.activeAuthentication = .failed(reason: error.description)
                 }
                 progress?.finished(.activeAuthentication, outcome: readout.activeAuthentication.description)
             } else {
-                readout.activeAuthentication = .notSupported("the chip has no DG15")
+                readout.activeAuthentication = .notSupported(reason: "the chip has no DG15")
             }
         }
         if let ca = pendingCA {
@@ -327,7 +301,7 @@ public enum CardReader {
                 }
             }
             readout.chipAuthentication = ca.confirmed ? .passed
-                : .failed("the chip does not answer under the keys agreed with DG14's public key")
+                : .failed(reason: "the chip does not answer under the keys agreed with DG14's public key")
         }
         if options.chipAuthentication {
             progress?.finished(.chipAuthentication, outcome: readout.chipAuthentication.description)

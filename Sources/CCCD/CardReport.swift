@@ -3,11 +3,12 @@ import Foundation
 import ICAOCrypto
 import ICAOSession
 import LDS
+import Verification
 
 /// Passive authentication as the domain layer reports it (from `Verification`'s report).
 public struct PassiveSummary: Sendable {
     /// The overall verdict: passed, failed or no trust anchor.
-    public var verdict: CheckVerdict
+    public var verdict: Verdict
     /// The document signer's subject.
     public var signer: String?
     /// Each data group's hash check, by file name (`DG1` …), in order.
@@ -20,7 +21,7 @@ public struct PassiveSummary: Sendable {
     public var problems: [Problem]
 
     /// A summary.
-    public init(verdict: CheckVerdict, signer: String?, dataGroups: [(String, String)], signature: String,
+    public init(verdict: Verdict, signer: String?, dataGroups: [(String, String)], signature: String,
                 chain: String, problems: [Problem]) {
         self.verdict = verdict
         self.signer = signer

@@ -129,7 +129,7 @@ public struct CitizenRecord: Sendable, Equatable {
             mismatch("documentNumber", "ID ending \(id.suffix(9))", mrz.documentNumber)
         }
         if let name = dg13.fullName {
-            let folded = NameFolding.mrzWords(name)
+            let folded = MRZ.transliteratedWords(name)
             let mrzName = (mrz.primaryIdentifier + " " + mrz.secondaryIdentifier)
                 .split(whereSeparator: { $0 == " " || $0 == "<" }).joined(separator: " ")
             // The MRZ may truncate long names (ICAO 9303-3 §4.6.3): a prefix agrees.
@@ -183,15 +183,5 @@ public struct CitizenRecord: Sendable, Equatable {
                     ("motherName", .optional(motherName)),
                     ("spouseName", .optional(spouseName))]
         return .object(members)
-    }
-}
-
-/// Folding Vietnamese names the way the MRZ writes them.
-public enum NameFolding {
-    /// Diacritics removed (`Đ` → `D`), upper case, words separated by single spaces.
-    public static func mrzWords(_ name: String) -> String {
-        let folded = name.replacingOccurrences(of: "Đ", with: "D").replacingOccurrences(of: "đ", with: "d")
-            .folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).uppercased()
-        return String(folded.map { ("A"..."Z").contains($0) ? $0 : " " }).split(separator: " ").joined(separator: " ")
     }
 }

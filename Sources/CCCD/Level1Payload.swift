@@ -2,6 +2,7 @@ import CardIO
 import Foundation
 import ICAOCrypto
 import LDS
+import Verification
 
 /// The `cccd-level1/1` payload of `shared/LEVEL1.md`: what registering a level-1 electronic identity account
 /// takes (Decree 69/2024/NĐ-CP), from the chip, cross-checked against the card's QR, with the evidence.
@@ -16,14 +17,14 @@ public struct Level1Payload {
     /// The passive-authentication outcome the payload records.
     public struct Passive {
         /// `passed`, `failed` or `noTrustAnchor` (`notSupported` is treated as failed).
-        public var verdict: CheckVerdict
+        public var verdict: Verdict
         /// The document signer's subject, `CN=…, C=VN`.
         public var signer: String?
         /// The problems passive authentication found.
         public var problems: [Problem]
 
         /// A passive-authentication outcome.
-        public init(verdict: CheckVerdict, signer: String?, problems: [Problem]) {
+        public init(verdict: Verdict, signer: String?, problems: [Problem]) {
             self.verdict = verdict
             self.signer = signer
             self.problems = problems
@@ -98,7 +99,7 @@ public struct Level1Payload {
         case .noTrustAnchor: passiveName = "no-trust-anchor"
         default: passiveName = "failed"
         }
-        func chipCheck(_ v: CheckVerdict) -> String {
+        func chipCheck(_ v: Verdict) -> String {
             switch v {
             case .passed: return "passed"
             case .failed: return "failed"

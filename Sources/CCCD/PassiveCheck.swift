@@ -8,7 +8,7 @@ public enum PassiveCheck {
     /// Checks the data groups read against EF.SOD and the SOD's signer against `trust`, at the time of reading.
     public static func run(_ readout: CardReadout, trust: TrustStore?) -> PassiveSummary {
         guard let sod = readout.files[.sod] else {
-            return PassiveSummary(verdict: .failed("EF.SOD was not read"), signer: nil, dataGroups: [],
+            return PassiveSummary(verdict: .failed(reason: "EF.SOD was not read"), signer: nil, dataGroups: [],
                                   signature: "not-run", chain: "not-run",
                                   problems: [Problem(code: "SOD_MISSING", field: "EF.SOD", detail: "EF.SOD was not read")])
         }
@@ -18,11 +18,11 @@ public enum PassiveCheck {
 
     /// A Verification report as the domain's summary.
     public static func summary(_ report: PassiveAuthenticationReport) -> PassiveSummary {
-        let verdict: CheckVerdict
+        let verdict: Verdict
         switch report.verdict {
         case .passed: verdict = .passed
         case .noTrustAnchor: verdict = .noTrustAnchor
-        case .failed: verdict = .failed(report.problems.first?.message ?? "passive authentication failed")
+        case .failed: verdict = .failed(reason: report.problems.first?.message ?? "passive authentication failed")
         }
         let groups = report.dataGroups.keys.sorted().map { ("DG\($0)", report.dataGroups[$0]!.name) }
         let problems = report.problems.map { p in

@@ -58,21 +58,22 @@ public enum ChipAuthentication {
         } catch {
             throw .crypto(error, step: .chipAuthentication)
         }
-        var keyReference: [UInt8] = []
-        if let id = key.keyID {
-            keyReference = [0x84] + derLength(unsigned(id).count) + unsigned(id)
-        }
+        // ICAO 9303-11 §6.2.4: the key reference (84) only when DG14 names the key.
         let point = terminalPublic.uncompressed
+        var data = TLVWriter()
         if cipher == .tripleDES {
-            let data = [0x91] + derLength(point.count) + point + keyReference
-            try expectSuccess(channel, CommandAPDU(cla: 0x00, ins: 0x22, p1: 0x41, p2: 0xA6, data: data))
+            data.append(BERTag(rawValue: 0x91), value: point)
+            if let id = key.keyID { data.appendInteger(id, tag: BERTag(rawValue: 0x84)) }
+            try expectSuccess(channel, CommandAPDU(cla: 0x00, ins: 0x22, p1: 0x41, p2: 0xA6, data: data.bytes))
         } else {
-            let oid = info.protocolID.derContent
-            let mse = [0x80] + derLength(oid.count) + oid + keyReference
-            try expectSuccess(channel, CommandAPDU(cla: 0x00, ins: 0x22, p1: 0x41, p2: 0xA4, data: mse))
-            let inner = [0x80] + derLength(point.count) + point
-            let ga = [0x7C] + derLength(inner.count) + inner
-            try expectSuccess(channel, CommandAPDU(cla: 0x00, ins: 0x86, p1: 0x00, p2: 0x00, data: ga,
+            data.append(BERTag(rawValue: 0x80), value: info.protocolID.derContent)
+            if let id = key.keyID { data.appendInteger(id, tag: BERTag(rawValue: 0x84)) }
+            try expectSuccess(channel, CommandAPDU(cla: 0x00, ins: 0x22, p1: 0x41, p2: 0xA4, data: data.bytes))
+            var inner = TLVWriter()
+            inner.append(BERTag(rawValue: 0x80), value: point)
+            var ga = TLVWriter()
+            ga.append(BERTag(rawValue: 0x7C), value: inner.bytes)
+            try expectSuccess(channel, CommandAPDU(cla: 0x00, ins: 0x86, p1: 0x00, p2: 0x00, data: ga.bytes,
                                                    expectedLength: 256))
         }
         let newChannel = SecureMessagingChannel(base: channel.base,
@@ -101,32 +102,10 @@ public enum ChipAuthentication {
 
     /// The curve of an EC SubjectPublicKeyInfo: a named curve of ICAO 9303-11 Table 4.
     static func curveOf(_ key: SubjectPublicKeyInfo) throws(CryptoError) -> EllipticCurve {
-        let named: [OID: NamedCurve] = [
-            "1.2.840.10045.3.1.1": .p192, .brainpoolP192r1: .brainpoolP192r1, .secp224r1: .p224,
-            .brainpoolP224r1: .brainpoolP224r1, .secp256r1: .p256, .brainpoolP256r1: .brainpoolP256r1,
-            .brainpoolP320r1: .brainpoolP320r1, .secp384r1: .p384, .brainpoolP384r1: .brainpoolP384r1,
-            "1.3.36.3.3.2.8.1.1.13": .brainpoolP512r1, .secp521r1: .p521,
-        ]
-        guard let oid = key.namedCurve, let curve = named[oid] else {
+        guard let id = key.namedCurve?.standardizedDomainParameterID, let curve = NamedCurve(rawValue: id) else {
             throw .invalidKey("the chip authentication key is not on a standardized named curve")
         }
         return try EllipticCurve(curve)
-    }
-
-    static func unsigned(_ value: Int) -> [UInt8] {
-        var out: [UInt8] = []
-        var v = value
-        repeat {
-            out.insert(UInt8(v & 0xFF), at: 0)
-            v >>= 8
-        } while v > 0
-        return out
-    }
-
-    static func derLength(_ n: Int) -> [UInt8] {
-        if n < 0x80 { return [UInt8(n)] }
-        if n < 0x100 { return [0x81, UInt8(n)] }
-        return [0x82, UInt8(n >> 8), UInt8(n & 0xFF)]
     }
 }
 

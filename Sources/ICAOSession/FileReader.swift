@@ -1,4 +1,5 @@
 import CardIO
+import LDS
 
 /// An elementary file of the eMRTD application: its file identifier and short file identifier
 /// (ICAO 9303-10 §4.6.1, Table 38).
@@ -251,31 +252,16 @@ public final class FileReader {
         return Array(data[header..<(header + length)])
     }
 
-    /// The length of the whole file from its first BER-TLV header: tag octets, length octets, then the value.
+    /// The length of the whole file from its first BER-TLV header (LDS decodes it), bounded so a forged header
+    /// cannot make the reader ask for gigabytes.
     static func encodedLength(of prefix: [UInt8], file: ElementaryFile) throws(FileReadError) -> Int? {
-        guard !prefix.isEmpty else { return nil }
-        var i = 1
-        if prefix[0] & 0x1F == 0x1F {
-            while i < prefix.count, prefix[i] & 0x80 != 0 { i += 1 }
-            i += 1
+        let total: Int?
+        do {
+            total = try BERReader.encodedLength(ofElementStartingWith: prefix)
+        } catch {
+            throw .malformedFile(file, error.description)
         }
-        guard i < prefix.count else { return nil }
-        let first = prefix[i]
-        i += 1
-        var length: Int
-        if first < 0x80 {
-            length = Int(first)
-        } else {
-            let count = Int(first & 0x7F)
-            guard count >= 1, count <= 3 else {
-                throw .malformedFile(file, "a length field of \(count) octets")
-            }
-            guard i + count <= prefix.count else { return nil }
-            length = prefix[i..<(i + count)].reduce(0) { $0 << 8 | Int($1) }
-            i += count
-        }
-        let total = i + length
-        guard total <= maximumFileLength else { throw .tooLong(file, total) }
+        if let total, total > maximumFileLength { throw .tooLong(file, total) }
         return total
     }
 }

@@ -403,7 +403,7 @@ public final class EMRTDChip: VirtualChip {
             guard protected, accessGranted, let key = configuration.chipAuthentication,
                   let oidBytes = fields[0x80], let oid = OID(derContent: oidBytes), oid == key.protocolOID
             else { return .referencedDataNotFound }
-            if let id = fields[0x84], key.keyID.map({ unsignedBytes($0) }) != id { return .referencedDataNotFound }
+            if let id = fields[0x84], key.keyID != id.reduce(0, { $0 << 8 | Int($1) }) { return .referencedDataNotFound }
             caProtocol = (oid, key.keyID)
             return .success
         case (0x41, 0xA6):  // MSE:Set KAT: chip authentication with 3DES in one step
@@ -417,16 +417,6 @@ public final class EMRTDChip: VirtualChip {
         default:
             return .incorrectP1P2
         }
-    }
-
-    private func unsignedBytes(_ value: Int) -> [UInt8] {
-        var out: [UInt8] = []
-        var v = value
-        repeat {
-            out.insert(UInt8(v & 0xFF), at: 0)
-            v >>= 8
-        } while v > 0
-        return out
     }
 
     private func generalAuthenticate(_ command: CommandAPDU, protected: Bool) -> ([UInt8], StatusWord) {

@@ -309,7 +309,7 @@ public enum Personalization {
         } else {
             expiry = "991231"  // valid for life (shared/CCCD.md, unconfirmed)
         }
-        let words = mrzName(identity.fullName).split(separator: " ").map(String.init)
+        let words = MRZ.transliteratedWords(identity.fullName).split(separator: " ").map(String.init)
         let primary = overrides?.primaryIdentifier ?? words.first ?? ""
         var secondary = overrides?.secondaryIdentifier ?? words.dropFirst().joined(separator: " ")
         // ICAO 9303-3 §4.6.3: a name longer than the field is truncated, the last character kept a letter.
@@ -333,13 +333,6 @@ public enum Personalization {
         guard digits.count == 8 else { throw .invalidValue(field: field, reason: "not dd/MM/yyyy or a year") }
         let d = Array(digits)
         return String(d[6...7]) + String(d[2...3]) + String(d[0...1])
-    }
-
-    /// The name as the MRZ writes it: diacritics folded (Đ → D), upper case, A–Z and spaces only.
-    static func mrzName(_ name: String) -> String {
-        let folded = name.replacingOccurrences(of: "Đ", with: "D").replacingOccurrences(of: "đ", with: "d")
-            .folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).uppercased()
-        return String(folded.map { ("A"..."Z").contains($0) ? $0 : " " })
     }
 
     static func makeDG13(_ i: CardDescription.Identity) -> DataGroup13 {
@@ -405,21 +398,7 @@ public enum Personalization {
     }
 
     /// The named-curve OID of a standardized domain parameter ID (ICAO 9303-11 Table 4).
-    static func curveOID(_ id: Int) -> OID {
-        switch id {
-        case 8: return "1.2.840.10045.3.1.1"
-        case 9: return .brainpoolP192r1
-        case 10: return .secp224r1
-        case 11: return .brainpoolP224r1
-        case 12: return .secp256r1
-        case 13: return .brainpoolP256r1
-        case 14: return .brainpoolP320r1
-        case 15: return .secp384r1
-        case 16: return .brainpoolP384r1
-        case 17: return "1.3.36.3.3.2.8.1.1.13"
-        default: return .secp521r1
-        }
-    }
+    static func curveOID(_ id: Int) -> OID { OID.standardizedCurves[id] ?? .secp521r1 }
 
     /// Reads a PKCS#8 EC private key (RFC 5915 inside RFC 5208) with a named curve into an ``ECPrivateKey``.
     static func pkcs8ECKey(_ der: [UInt8]) throws -> ECPrivateKey {
@@ -441,7 +420,7 @@ public enum Personalization {
         let curve: EllipticCurve
         if let parameters, parameters.tag == .objectIdentifier,
            let curveOID = OID(derContent: reader.value(of: parameters)),
-           let id = (8...18).first(where: { Self.curveOID($0) == curveOID }) {
+           let id = curveOID.standardizedDomainParameterID {
             curve = try EllipticCurve(standardizedDomainParameterID: id)
         } else if let parameters, parameters.tag == .sequence {
             curve = try explicitCurve(reader, parameters)
