@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "VerificationTests", dependencies: ["Verification", "LDS", "ICAOCrypto", "VirtualCard", "CardIO"]),
         .testTarget(name: "CCCDTests", dependencies: ["CCCD"]),
         .testTarget(name: "VirtualCardTests", dependencies: ["VirtualCard", "CardIO"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["CardIO", "ICAOCrypto", "LDS", "ICAOSession", "VirtualCard"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["CardIO", "ICAOCrypto", "LDS", "ICAOSession", "Verification", "CCCD", "VirtualCard"]),
     ],
     swiftLanguageModes: [.v6]
 )

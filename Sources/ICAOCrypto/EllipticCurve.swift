@@ -395,3 +395,22 @@ final class BigNumber {
         return out
     }
 }
+
+extension EllipticCurve {
+    /// A random draw of ``orderLength`` bytes with the bits above the order's bit length cleared, so that a draw
+    /// lands in 1…n−1 with probability at least one half (P-521's order has 521 bits in 66 bytes: unmasked, barely
+    /// one draw in a hundred would fit). On every curve whose order fills its bytes this leaves the draw unchanged.
+    public func maskedScalar(_ draw: [UInt8]) -> [UInt8] {
+        guard var first = order.first(where: { $0 != 0 }), !draw.isEmpty else { return draw }
+        var mask: UInt8 = 0
+        while first != 0 {
+            mask = mask << 1 | 1
+            first >>= 1
+        }
+        var out = draw
+        let leadingZeroBytes = order.prefix(while: { $0 == 0 }).count
+        for i in 0..<min(leadingZeroBytes, out.count) { out[i] = 0 }
+        if leadingZeroBytes < out.count { out[leadingZeroBytes] &= mask }
+        return out
+    }
+}

@@ -40,7 +40,7 @@ public enum ChipAuthentication {
         var terminalPrivate: [UInt8] = []
         for _ in 0..<16 {
             do {
-                terminalPrivate = try entropy.draw(curve.orderLength)
+                terminalPrivate = curve.maskedScalar(try entropy.draw(curve.orderLength))
             } catch {
                 throw .entropy(error, step: .chipAuthentication)
             }

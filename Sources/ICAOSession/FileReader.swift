@@ -126,14 +126,16 @@ public final class FileReader {
                 command = CommandAPDU(cla: 0x00, ins: 0xB0, p1: UInt8(offset >> 8), p2: UInt8(offset & 0xFF),
                                       expectedLength: wanted, prefersExtendedLength: extendedLength)
             } else {
-                // ISO/IEC 7816-4 odd INS: the offset in DO'54', the data in DO'53'.
+                // ISO/IEC 7816-4 odd INS: the offset in DO'54', the data in DO'53', whose header counts in Le:
+                // ask for a chunk that fits the same limit once wrapped.
                 let offsetBytes: [UInt8] = offset > 0xFFFF
                     ? [UInt8(offset >> 16), UInt8((offset >> 8) & 0xFF), UInt8(offset & 0xFF)]
                     : [UInt8(offset >> 8), UInt8(offset & 0xFF)]
+                let chunk = max(1, min(wanted, le - 4))
+                let header = chunk < 0x80 ? 2 : chunk < 0x100 ? 3 : 4
                 command = CommandAPDU(cla: 0x00, ins: 0xB1, p1: 0, p2: 0,
                                       data: [0x54, UInt8(offsetBytes.count)] + offsetBytes,
-                                      expectedLength: min(wanted + 4, extendedLength ? 65536 : 256),
-                                      prefersExtendedLength: extendedLength)
+                                      expectedLength: chunk + header, prefersExtendedLength: extendedLength)
             }
             let response: ResponseAPDU
             do {
@@ -152,7 +154,12 @@ public final class FileReader {
                 continue
             }
             var data = response.data
-            if command.ins == 0xB1 { data = try unwrapOddResponse(file, offset: offset, data) }
+            switch response.statusWord.meaning {
+            case .success, .endOfFileBeforeNe:
+                if command.ins == 0xB1 { data = try unwrapOddResponse(file, offset: offset, data) }
+            default:
+                break
+            }
             switch response.statusWord.meaning {
             case .success, .endOfFileBeforeNe:
                 break

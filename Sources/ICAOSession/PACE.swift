@@ -314,7 +314,7 @@ public enum PACE {
     private static func drawPrivateKey(_ curve: EllipticCurve, _ entropy: EntropySource,
                                        step: SessionStep) throws(SessionError) -> [UInt8] {
         for _ in 0..<64 {
-            let candidate = try draw(entropy, curve.orderLength, step: step)
+            let candidate = curve.maskedScalar(try draw(entropy, curve.orderLength, step: step))
             if (try? curve.validatePrivateKey(candidate)) != nil { return candidate }
         }
         throw .crypto(.invalidPrivateKey("64 draws in a row were outside 1…n−1"), step: step)

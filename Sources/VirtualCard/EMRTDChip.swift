@@ -534,7 +534,7 @@ public final class EMRTDChip: VirtualChip {
 
     private func drawScalar(_ curve: EllipticCurve) throws -> [UInt8] {
         for _ in 0..<16 {
-            let candidate = try configuration.entropy.draw(curve.orderLength)
+            let candidate = curve.maskedScalar(try configuration.entropy.draw(curve.orderLength))
             if (try? curve.validatePrivateKey(candidate)) != nil { return candidate }
         }
         throw CryptoError.invalidPoint("no valid scalar drawn")

@@ -1,0 +1,171 @@
+import CardIO
+import CCCD
+import Foundation
+import ICAOCrypto
+import ICAOSession
+import LDS
+import Testing
+import Verification
+import VirtualCard
+
+/// The whole read (CardReader) against variations of the virtual chip, in process: every PACE curve, every SM
+/// cipher, big files, the link knobs, and the verdicts of genuine, altered and cloned chips.
+@Suite struct ReadPipelineTests {
+    static let trust = try! TrustStore.load(paths: [Repository.root.appendingPathComponent("Vectors/pki/csca-a.pem").path])
+
+    /// PACE generic mapping on every standardized curve (ICAO 9303-11 Table 4, IDs 8…18).
+    @Test(arguments: Array(8...18))
+    func pace_onEveryStandardizedCurve(_ parameterID: Int) throws {
+        let card = try Repository.card("nguyen-van-an-2021.json")
+        var configuration = card.configuration
+        let named = try #require(NamedCurve(rawValue: parameterID))
+        configuration.pace = PACESettings(protocolOID: .idPACEECDHGMAESCBCCMAC128, curve: named)
+        var infos = try SecurityInfos(cardAccess: card.files[0x011C]!).infos.filter {
+            if case .pace = $0 { return false } else { return true }
+        }
+        infos.append(.pace(PACEInfo(protocolID: .idPACEECDHGMAESCBCCMAC128, version: 2, parameterID: parameterID)))
+        configuration.files[0x011C] = SecurityInfos(infos).encoded()
+        let channel = InProcessChannel(chip: EMRTDChip(configuration: configuration))
+        let opened = try ChipAccess.open(over: channel, key: .can(card.cardAccessNumber), entropy: SystemEntropy())
+        #expect(opened.access == .pace("PACE-ECDH-GM-AES-CBC-CMAC-128"))
+        #expect(try opened.fileReader().read(.dataGroup(1)) == card.files[0x0101])
+    }
+
+    /// Secure messaging with every cipher PACE names: 3DES, AES-128, AES-192, AES-256.
+    @Test(arguments: [OID.idPACEECDHGM3DESCBCCBC, .idPACEECDHGMAESCBCCMAC128, .idPACEECDHGMAESCBCCMAC192,
+                      .idPACEECDHGMAESCBCCMAC256])
+    func secureMessaging_withEveryCipher(_ protocolOID: OID) throws {
+        let card = try Repository.card("nguyen-van-an-2021.json")
+        var configuration = card.configuration
+        configuration.pace = PACESettings(protocolOID: protocolOID, curve: .brainpoolP256r1)
+        configuration.files[0x011C] = SecurityInfos([.pace(PACEInfo(protocolID: protocolOID, version: 2,
+                                                                    parameterID: 13))]).encoded()
+        configuration.acceptsExtendedLength = false
+        let channel = InProcessChannel(chip: EMRTDChip(configuration: configuration))
+        let opened = try ChipAccess.open(over: channel, key: .can(card.cardAccessNumber), entropy: SystemEntropy())
+        #expect(try opened.fileReader().read(.dataGroup(2)) == card.files[0x0102])
+    }
+
+    /// A file past offset 32767 on a short-only link: the odd-INS READ BINARY (B1, DO'54'/DO'85'/DO'53') under
+    /// secure messaging.
+    @Test(arguments: [true, false])
+    func bigFile_pastOffset32767_readsWithOddINS(_ aes: Bool) throws {
+        let card = try Repository.card(aes ? "nguyen-van-an-2021.json" : "ly-tu-2024.json")
+        var configuration = card.configuration
+        configuration.acceptsExtendedLength = false
+        // A 48 KB DG2: the same structure with a bigger image.
+        var big = Array(card.files[0x0102]!)
+        let extra = 48_000 - big.count
+        var dg2 = try DataGroup2(bytes: big)
+        let image = Array(dg2.faces[0].image) + [UInt8](repeating: 0xAB, count: extra)
+        dg2 = DataGroup2(faces: [FaceImage(encoding: dg2.faces[0].encoding, width: dg2.faces[0].width,
+                                           height: dg2.faces[0].height, image: image[...])])
+        big = try dg2.encoded()
+        configuration.files[0x0102] = big
+        let chip = EMRTDChip(configuration: configuration)
+        let recorder = RecordingChannel(wrapping: InProcessChannel(chip: chip))
+        let opened = try ChipAccess.open(over: recorder, key: .can(card.cardAccessNumber), entropy: SystemEntropy())
+        #expect(try opened.fileReader().read(.dataGroup(2)) == big)
+        #expect(recorder.exchanges.contains { $0.command.count > 1 && $0.command[1] == 0xB1 })
+    }
+
+    @Test func chipThatReturnsLessThanAsked_isReadInItsSteps() throws {
+        let card = try Repository.card("nguyen-van-an-2021.json")
+        var configuration = card.configuration
+        configuration.maxReadLength = 1000
+        let channel = InProcessChannel(chip: EMRTDChip(configuration: configuration))
+        let readout = try CardReader.read(over: channel, key: .can(card.cardAccessNumber), entropy: SystemEntropy())
+        #expect(readout.files[.dataGroup(2)] == card.files[0x0102])
+    }
+
+    @Test func latencyAndStall_inProcess_areWaitedOut() throws {
+        let card = try Repository.card("nguyen-van-an-2021.json")
+        let chip = FaultInjectingChip(wrapping: card.makeChip(),
+                                      plan: .init(stall: (exchange: 9, seconds: 0.3), latencyMicros: 1000))
+        let start = Date()
+        let readout = try CardReader.read(over: InProcessChannel(chip: chip), key: .can(card.cardAccessNumber),
+                                          entropy: SystemEntropy())
+        #expect(Date().timeIntervalSince(start) >= 0.3)
+        #expect(readout.files[.dataGroup(2)] == card.files[0x0102])
+    }
+
+    @Test func genuineCard_everyCheckPasses() throws {
+        let card = try Repository.card("nguyen-van-an-2021.json")
+        let readout = try CardReader.read(over: InProcessChannel(chip: card.makeChip()),
+                                          key: .can(card.cardAccessNumber), entropy: SystemEntropy())
+        let passive = PassiveCheck.run(readout, trust: Self.trust)
+        #expect(passive.verdict == .passed)
+        #expect(readout.chipAuthentication == .passed)
+        #expect(readout.activeAuthentication == .passed)
+        #expect(readout.commandCount == 17)
+    }
+
+    @Test func clonedChip_failsChipAndActiveAuthentication_butPassesPassive() throws {
+        // Every file copied onto a chip with other keys: the data verifies, the chip does not.
+        let card = try Repository.card("nguyen-van-an-2021.json")
+        let other = try Repository.card("ho-ngoc-to-2024.json")
+        var configuration = card.configuration
+        configuration.chipAuthentication = other.configuration.chipAuthentication
+        configuration.activeAuthentication = other.configuration.activeAuthentication
+        let readout = try CardReader.read(over: InProcessChannel(chip: EMRTDChip(configuration: configuration)),
+                                          key: .can(card.cardAccessNumber), entropy: SystemEntropy())
+        #expect(PassiveCheck.run(readout, trust: Self.trust).verdict == .passed)
+        if case .failed = readout.chipAuthentication {} else { Issue.record("CA: \(readout.chipAuthentication)") }
+        if case .failed = readout.activeAuthentication {} else { Issue.record("AA: \(readout.activeAuthentication)") }
+        #expect(readout.problems.map(\.code).contains("CHIP_AUTHENTICATION_FAILED"))
+        #expect(readout.problems.map(\.code).contains("ACTIVE_AUTHENTICATION_FAILED"))
+    }
+
+    @Test func sodSignedByTheWrongKey_failsPassiveAuthentication() throws {
+        let card = try Repository.card("nguyen-van-an-2021.json")
+        var configuration = card.configuration
+        let sod = try EFSOD(bytes: card.files[0x011D]!)
+        let pki = Repository.root.appendingPathComponent("Vectors/pki")
+        configuration.files[0x011D] = try Personalization.signSecurityObject(
+            Array(sod.encapsulatedContent), digest: .sha256,
+            certificate: Array(try Data(contentsOf: pki.appendingPathComponent("ds-good.der"))),
+            privateKey: Array(try Data(contentsOf: pki.appendingPathComponent("ds-other.key.der"))))
+        let readout = try CardReader.read(over: InProcessChannel(chip: EMRTDChip(configuration: configuration)),
+                                          key: .can(card.cardAccessNumber), entropy: SystemEntropy())
+        let passive = PassiveCheck.run(readout, trust: Self.trust)
+        if case .failed = passive.verdict {} else { Issue.record("passive: \(passive.verdict)") }
+        #expect(passive.problems.map(\.code).contains("SOD_SIGNATURE_INVALID"))
+    }
+
+    @Test func flippedDataGroupByte_failsPassiveAuthentication_namingIt() throws {
+        let card = try Repository.card("ho-ngoc-to-2024.json")
+        var configuration = card.configuration
+        configuration.files[0x0101]![20] ^= 0x01
+        let readout = try CardReader.read(over: InProcessChannel(chip: EMRTDChip(configuration: configuration)),
+                                          key: .can(card.cardAccessNumber), entropy: SystemEntropy())
+        let passive = PassiveCheck.run(readout, trust: Self.trust)
+        #expect(passive.problems.contains { $0.code == "DG_HASH_MISMATCH" && $0.field == "DG1" })
+    }
+
+    @Test func noTrustAnchor_stillChecksHashesAndSignature() throws {
+        let card = try Repository.card("nguyen-van-an-2021.json")
+        let readout = try CardReader.read(over: InProcessChannel(chip: card.makeChip()),
+                                          key: .can(card.cardAccessNumber), entropy: SystemEntropy())
+        let passive = PassiveCheck.run(readout, trust: nil)
+        #expect(passive.verdict == .noTrustAnchor)
+        #expect(passive.signature == "passed")
+        #expect(passive.dataGroups.allSatisfy { $0.1 == "passed" })
+    }
+
+    @Test func level1_yearOnlyBirth_andExpiredCard() throws {
+        // Born "2001" on the chip, 01012001 in the QR: they agree; the card expired on 2026-01-01.
+        let card = try Repository.card("truong-thuy-duong-2021.json")
+        let readout = try CardReader.read(over: InProcessChannel(chip: card.makeChip()),
+                                          key: .can(card.cardAccessNumber), entropy: SystemEntropy(),
+                                          clock: { ISO8601.date("2026-11-23T10:00:00Z")! })
+        let passive = PassiveCheck.run(readout, trust: Self.trust)
+        let payload = Level1Payload.make(readout: readout, passive: passive.level1,
+                                         qr: try CardQRCode(text: card.description.qr!), phone: "+84912345678",
+                                         email: nil, allowUnverified: false)
+        #expect(payload.status == "rejected")
+        #expect(payload.problems.map(\.code) == ["DOCUMENT_EXPIRED"])
+        guard case .object(let members) = payload.json, case .object(let subject)? = members.first(where: { $0.0 == "subject" })?.1
+        else { Issue.record("no subject"); return }
+        #expect(subject.first { $0.0 == "dateOfBirth" }?.1 == .string("2001"))
+    }
+}
