@@ -36,6 +36,10 @@ enum PCSCDaemon {
             }) else {
                 throw HarnessError("pcscd is not installed (Debian package pcscd)")
             }
+            // No daemon answers: a socket or pid file left by one that was killed would stop the new one starting.
+            for stale in ["/run/pcscd/pcscd.comm", "/run/pcscd/pcscd.pid"] {
+                try? FileManager.default.removeItem(atPath: stale)
+            }
             FileManager.default.createFile(atPath: logURL.path, contents: nil)
             let process = Process()
             process.executableURL = URL(fileURLWithPath: path)
@@ -64,11 +68,20 @@ enum PCSCDaemon {
         (try? PCSCContext().readerNames()) != nil
     }
 
+    /// Stops the pcscd the tests started. Runs from `atexit`, where Foundation's `Process` must not be used (its
+    /// `waitUntilExit` spins forever once the process is exiting): plain signals, and a bounded wait.
     static func stopStarted() {
-        if let process = started, process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
+        guard let process = started else { return }
+        let pid = process.processIdentifier
+        guard pid > 0 else { return }
+        kill(pid, SIGTERM)
+        for _ in 0..<40 {
+            if kill(pid, 0) != 0 { return }
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid { return }
+            usleep(50_000)
         }
+        kill(pid, SIGKILL)
     }
 
     /// The vpcd port of a reader.
