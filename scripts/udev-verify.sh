@@ -7,6 +7,10 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 scratch="${UDEV_VERIFY_DIR:-$root/.build-udev-verify}"
 bin="$scratch/root/bin/udevadm"
+mkdir -p "$scratch"
+# One download at a time: parallel callers wait for the first to finish unpacking.
+exec 9>"$scratch/.lock"
+flock 9
 if [ ! -x "$bin" ]; then
   mkdir -p "$scratch/lists/partial" "$scratch/cache/archives/partial" "$scratch/debs"
   echo "deb http://deb.debian.org/debian bookworm-backports main" >"$scratch/sources.list"
@@ -17,6 +21,7 @@ if [ ! -x "$bin" ]; then
   for deb in "$scratch"/debs/*.deb; do dpkg-deb -x "$deb" "$scratch/root"; done
 fi
 shared="$(dirname "$(find "$scratch/root" -name 'libsystemd-shared-*.so' | head -1)")"
+flock -u 9
 LD_LIBRARY_PATH="$shared" "$bin" --version >&2
 if [ $# -eq 0 ]; then set -- "$root"/udev/*.rules; fi
 LD_LIBRARY_PATH="$shared" "$bin" verify --resolve-names=never "$@"

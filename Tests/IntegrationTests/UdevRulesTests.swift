@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// udev/ checked by systemd's own `udevadm verify` (254, unpacked from bookworm-backports by the script).
-@Suite struct UdevRulesTests {
+@Suite(.serialized) struct UdevRulesTests {
     func verify(_ files: [String]) throws -> (Int32, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
