@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ./scripts/setup.sh
-swift build --product cccd
+swift build --product cccd >&2
 bin="$(swift build --show-bin-path)/cccd"
 card="${CCCD_DEMO_CARD:-nguyen-van-an-2021}"
 
