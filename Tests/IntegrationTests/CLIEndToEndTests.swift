@@ -251,3 +251,46 @@ enum SchemaCheck {
         if process.terminationStatus != 0 { throw HarnessError("the payload does not validate: \(message)") }
     }
 }
+
+extension RealPCSCD {
+    /// `cccd emulate` as a user starts it: the card appears in pcscd's virtual reader, and OpenSC sees it.
+    @Suite struct EmulateCommandTests {
+        @Test func emulate_putsTheCardInTheReader_forAnyPCSCProgram() throws {
+            try PCSCDaemon.ensureRunning()
+            try PCSCDaemon.waitUntil(PCSCDaemon.reader0, present: false)
+            let process = Process()
+            process.executableURL = try CLITool.binary
+            process.arguments = ["emulate", "--card", Repository.cards.appendingPathComponent("ly-tu-2024.json").path,
+                                 "--port", "35963", "--once"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            defer {
+                // SIGKILL: a child of the test runner may inherit a mask that blocks SIGTERM.
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                try? PCSCDaemon.waitUntil(PCSCDaemon.reader0, present: false)
+            }
+            try PCSCDaemon.waitUntil(PCSCDaemon.reader0, present: true)
+            let tool = Process()
+            tool.executableURL = URL(fileURLWithPath: "/usr/bin/opensc-tool")
+            let names = try PCSCContext().readerNames()
+            let index = try #require(names.firstIndex(of: PCSCDaemon.reader0))
+            tool.arguments = ["-r", String(index), "-s", "00A4040C07A0000002471001", "-s", "00A4000C023F00"]
+            let pipe = Pipe()
+            tool.standardOutput = pipe
+            tool.standardError = pipe
+            try tool.run()
+            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            tool.waitUntilExit()
+            #expect(output.contains("SW1=0x90, SW2=0x00"))
+            #expect(output.contains("SW1=0x6D, SW2=0x00"))  // the CCCD's answer to SELECT MF
+        }
+
+        @Test func emulate_aMissingCardFile_exits6() throws {
+            let result = try CLITool.run(["emulate", "--card", "/nonexistent/card.json", "--once"])
+            #expect(result.status == 6)
+            #expect(result.stderr.split(separator: "\n").count == 1)
+        }
+    }
+}

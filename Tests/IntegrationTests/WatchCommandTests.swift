@@ -59,7 +59,7 @@ extension RealPCSCD {
                 try? input.fileHandleForWriting.close()
                 let deadline = Date().addingTimeInterval(10)
                 while process.isRunning && Date() < deadline { usleep(50_000) }
-                if process.isRunning { process.terminate() }
+                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
                 process.waitUntilExit()
                 output.fileHandleForReading.readabilityHandler = nil
                 return process.terminationStatus
@@ -77,6 +77,7 @@ extension RealPCSCD {
             var connection = try PCSCDaemon.insert(an.makeChip(), into: PCSCDaemon.reader0)
             desk.send("\u{FEFF}" + an.description.qr! + "\r")
             let first = try desk.next()
+            if first["error"] != nil { Issue.record("first card: \(first)") }
             #expect((first["subject"] as? [String: Any])?["personalIdNumber"] as? String == "001099012345")
             #expect((first["verification"] as? [String: Any])?["passiveAuthentication"] as? String == "passed")
             #expect(first["qr"] as? String == "matched")
