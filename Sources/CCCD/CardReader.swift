@@ -200,6 +200,8 @@ public enum CardReader {
         let reader = opened.fileReader()
         if reopen {
             reader.reopen = {
+                // The card may have slipped off the reader: wait for it to come back and power it up.
+                try channel.recoverLink(timeout: 10)
                 let again = try ChipAccess.open(over: channel, key: key, entropy: entropy,
                                                 tryExtendedLength: opened.extendedLength)
                 opened.channel = again.channel

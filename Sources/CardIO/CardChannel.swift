@@ -13,11 +13,19 @@ public protocol CardChannel: AnyObject {
 
     /// What the link between terminal and card is known to carry.
     var capabilities: ChannelCapabilities { get }
+
+    /// After the card left the field (``ChannelError/cardRemoved``), waits up to `timeout` seconds for it to come
+    /// back and powers it up again, so a session can be re-opened on the same channel. Channels that cannot lose
+    /// their card do nothing.
+    func recoverLink(timeout: Double) throws(ChannelError)
 }
 
 extension CardChannel {
     /// By default nothing is known: callers probe.
     public var capabilities: ChannelCapabilities { ChannelCapabilities() }
+
+    /// By default there is no link to recover.
+    public func recoverLink(timeout: Double) throws(ChannelError) {}
 }
 
 /// What a channel knows about its link, so the file reader can size its reads without a failed attempt.

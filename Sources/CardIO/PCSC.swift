@@ -314,6 +314,28 @@ public final class PCSCCard: CardChannel {
         ChannelCapabilities(extendedLength: nil, maxResponseLength: receiveBuffer.count)
     }
 
+    /// Waits for the card to be back in the reader and powers it up again (SCardReconnect, cold reset), so a
+    /// session broken by the card slipping off the reader can be opened anew on the same handle.
+    public func recoverLink(timeout: Double) throws(ChannelError) {
+        guard connected else { throw .cardRemoved }
+        let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
+        var active: DWORD = 0
+        let protocols = DWORD(SCARD_PROTOCOL_T0) | DWORD(SCARD_PROTOCOL_T1)
+        while true {
+            let code = Int(SCardReconnect(handle, DWORD(SCARD_SHARE_SHARED), protocols, DWORD(SCARD_UNPOWER_CARD),
+                                          &active))
+            if code == Int(SCARD_S_SUCCESS) { return }
+            let error = PCSCError(code: code)
+            switch error {
+            case .cardRemoved, .noCard, .cardReset, .protocolMismatch:
+                if ContinuousClock.now >= deadline { throw .cardRemoved }
+                usleep(100_000)
+            default:
+                throw error.channelError
+            }
+        }
+    }
+
     /// Sends raw APDU bytes and returns the raw response, without following `61xx` or `6Cxx`.
     public func transmitRaw(_ command: [UInt8]) throws(PCSCError) -> [UInt8] {
         guard connected else { throw .cardRemoved }

@@ -56,6 +56,8 @@ public final class RecordingChannel: CardChannel {
 
     public var capabilities: ChannelCapabilities { base.capabilities }
 
+    public func recoverLink(timeout: Double) throws(ChannelError) { try base.recoverLink(timeout: timeout) }
+
     public func transmit(_ command: CommandAPDU) throws(ChannelError) -> ResponseAPDU {
         let start = ContinuousClock.now
         let response = try base.transmit(command)

@@ -6,7 +6,7 @@ import Foundation
 public final class FaultInjectingChip: VirtualChip {
     /// What goes wrong, and when.
     public struct Plan: Sendable, Equatable {
-        /// Leave the field (card removed) on this exchange, counted from 1 after power-on; `nil` never.
+        /// Leave the field (card removed) on this exchange, counted from 1 after power-on, once; `nil` never.
         public var removeAtExchange: Int?
         /// Flip the last data byte of this exchange's response (for a protected response, that breaks the MAC).
         public var corruptResponseAtExchange: Int?
@@ -61,7 +61,10 @@ public final class FaultInjectingChip: VirtualChip {
         if let stall = plan.stall, stall.exchange == exchangeCount {
             usleep(UInt32(stall.seconds * 1_000_000))
         }
-        if plan.removeAtExchange == exchangeCount { return nil }
+        if plan.removeAtExchange == exchangeCount {
+            plan.removeAtExchange = nil  // once: the card put back on the reader stays
+            return nil
+        }
         if plan.garbageAtExchange == exchangeCount { return [0xDE] }
         guard var response = base.process(command) else { return nil }
         if plan.corruptResponseAtExchange == exchangeCount, response.count > 2 {

@@ -39,6 +39,12 @@ public final class InProcessChannel: CardChannel {
 
     public var capabilities: ChannelCapabilities { link }
 
+    /// The card is put back on the reader: powered up again, fresh (no session, nothing selected).
+    public func recoverLink(timeout: Double) throws(ChannelError) {
+        removed = false
+        chip.powerOn()
+    }
+
     public func transmit(_ command: CommandAPDU) throws(ChannelError) -> ResponseAPDU {
         guard !removed else { throw .cardRemoved }
         let bytes: [UInt8]

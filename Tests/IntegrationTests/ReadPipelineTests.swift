@@ -169,3 +169,62 @@ import VirtualCard
         #expect(subject.first { $0.0 == "dateOfBirth" }?.1 == .string("2001"))
     }
 }
+
+@Suite struct LinkRecoveryTests {
+    /// The card slips off mid-read and comes back: the session is re-opened and the file resumed where it stopped.
+    @Test func cardDroppedMidFile_isReopened_andResumed_inProcess() throws {
+        let card = try Repository.card("nguyen-van-an-2021.json")
+        var configuration = card.configuration
+        configuration.acceptsExtendedLength = false
+        // Exchanges: EF.CardAccess 2 (probe + short), PACE 5, SELECT 1, EF.COM 1, EF.SOD 5, DG1 1, then DG2's reads.
+        let chip = FaultInjectingChip(wrapping: EMRTDChip(configuration: configuration),
+                                      plan: .init(removeAtExchange: 40))
+        let recorder = RecordingChannel(wrapping: InProcessChannel(chip: chip))
+        let readout = try CardReader.read(over: recorder, key: .can(card.cardAccessNumber), entropy: SystemEntropy())
+        for file in ReadOptions.allFiles { #expect(readout.files[file] == card.files[file.fid], "\(file)") }
+        // PACE ran twice: once at the start, once after the card came back.
+        #expect(recorder.exchanges.filter { $0.command.starts(with: [0x00, 0x22, 0xC1, 0xA4]) }.count == 2)
+        #expect(readout.chipAuthentication == .passed && readout.activeAuthentication == .passed)
+    }
+}
+
+extension RealPCSCD {
+    @Suite struct LinkRecoveryPCSCTests {
+        /// Through pcscd: the card leaves the reader in the middle of DG2 and is put back a second later.
+        @Test func cardTakenAwayAndPutBack_midRead_theReadCompletes() throws {
+            let card = try Repository.card("he-le-khue-2024.json")
+            var configuration = card.configuration
+            configuration.acceptsExtendedLength = false
+            let chip = FaultInjectingChip(wrapping: EMRTDChip(configuration: configuration),
+                                          plan: .init(removeAtExchange: 30))
+            let first = try PCSCDaemon.insert(chip)
+            let pcsc = try PCSCContext().connect(reader: PCSCDaemon.reader1)
+            // Put the card back once it has left.
+            let putBack = DispatchSemaphore(value: 0)
+            let holder = ConnectionHolder()
+            let again = VPCDConnection(chip: chip, port: PCSCDaemon.port(of: PCSCDaemon.reader1))
+            Thread.detachNewThread {
+                let deadline = Date().addingTimeInterval(20)
+                while first.isConnected && Date() < deadline { usleep(20_000) }
+                usleep(800_000)
+                if (try? again.connect(timeout: 5)) != nil {
+                    again.serveInBackground()
+                    holder.connection = again
+                }
+                putBack.signal()
+            }
+            let readout = try CardReader.read(over: pcsc, key: .can(card.cardAccessNumber), entropy: SystemEntropy())
+            _ = putBack.wait(timeout: .now() + 10)
+            defer {
+                holder.connection?.disconnect()
+                try? PCSCDaemon.waitUntil(PCSCDaemon.reader1, present: false)
+            }
+            #expect(readout.files[.dataGroup(2)] == card.files[0x0102])
+            #expect(readout.files[.dataGroup(15)] == card.files[0x010F])
+        }
+    }
+}
+
+final class ConnectionHolder: @unchecked Sendable {
+    var connection: VPCDConnection?
+}
