@@ -321,10 +321,17 @@ public final class PCSCCard: CardChannel {
         let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
         var active: DWORD = 0
         let protocols = DWORD(SCARD_PROTOCOL_T0) | DWORD(SCARD_PROTOCOL_T1)
+        var waited = false
         while true {
             let code = Int(SCardReconnect(handle, DWORD(SCARD_SHARE_SHARED), protocols, DWORD(SCARD_UNPOWER_CARD),
                                           &active))
-            if code == Int(SCARD_S_SUCCESS) { return }
+            if code == Int(SCARD_S_SUCCESS) {
+                // A card that has just come back is also being powered up by pcscd's own insertion handling:
+                // let that settle before a new session starts, or it resets the card mid-protocol.
+                if waited { usleep(300_000) }
+                return
+            }
+            waited = true
             let error = PCSCError(code: code)
             switch error {
             case .cardRemoved, .noCard, .cardReset, .protocolMismatch:

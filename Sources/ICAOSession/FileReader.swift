@@ -210,14 +210,21 @@ public final class FileReader {
 
     private func recover(_ file: ElementaryFile, offset: Int, because reason: String,
                          count: inout Int) throws(FileReadError) {
-        guard let reopen, count < maxReopens else { throw .linkLost(file, offset: offset, underlying: reason) }
-        count += 1
-        do {
-            channel = try reopen()
-        } catch {
-            throw .linkLost(file, offset: offset, underlying: "\(reason); re-opening failed: \(error)")
+        guard let reopen else { throw .linkLost(file, offset: offset, underlying: reason) }
+        var lastFailure = "no attempt left"
+        // A card just put back may still be powered up by the reader's own insertion handling while we open
+        // it: a failed re-opening is tried again, within the same budget.
+        while count < maxReopens {
+            count += 1
+            do {
+                channel = try reopen()
+                reopenCount += 1
+                return
+            } catch {
+                lastFailure = "\(error)"
+            }
         }
-        reopenCount += 1
+        throw .linkLost(file, offset: offset, underlying: "\(reason); re-opening failed: \(lastFailure)")
     }
 
     /// After a re-opened session nothing is selected: select the file by identifier, then read at the offset.
