@@ -222,6 +222,8 @@ public final class FileReader {
                 return
             } catch {
                 lastFailure = "\(error)"
+                // The card did not come back in time: waiting again would only repeat that wait.
+                if let link = error as? ChannelError, link == .cardRemoved || link == .noCard { break }
             }
         }
         throw .linkLost(file, offset: offset, underlying: "\(reason); re-opening failed: \(lastFailure)")
