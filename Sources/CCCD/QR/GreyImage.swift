@@ -224,18 +224,7 @@ public struct GreyImage: Sendable, Hashable {
     /// with an integral image).
     public func adaptiveBinarised(window: Int, offset: Int) -> GreyImage {
         let w = width, h = height, r = max(1, window / 2)
-        var integral = [Int](repeating: 0, count: (w + 1) * (h + 1))
-        pixels.withUnsafeBufferPointer { src in
-            integral.withUnsafeMutableBufferPointer { ii in
-                for y in 0..<h {
-                    var rowSum = 0
-                    for x in 0..<w {
-                        rowSum += Int(src[y * w + x])
-                        ii[(y + 1) * (w + 1) + x + 1] = ii[y * (w + 1) + x + 1] + rowSum
-                    }
-                }
-            }
-        }
+        let integral = integralImage()
         return pixels.withUnsafeBufferPointer { src in
             integral.withUnsafeBufferPointer { ii in
                 GreyImage(width: w, height: h) { dst in
@@ -256,7 +245,8 @@ public struct GreyImage: Sendable, Hashable {
 
     /// The mean of the `(2 rx + 1) × (2 ry + 1)` box around each pixel (clipped at the borders), from an integral
     /// image.
-    func boxMean(radiusX rx: Int, radiusY ry: Int) -> GreyImage {
+    /// The summed-area table, (width + 1) × (height + 1): entry (x, y) is the sum of the pixels above and left.
+    func integralImage() -> [Int] {
         let w = width, h = height
         var integral = [Int](repeating: 0, count: (w + 1) * (h + 1))
         pixels.withUnsafeBufferPointer { src in
@@ -270,6 +260,12 @@ public struct GreyImage: Sendable, Hashable {
                 }
             }
         }
+        return integral
+    }
+
+    func boxMean(radiusX rx: Int, radiusY ry: Int) -> GreyImage {
+        let w = width, h = height
+        let integral = integralImage()
         return integral.withUnsafeBufferPointer { ii in
             GreyImage(width: w, height: h) { dst in
                 for y in 0..<h {
