@@ -186,6 +186,8 @@ public enum CardReader {
                             options: ReadOptions = ReadOptions(), progress: ReadProgress? = nil,
                             reopen: Bool = true, clock: () -> Date = Date.init) throws(CardReadError) -> CardReadout {
         let readAt = clock()
+        // Every command goes through this counter, re-openings included: the count is measured, not estimated.
+        let channel = CountingChannel(channel)
         progress?.started(.access)
         var opened: OpenedChip
         do {
@@ -194,7 +196,6 @@ public enum CardReader {
         } catch {
             throw classify(error, step: "opening the chip")
         }
-        var commands = 0
         progress?.finished(.access, outcome: "\(opened.access)\(opened.extendedLength ? ", extended length" : "")")
 
         let reader = opened.fileReader()
@@ -236,7 +237,6 @@ public enum CardReader {
                 }
             }
         }
-        commands += reader.commandCount
         parse(&readout)
 
         // Chip authentication, confirmed by the next protected exchange (active authentication, or a re-read).
@@ -247,7 +247,6 @@ public enum CardReader {
             if let dg14 = readout.dg14 {
                 do {
                     let result = try ChipAuthentication.perform(over: opened.channel, dg14: dg14, entropy: entropy)
-                    commands += 2
                     pendingCA = result
                     channelForAA = result.channel
                 } catch {
@@ -275,7 +274,6 @@ public enum CardReader {
                     let (outcome, response) = try ActiveAuthentication.perform(
                         over: channelForAA, dg15: dg15, signatureAlgorithm: algorithm, entropy: entropy,
                         extendedLength: opened.extendedLength)
-                    commands += 1
                     pendingCA?.confirm(by: response)
                     switch outcome {
                     case .passed: readout.activeAuthentication = .passed
@@ -297,10 +295,7 @@ public enum CardReader {
                 // No active authentication confirmed the new keys: one protected READ BINARY of EF.COM does.
                 let probe = CommandAPDU(cla: 0x00, ins: 0xB0, p1: 0x80 | ElementaryFile.com.sfi, p2: 0,
                                         expectedLength: 1)
-                if let response = try? ca.channel.send(probe) {
-                    commands += 1
-                    ca.confirm(by: response)
-                }
+                if let response = try? ca.channel.send(probe) { ca.confirm(by: response) }
             }
             readout.chipAuthentication = ca.confirmed ? .passed
                 : .failed(reason: "the chip does not answer under the keys agreed with DG14's public key")
@@ -314,18 +309,8 @@ public enum CardReader {
         if case .failed(let why) = readout.activeAuthentication {
             readout.problems.append(Problem(code: "ACTIVE_AUTHENTICATION_FAILED", field: "DG15", detail: why))
         }
-        // Commands sent before the file reader: EF.CardAccess (one or two) and the access protocol.
-        readout.commandCount = commands + accessCommandCount(opened)
+        readout.commandCount = channel.count
         return readout
-    }
-
-    /// The commands of opening: EF.CardAccess, PACE's five or BAC's two plus the plain SELECT, and the SELECT.
-    static func accessCommandCount(_ opened: OpenedChip) -> Int {
-        let cardAccess = opened.cardAccess == nil ? 1 : (opened.extendedLength ? 1 : 2)
-        switch opened.access {
-        case .pace: return cardAccess + 5 + 1
-        case .bac: return cardAccess + 3
-        }
     }
 
     /// Parses every file read, recording a problem for each that does not parse.
@@ -370,5 +355,22 @@ public enum CardReader {
             return .cardLost(context)
         }
         return .failed(step: "reading", reason: context)
+    }
+}
+
+/// Passes commands through and counts them.
+private final class CountingChannel: CardChannel {
+    let base: CardChannel
+    private(set) var count = 0
+
+    init(_ base: CardChannel) { self.base = base }
+
+    var capabilities: ChannelCapabilities { base.capabilities }
+
+    func recoverLink(timeout: Double) throws(ChannelError) { try base.recoverLink(timeout: timeout) }
+
+    func transmit(_ command: CommandAPDU) throws(ChannelError) -> ResponseAPDU {
+        count += 1
+        return try base.transmit(command)
     }
 }
