@@ -1,5 +1,6 @@
 import CardIO
 import Foundation
+import LDS
 
 /// A plain ISO/IEC 7816-4 card with transparent elementary files and no access control: the minimal card the
 /// PC/SC layer is tested with. It answers SELECT (by AID and by file identifier), READ BINARY (`B0` and the
@@ -126,15 +127,9 @@ public final class ISOFileChip: VirtualChip {
 
     private func wrapOddResponse(_ data: [UInt8]) -> [UInt8] {
         // ISO/IEC 7816-4: odd-INS READ BINARY answers with DO'53'.
-        var out: [UInt8] = [0x53]
-        if data.count < 0x80 {
-            out.append(UInt8(data.count))
-        } else if data.count < 0x100 {
-            out += [0x81, UInt8(data.count)]
-        } else {
-            out += [0x82, UInt8(data.count >> 8), UInt8(data.count & 0xFF)]
-        }
-        return out + data
+        var wrapped = TLVWriter()
+        wrapped.append(BERTag(rawValue: 0x53), value: data)
+        return wrapped.bytes
     }
 
     private func getChallenge(_ command: CommandAPDU) -> [UInt8] {
