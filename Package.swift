@@ -51,6 +51,7 @@ let package = Package(
                                              "CZBar", "CImage"]),
         .target(name: "VirtualCard", dependencies: ["CardIO", "ICAOCrypto", "LDS"]),
         .executableTarget(name: "cccd-bench", dependencies: ["CardIO", "CCCD", "ICAOSession", "LDS", "VirtualCard"]),
+        .executableTarget(name: "cccd-vectors", dependencies: ["CCCD", "ICAOCrypto", "VirtualCard"]),
         .executableTarget(name: "cccd", dependencies: [
             "CardIO", "ICAOSession", "LDS", "Verification", "CCCD", "VirtualCard",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

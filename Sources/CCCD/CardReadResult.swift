@@ -15,7 +15,7 @@ public enum ReadSource: String, Sendable, Hashable {
 
 /// The face image from DG2, as the chip stores it.
 public struct Portrait: Sendable, Hashable {
-    /// `image/jpeg` or `image/jp2` (a JP2 file or a bare JPEG 2000 codestream).
+    /// `image/jpeg`, `image/jp2` (a JP2 file or a bare JPEG 2000 codestream) or `application/octet-stream`.
     public var mediaType: String
     /// The image bytes.
     public var bytes: [UInt8]
@@ -31,18 +31,30 @@ public struct Portrait: Sendable, Hashable {
         self.height = height
     }
 
-    /// The first face of DG2.
+    /// The first face of DG2: JPEG, JPEG 2000 (a JP2 file or a bare codestream) or, for anything else,
+    /// `application/octet-stream`.
     public init?(_ dg2: DataGroup2?) {
         guard let face = dg2?.faces.first else { return nil }
-        self.init(mediaType: face.imageType == .jpeg ? "image/jpeg" : "image/jp2", bytes: Array(face.image),
-                  width: face.width, height: face.height)
+        let mediaType: String
+        switch face.imageType {
+        case .jpeg: mediaType = "image/jpeg"
+        case .jpeg2000, .jpeg2000Codestream: mediaType = "image/jp2"
+        case .unknown: mediaType = "application/octet-stream"
+        }
+        self.init(mediaType: mediaType, bytes: Array(face.image), width: face.width, height: face.height)
     }
 
     /// The bytes when the chip stores a JPEG; nil for JPEG 2000 (the `CCCDQR` module transcodes it).
     public var jpeg: [UInt8]? { mediaType == "image/jpeg" ? bytes : nil }
 
-    /// The file extension a dump writes it with: `jpg` or `jp2`.
-    public var fileExtension: String { mediaType == "image/jpeg" ? "jpg" : "jp2" }
+    /// The file extension a dump writes it with: `jpg`, `jp2`, or `bin` for an image of unknown kind.
+    public var fileExtension: String {
+        switch mediaType {
+        case "image/jpeg": return "jpg"
+        case "image/jp2": return "jp2"
+        default: return "bin"
+        }
+    }
 
     /// SHA-256 of the bytes, lower-case hex.
     public var sha256: String { HashAlgorithm.sha256.hash(bytes).hexLower }

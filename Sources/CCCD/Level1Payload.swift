@@ -33,7 +33,7 @@ public struct Level1Payload: Sendable {
     ///
     /// `status` follows the card's verdict (``Level1Status``), with two more requirements of the payload: a QR
     /// must have been given and matched (`QR_ABSENT` otherwise), and the portrait must be a JPEG (a JPEG 2000 face
-    /// goes through `jpeg`, the `CCCDQR` module's transcoder; without one it is `PORTRAIT_NOT_JPEG`).
+    /// goes through `jpeg`, the `CCCDQR` module's transcoder; without one there is no payload).
     ///
     /// - Throws: ``CCCDError/payloadIncomplete(missing:)`` when the chip lacks what the payload cannot be written
     ///   without (the ID, name, birth date, nationality, document number or portrait): such a card is rejected
@@ -56,9 +56,6 @@ public struct Level1Payload: Sendable {
                     portraitJSON! += [("sourceMediaType", .string(face.mediaType)), ("sourceSha256", .string(face.sha256))]
                 }
                 portraitJSON!.append(("base64", .string(Data(image).base64EncodedString())))
-            } else {
-                problems.append(Problem(code: .portraitNotJPEG, field: "DG2",
-                                        detail: "the face is JPEG 2000 and was not transcoded to JPEG"))
             }
         }
         var missing = result.checks.identityMissing

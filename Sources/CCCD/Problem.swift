@@ -69,8 +69,6 @@ public struct Problem: Sendable, Hashable, CustomStringConvertible {
         public static let identityIncomplete: Code = "IDENTITY_INCOMPLETE"
         /// No face image was read.
         public static let portraitMissing: Code = "PORTRAIT_MISSING"
-        /// The face image is JPEG 2000 and no transcoder was given to make the JPEG the payload needs.
-        public static let portraitNotJPEG: Code = "PORTRAIT_NOT_JPEG"
         /// The card's expiry date is past on the day of reading.
         public static let documentExpired: Code = "DOCUMENT_EXPIRED"
         /// Neither DG13 nor DG1 says until when the card is valid.
