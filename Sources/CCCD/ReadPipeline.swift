@@ -20,7 +20,8 @@ final class ReadPipeline {
     private let qr: CardQRCode?
     private let readAt: Date
     private let source: ReadSource
-    private let emit: (ReadEvent.Kind, Double) -> Void
+    private let sink: (ReadEvent.Kind, Double) -> Void
+    private var lastFraction = 0.0
 
     // What the steps found so far.
     private var opened: OpenedChip?
@@ -46,7 +47,7 @@ final class ReadPipeline {
         self.qr = qr
         self.readAt = readAt
         self.source = source
-        self.emit = emit
+        self.sink = emit
     }
 
     /// The outcome of one step.
@@ -66,43 +67,53 @@ final class ReadPipeline {
         func fraction(_ within: Double = 0) -> Double { min(1, (done + within) / total) }
 
         // 1. EF.CardAccess, PACE (BAC as the fallback), SELECT of the application: always.
-        try step(.accessControl, at: fraction()) { () throws(CCCDError) in try openSession() }
+        try step(.accessControl, from: fraction(), to: fraction(1)) { () throws(CCCDError) in try openSession() }
         done += 1
         // 2. The files asked for, EF.SOD among them whenever a data group is. A file the chip refuses or lacks is
         //    noted, and the read goes on.
         for file in files {
             let start = done
-            reader?.progress = { [emit] file, bytes, length in
+            reader?.progress = { [unowned self] file, bytes, length in
                 emit(.progress(file, bytes: bytes, total: length),
                      min(1, (start + (length == 0 ? 1 : Double(bytes) / Double(length))) / total))
             }
-            try step(.readFile(file), at: fraction()) { () throws(CCCDError) in try readFile(file) }
+            try step(.readFile(file), from: fraction(), to: fraction(1)) { () throws(CCCDError) in try readFile(file) }
             done += 1
         }
         parseFiles()
         // 3. Chip authentication: skipped when not asked for, or when DG14 was not read or does not parse.
-        try step(.chipAuthentication, at: fraction()) { () throws(CCCDError) in try performChipAuthentication() }
+        try step(.chipAuthentication, from: fraction(), to: fraction(1)) { () throws(CCCDError) in
+            try performChipAuthentication()
+        }
         done += 1
         // 4. Active authentication: skipped when not asked for, or when DG15 was not read or does not parse. Its
         //    protected exchange is also the first under chip authentication's keys, which confirms them.
-        try step(.activeAuthentication, at: fraction()) { () throws(CCCDError) in try performActiveAuthentication() }
+        try step(.activeAuthentication, from: fraction(), to: fraction(1)) { () throws(CCCDError) in
+            try performActiveAuthentication()
+        }
         done += 1
         // 5. Chip authentication counts only once an exchange under its keys succeeded (9303-11 §6.2).
         try confirmChipAuthentication()
         // 6. Passive authentication, at the time of reading: always (without EF.SOD it fails, SOD_MISSING).
-        try step(.passiveAuthentication, at: fraction()) { () throws(CCCDError) in .done(passiveAuthentication()) }
+        try step(.passiveAuthentication, from: fraction(), to: 1) { () throws(CCCDError) in .done(passiveAuthentication()) }
         return result()
     }
 
-    /// Runs one step, reporting its start and end.
-    private func step(_ step: ReadStep, at fraction: Double,
+    /// Reports an event; the fraction never goes back.
+    private func emit(_ kind: ReadEvent.Kind, _ fraction: Double) {
+        lastFraction = max(lastFraction, fraction)
+        sink(kind, lastFraction)
+    }
+
+    /// Runs one step, reporting its start and end with the fraction of the read done at each.
+    private func step(_ step: ReadStep, from start: Double, to end: Double,
                       _ body: () throws(CCCDError) -> StepOutcome) throws(CCCDError) {
         current = step
         try checkCancelled()
-        emit(.started(step), fraction)
+        emit(.started(step), start)
         switch try body() {
-        case .done(let outcome): emit(.finished(step, outcome: outcome), fraction)
-        case .skipped(let reason): emit(.skipped(step, reason: reason), fraction)
+        case .done(let outcome): emit(.finished(step, outcome: outcome), end)
+        case .skipped(let reason): emit(.skipped(step, reason: reason), end)
         }
     }
 
@@ -134,7 +145,7 @@ final class ReadPipeline {
                                         tryExtendedLength: opened?.extendedLength ?? false)
         opened?.channel = again.channel
         reopenings += 1
-        emit(.reopened(during: current), 0)
+        emit(.reopened(during: current), lastFraction)
         return again.channel
     }
 

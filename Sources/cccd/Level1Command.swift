@@ -16,9 +16,11 @@ struct Level1Command: AsyncParsableCommand {
             needs), 2 for a malformed phone or e-mail.
 
             Examples:
-              cccd level1 --qr Vectors/cards/fronts/nguyen-van-an-2021.png --phone 0912345678 --trust Vectors/pki/csca-a.pem
-              cccd level1 --id 001099012345 --qr-text '001099012345|123456789|Nguyễn Văn An|15031999|Nam|Số 12 ngõ 34 Láng Hạ, Phường Láng Hạ, Quận Đống Đa, Hà Nội|01062022' --phone +84912345678 --email an@example.vn --trust Vectors/pki/csca-a.pem --pretty
-              cccd level1 --replay Vectors/traces/nguyen-van-an-2021.json --qr-text '001099012345|123456789|Nguyễn Văn An|15031999|Nam|Số 12 ngõ 34 Láng Hạ, Phường Láng Hạ, Quận Đống Đa, Hà Nội|01062022' --phone 0912345678 --trust Vectors/pki/csca-a.pem
+              cccd level1 --qr Vectors/cards/fronts/nguyen-van-an-2021.png \\
+                  --phone 0912345678 --trust Vectors/pki/csca-a.pem
+              cccd level1 --replay Vectors/traces/ly-tu-2024.json \\
+                  --qr Vectors/cards/fronts/ly-tu-2024.png --phone +84912345678 \\
+                  --email tu@example.vn --trust Vectors/pki/csca-a.pem --pretty
             """
     )
 

@@ -19,8 +19,10 @@ struct ReadCommand: AsyncParsableCommand {
 
             Examples:
               cccd read --can 012345 --trust Vectors/pki/csca-a.pem --json --no-portrait
-              cccd read --id 001099012345 --trust Vectors/pki/csca-a.pem --out dump --record session.json
-              cccd read --mrz 099012345,990315,390315 --reader "Virtual PCD 00 00" --trust Vectors/pki/csca-a.pem
+              cccd read --id 001099012345 --trust Vectors/pki/csca-a.pem \\
+                  --out dump --record session.json
+              cccd read --mrz 099012345,990315,390315 --reader "Virtual PCD 00 00" \\
+                  --trust Vectors/pki/csca-a.pem --verbose
             """
     )
 
@@ -73,8 +75,9 @@ struct ReplayCommand: AsyncParsableCommand {
             (REPLAYED); it exits 0 when that is the only reason.
 
             Examples:
-              cccd replay Vectors/traces/nguyen-van-an-2021.json --trust Vectors/pki/csca-a.pem --json --no-portrait
-              cccd replay Vectors/traces/ly-tu-2024.json --trust Vectors/pki/csca-a.pem --verbose
+              cccd replay Vectors/traces/nguyen-van-an-2021.json \\
+                  --trust Vectors/pki/csca-a.pem --json --no-portrait
+              cccd replay Vectors/traces/ly-tu-2024.json --trust Vectors/pki/csca-a.pem
             """
     )
 

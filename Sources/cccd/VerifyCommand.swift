@@ -27,8 +27,11 @@ struct VerifyCommand: AsyncParsableCommand {
             dump or a trust file cannot be read.
 
             Examples:
-              cccd verify Vectors/dumps/nguyen-van-an-2021 --trust Vectors/pki/csca-a.pem --json
-              cccd verify Vectors/dumps/nguyen-van-an-2021 Vectors/dumps/ly-tu-2024 --trust Vectors/pki/csca-a.pem --at 2026-01-15
+              cccd verify Vectors/dumps/nguyen-van-an-2021 --trust Vectors/pki/csca-a.pem
+              cccd verify Vectors/dumps/* --trust Vectors/pki/csca-a.pem \\
+                  --trust Vectors/pki/csca-a2-link.pem --json
+              cccd verify Vectors/dumps/ly-tu-2024 --trust Vectors/pki/csca-a.pem \\
+                  --at 2030-01-15
             """
     )
 
@@ -67,8 +70,11 @@ struct VerifyCommand: AsyncParsableCommand {
                     }
                     let code = check.exitCode(allowUnverified: trust.allowUnverified)
                     if code != 0 {
+                        let codes = check.passive.problems.filter { $0.kind == .failure }
+                            .map { $0.code.rawValue + ($0.field.map { " \($0)" } ?? "") }
                         Standard.error("cccd: \(directory): passive authentication \(check.passive.verdict.name)"
-                                       + (check.passive.verdict == .noTrustAnchor && !trust.allowUnverified
+                                       + (codes.isEmpty ? "" : ": " + codes.joined(separator: ", "))
+                                       + (check.passive.verdict == .noTrustAnchor
                                           ? " (give --trust PATH, or --allow-unverified to accept an unverified chain)" : ""))
                     }
                     exit = Self.worse(exit, code)

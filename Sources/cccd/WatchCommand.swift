@@ -18,7 +18,8 @@ struct WatchCommand: AsyncParsableCommand {
             goes on. Readers may be plugged in and out. Ctrl-C or the end of input stops it (exit 0).
 
             Example:
-              cccd watch --reader "Virtual PCD 00 00" --trust Vectors/pki/csca-a.pem --out cards --json --no-portrait
+              cccd watch --reader "Virtual PCD 00 00" --trust Vectors/pki/csca-a.pem \\
+                  --out cards --json --no-portrait
             """
     )
 

@@ -1,0 +1,112 @@
+import CardIO
+import CCCD
+import Foundation
+import Testing
+import VirtualCard
+
+extension RealPCSCD {
+    /// The command line's promises that need the real pcscd: a card pulled during a step, and every `--help`
+    /// example run exactly as printed.
+    @Suite struct CLIContractTests {
+        static let trust = Repository.root.appendingPathComponent("Vectors/pki/csca-a.pem").path
+
+        /// A card taken off the reader for good during PACE, during a file and during chip authentication: exit 3,
+        /// CARD_REMOVED naming the step, verdict retry.
+        @Test(arguments: [ReadStep.accessControl, .readFile(.dataGroup(2)), .chipAuthentication])
+        func aCardPulledThroughPCSCD_exits3_CARD_REMOVED_namingTheStep(_ step: ReadStep) throws {
+            let card = try Repository.card("nguyen-van-an-2021.json")
+            let steps = StepExchanges.of(try Trace(contentsOf: Repository.root.appendingPathComponent("Vectors/traces/nguyen-van-an-2021.json")))
+            let exchange = try #require(steps.first { $0.0 == step }?.1)
+            let chip = FaultInjectingChip(wrapping: card.makeChip(), plan: .init(removeAtExchange: exchange))
+            let connection = try PCSCDaemon.insert(chip, into: PCSCDaemon.reader0)
+            defer { connection.disconnect() }
+            let result = try CLITool.run(["read", "--can", card.cardAccessNumber, "--reader", "00 00",
+                                          "--trust", Self.trust, "--json"])
+            #expect(result.status == 3, "\(result.stderr)")
+            let error = try result.json
+            #expect(error["code"] as? String == "CARD_REMOVED")
+            #expect(error["step"] as? String == step.description)
+            #expect(error["verdict"] as? String == "retry")
+            try PCSCDaemon.waitUntil(PCSCDaemon.reader0, present: false)
+        }
+
+        /// The examples of a command's `--help`, as printed (80 columns), continuation lines joined.
+        static func examples(of command: String) throws -> [String] {
+            let help = try CLITool.run([command, "--help"])
+            var examples: [String] = []
+            var inExamples = false
+            var pending: String?
+            for line in help.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+                if line == "Example:" || line == "Examples:" {
+                    inExamples = true
+                    continue
+                }
+                guard inExamples else { continue }
+                if let start = pending {
+                    pending = start + " " + line.trimmingCharacters(in: .whitespaces)
+                } else if line.hasPrefix("  cccd ") {
+                    pending = line.trimmingCharacters(in: .whitespaces)
+                } else {
+                    inExamples = false
+                    continue
+                }
+                if pending!.hasSuffix("\\") {
+                    pending!.removeLast()
+                    pending = pending!.trimmingCharacters(in: .whitespaces)
+                } else {
+                    examples.append(pending!)
+                    pending = nil
+                }
+            }
+            return examples
+        }
+
+        @Test func everyHelpExample_runsAsPrinted() throws {
+            try PCSCDaemon.ensureRunning()
+            try PCSCDaemon.waitUntil(PCSCDaemon.reader0, present: false)
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cccd-examples-\(UUID())")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            try FileManager.default.createSymbolicLink(at: folder.appendingPathComponent("Vectors"),
+                                                       withDestinationURL: Repository.root.appendingPathComponent("Vectors"))
+            let commands = ["read", "level1", "qr", "replay", "watch", "verify", "readers", "emulate"]
+            var ran = 0
+            // `cccd emulate` serves until stopped: its example runs in the background until the card is seen.
+            for example in try Self.examples(of: "emulate") {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: "/bin/sh")
+                process.arguments = ["-c", "exec " + example]
+                process.currentDirectoryURL = folder
+                process.environment = ["PATH": try CLITool.binary.deletingLastPathComponent().path + ":/usr/bin:/bin"]
+                process.standardOutput = FileHandle.nullDevice
+                process.standardError = FileHandle.nullDevice
+                try process.run()
+                defer {
+                    kill(process.processIdentifier, SIGKILL)
+                    process.waitUntilExit()
+                    try? PCSCDaemon.waitUntil(PCSCDaemon.reader0, present: false)
+                }
+                try PCSCDaemon.waitUntil(PCSCDaemon.reader0, present: true)
+                ran += 1
+            }
+            // The others against the virtual card of nguyen-van-an-2021 in "Virtual PCD 00 00".
+            let card = try Repository.card("nguyen-van-an-2021.json")
+            let connection = try PCSCDaemon.insert(card.makeChip(), into: PCSCDaemon.reader0)
+            defer { try? PCSCDaemon.remove(connection, from: PCSCDaemon.reader0) }
+            for command in commands where command != "emulate" {
+                let examples = try Self.examples(of: command)
+                #expect(!examples.isEmpty, "cccd \(command) --help has no example")
+                for example in examples {
+                    #expect(example.hasPrefix("cccd \(command) "), "\(example)")
+                    let result = try CLITool.shell(example, in: folder)
+                    #expect(result.status == 0, "\(example): \(result.stderr)")
+                    if example.contains("--json") || example.contains("--pretty") || command == "level1" {
+                        #expect(throws: Never.self, "\(example)") { try OutputCheck.validate(result.stdout) }
+                    }
+                    ran += 1
+                }
+            }
+            #expect(ran >= 16)
+        }
+    }
+}

@@ -1,0 +1,76 @@
+// The README's library examples, compiled (and, where no reader is needed, run) by the tests; ReadmeTests checks
+// that the README shows exactly these lines. Edit both together.
+import CCCD
+import Foundation
+import Testing
+
+// README: read-a-card
+func readmeReadACard() async throws {
+    let trust = try TrustStore.load(paths: ["/etc/cccd/trust"])
+    let result = try await CardSession.read(from: .reader("ACR"), key: .can("012345"), trust: trust)
+    print(result.record.fullName ?? "", result.record.dateOfBirth?.iso8601 ?? "")
+    print(result.verdict)                              // accept, or reject / retry with the reasons
+    if let jpeg = result.portrait?.jpeg { try Data(jpeg).write(to: URL(fileURLWithPath: "face.jpg")) }
+}
+// README: end
+
+// README: progress
+func readmeProgress() async throws {
+    let trust = try TrustStore.load(paths: ["/etc/cccd/trust"])
+    let session = CardSession(source: .reader("ACR", waitForCard: .seconds(60)), key: .can("012345"), trust: trust)
+    for await event in session.progress {
+        print(Int(event.fraction * 100), "%", event.kind)  // waiting for the card, each step, each file's bytes
+    }
+    do {
+        let result = try await session.result                // cancelling this task cancels the read
+        print(result.verdict.name, result.checks.chipAuthentication, result.checks.passive.signer ?? "")
+    } catch {
+        print(error.code, error.verdict?.name ?? "", error)  // CARD_REMOVED retry "the card was removed during DG2…"
+    }
+}
+// README: end
+
+// README: replay-a-trace
+func readmeReplayATrace() async throws {
+    let trace = try Trace(contentsOf: URL(fileURLWithPath: "Vectors/traces/nguyen-van-an-2021.json"))
+    let result = try await CardSession.replay(trace, trust: TrustStore.load(paths: ["Vectors/pki/csca-a.pem"]))
+    #expect(result.record.personalIdNumber == "001099012345")
+    #expect(result.checks.passive.verdict == .passed)
+    #expect(result.verdict.reasons.map(\.code) == [.replayed])   // a replay is never accept
+}
+// README: end
+
+// README: check-a-dump
+func readmeCheckADump() throws {
+    let dump = try CardDump(contentsOf: "Vectors/dumps/nguyen-van-an-2021")
+    let check = try dump.check(trust: TrustStore.load(paths: ["Vectors/pki/csca-a.pem"]))  // at its time of reading
+    #expect(check.passive.verdict == .passed)
+}
+// README: end
+
+/// The README's examples are these, and those that need no reader run.
+@Suite struct ReadmeTests {
+    @Test func theReadmeShowsTheseExamples_exactly() throws {
+        let readme = try String(contentsOf: Repository.root.appendingPathComponent("README.md"), encoding: .utf8)
+        let source = try String(contentsOf: URL(fileURLWithPath: #filePath), encoding: .utf8)
+        var names: [String] = []
+        let marker = "// README" + ": "
+        for part in source.components(separatedBy: marker).dropFirst() where !part.hasPrefix("end") {
+            let name = String(part.prefix { $0 != "\n" })
+            let body = String(part.drop { $0 != "\n" }.dropFirst()).trimmingCharacters(in: .whitespacesAndNewlines)
+            // The function's body, unindented, is what the README shows after `import CCCD`.
+            var lines = body.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().dropLast()
+            lines = lines.map { $0.hasPrefix("    ") ? $0.dropFirst(4) : $0 }[...]
+            let block = "```swift\nimport CCCD\n\n" + lines.joined(separator: "\n") + "\n```"
+            let shown = readme.contains(block)
+            #expect(shown, "the README lacks the example \(name), or it differs:\n\(block)")
+            names.append(name)
+        }
+        #expect(names == ["read-a-card", "progress", "replay-a-trace", "check-a-dump"])
+    }
+
+    @Test func theTraceAndDumpExamples_run() async throws {
+        try await readmeReplayATrace()
+        try readmeCheckADump()
+    }
+}
