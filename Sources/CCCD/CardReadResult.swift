@@ -73,25 +73,37 @@ public struct ParsedFiles: Sendable, Equatable {
 
     /// Parses every file it knows among `files`; each that does not parse is a problem.
     public static func parse(_ files: [ElementaryFile: [UInt8]]) -> (ParsedFiles, [Problem]) {
+        var parsed = ParsedFiles()
         var problems: [Problem] = []
-        func attempt<T>(_ file: ElementaryFile, _ make: ([UInt8]) throws -> T) -> T? {
-            guard let bytes = files[file] else { return nil }
+        for (file, bytes) in files.sorted(by: { ElementaryFile.readOrder($0.key, $1.key) }) {
+            if let problem = parsed.add(file, bytes) { problems.append(problem) }
+        }
+        return (parsed, problems)
+    }
+
+    /// Parses one file as it is read, so the next steps can use it (EF.SOD says which data groups to expect);
+    /// a file that does not parse is a `FILE_MALFORMED` problem, a file this type does not keep is ignored.
+    public mutating func add(_ file: ElementaryFile, _ bytes: [UInt8]) -> Problem? {
+        var problem: Problem?
+        func attempt<T>(_ make: ([UInt8]) throws -> T) -> T? {
             do {
                 return try make(bytes)
             } catch {
-                problems.append(Problem(code: .fileMalformed, field: file.name, detail: "\(error)"))
+                problem = Problem(code: .fileMalformed, field: file.name, detail: "\(error)")
                 return nil
             }
         }
-        var parsed = ParsedFiles()
-        parsed.com = attempt(.com) { try EFCOM(bytes: $0) }
-        parsed.sod = attempt(.sod) { try EFSOD(bytes: $0) }
-        parsed.dg1 = attempt(.dataGroup(1)) { try DataGroup1(bytes: $0) }
-        parsed.dg2 = attempt(.dataGroup(2)) { try DataGroup2(bytes: $0) }
-        parsed.dg13 = attempt(.dataGroup(13)) { try DataGroup13(bytes: $0) }
-        parsed.dg14 = attempt(.dataGroup(14)) { try DataGroup14(bytes: $0) }
-        parsed.dg15 = attempt(.dataGroup(15)) { try DataGroup15(bytes: $0) }
-        return (parsed, problems)
+        switch file {
+        case .com: com = attempt { try EFCOM(bytes: $0) }
+        case .sod: sod = attempt { try EFSOD(bytes: $0) }
+        case .dataGroup(1): dg1 = attempt { try DataGroup1(bytes: $0) }
+        case .dataGroup(2): dg2 = attempt { try DataGroup2(bytes: $0) }
+        case .dataGroup(13): dg13 = attempt { try DataGroup13(bytes: $0) }
+        case .dataGroup(14): dg14 = attempt { try DataGroup14(bytes: $0) }
+        case .dataGroup(15): dg15 = attempt { try DataGroup15(bytes: $0) }
+        default: break
+        }
+        return problem
     }
 }
 

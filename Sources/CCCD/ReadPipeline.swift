@@ -80,7 +80,6 @@ final class ReadPipeline {
             try step(.readFile(file), from: fraction(), to: fraction(1)) { () throws(CCCDError) in try readFile(file) }
             done += 1
         }
-        parseFiles()
         // 3. Chip authentication: skipped when not asked for, or when DG14 was not read or does not parse.
         try step(.chipAuthentication, from: fraction(), to: fraction(1)) { () throws(CCCDError) in
             try performChipAuthentication()
@@ -154,6 +153,8 @@ final class ReadPipeline {
         do {
             let bytes = try reader.read(file)
             files[file] = bytes
+            // Parsed at once: the steps after it use it (EF.SOD lists the data groups to expect).
+            if let problem = parsed.add(file, bytes) { fileProblems.append(problem) }
             return .done("\(bytes.count) bytes")
         } catch {
             switch error {
@@ -169,12 +170,6 @@ final class ReadPipeline {
                     .malformedResponse(step: .secureMessaging, reason: why), during: .readFile(file))
             }
         }
-    }
-
-    private func parseFiles() {
-        let (parsed, problems) = ParsedFiles.parse(files)
-        self.parsed = parsed
-        fileProblems += problems
     }
 
     private func performChipAuthentication() throws(CCCDError) -> StepOutcome {
