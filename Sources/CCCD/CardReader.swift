@@ -133,8 +133,8 @@ public struct CardReadout {
     /// A data group's bytes by number.
     public var dataGroups: [Int: [UInt8]] {
         var out: [Int: [UInt8]] = [:]
-        for (file, bytes) in files where file.fid & 0xFF00 == 0x0100 && file.fid & 0xFF <= 16 {
-            if file != .com && file != .sod && file != .cardAccess { out[Int(file.fid & 0xFF)] = bytes }
+        for (file, bytes) in files {
+            if case .dataGroup(let n) = file { out[n] = bytes }
         }
         return out
     }
@@ -293,8 +293,7 @@ public enum CardReader {
         if let ca = pendingCA {
             if !ca.confirmed {
                 // No active authentication confirmed the new keys: one protected READ BINARY of EF.COM does.
-                let probe = CommandAPDU(cla: 0x00, ins: 0xB0, p1: 0x80 | ElementaryFile.com.sfi, p2: 0,
-                                        expectedLength: 1)
+                let probe = CommandAPDU.readBinary(shortFileIdentifier: 0x1E, expectedLength: 1)
                 if let response = try? ca.channel.send(probe) { ca.confirm(by: response) }
             }
             readout.chipAuthentication = ca.confirmed ? .passed

@@ -381,9 +381,14 @@ public final class PCSCCard: CardChannel {
             while case .bytesAvailable(let available) = response.statusWord.meaning {
                 rounds += 1
                 if rounds > 256 { throw .transport("the card kept answering 61xx to GET RESPONSE") }
-                let getResponse: [UInt8] = [command.cla & 0x03, 0xC0, 0x00, 0x00,
-                                            available == 256 ? 0 : UInt8(available)]
-                response = try exchange(getResponse)
+                let getResponse = CommandAPDU.getResponse(expectedLength: available, logicalChannelOf: command.cla)
+                do {
+                    response = try exchange(try getResponse.encoded())
+                } catch let error as ChannelError {
+                    throw error
+                } catch {
+                    throw .commandNotSupported("\(error)")
+                }
                 collected.append(contentsOf: response.data)
             }
             return ResponseAPDU(data: collected, statusWord: response.statusWord)

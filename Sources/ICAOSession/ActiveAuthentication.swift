@@ -29,8 +29,7 @@ public enum ActiveAuthentication {
         } catch {
             throw .entropy(error, step: .activeAuthentication)
         }
-        let command = CommandAPDU(cla: 0x00, ins: 0x88, p1: 0x00, p2: 0x00, data: challenge,
-                                  expectedLength: extendedLength ? 65536 : 256, prefersExtendedLength: extendedLength)
+        let command = CommandAPDU.internalAuthenticate(challenge, extendedLength: extendedLength)
         let response: ResponseAPDU
         do {
             response = try channel.transmit(command)

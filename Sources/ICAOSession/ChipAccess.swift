@@ -151,7 +151,7 @@ public enum ChipAccess {
         return "PACE-\(agreement)-\(mapping)-\(cipher)"
     }
 
-    static let selectCommand = CommandAPDU(cla: 0x00, ins: 0xA4, p1: 0x04, p2: 0x0C, data: applicationID)
+    static let selectCommand = CommandAPDU.selectApplication(applicationID)
 
     static func selectApplication(_ channel: SecureMessagingChannel) throws(SessionError) {
         let response: ResponseAPDU
@@ -169,9 +169,9 @@ public enum ChipAccess {
     /// Returns `nil` content when the chip has none (`6A82`).
     static func readCardAccess(_ channel: CardChannel,
                                tryExtended: Bool) throws(SessionError) -> (content: [UInt8]?, extended: Bool) {
-        let sfi = ElementaryFile.cardAccess.sfi
-        if tryExtended {
-            let command = CommandAPDU(cla: 0x00, ins: 0xB0, p1: 0x80 | sfi, p2: 0, expectedLength: 65536)
+        if tryExtended, let sfi = ElementaryFile.cardAccess.shortFileIdentifier {
+            let command = CommandAPDU.readBinary(shortFileIdentifier: sfi,
+                                                 expectedLength: CommandAPDU.maxExtendedExpectedLength)
             if let response = try? channel.transmit(command) {
                 switch response.statusWord.meaning {
                 case .success, .endOfFileBeforeNe:

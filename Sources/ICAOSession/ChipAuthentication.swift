@@ -60,21 +60,13 @@ public enum ChipAuthentication {
         }
         // ICAO 9303-11 §6.2.4: the key reference (84) only when DG14 names the key.
         let point = terminalPublic.uncompressed
-        var data = TLVWriter()
         if cipher == .tripleDES {
-            data.append(BERTag(rawValue: 0x91), value: point)
-            if let id = key.keyID { data.appendInteger(id, tag: BERTag(rawValue: 0x84)) }
-            try expectSuccess(channel, CommandAPDU(cla: 0x00, ins: 0x22, p1: 0x41, p2: 0xA6, data: data.bytes))
+            try expectSuccess(channel, .mseSetKAT(ephemeralPublicKey: point, keyID: key.keyID))
         } else {
-            data.append(BERTag(rawValue: 0x80), value: info.protocolID.derContent)
-            if let id = key.keyID { data.appendInteger(id, tag: BERTag(rawValue: 0x84)) }
-            try expectSuccess(channel, CommandAPDU(cla: 0x00, ins: 0x22, p1: 0x41, p2: 0xA4, data: data.bytes))
-            var inner = TLVWriter()
-            inner.append(BERTag(rawValue: 0x80), value: point)
-            var ga = TLVWriter()
-            ga.append(BERTag(rawValue: 0x7C), value: inner.bytes)
-            try expectSuccess(channel, CommandAPDU(cla: 0x00, ins: 0x86, p1: 0x00, p2: 0x00, data: ga.bytes,
-                                                   expectedLength: 256))
+            try expectSuccess(channel, .mseSetATForChipAuthentication(protocolOID: info.protocolID.derContent,
+                                                                      keyID: key.keyID))
+            try expectSuccess(channel, .generalAuthenticate(DataObject.encode(tag: [0x80], value: point),
+                                                            chained: false))
         }
         let newChannel = SecureMessagingChannel(base: channel.base,
                                                 keys: SecureMessagingKeys(sharedSecret: shared, cipher: cipher),

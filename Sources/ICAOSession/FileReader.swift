@@ -1,37 +1,6 @@
 import CardIO
 import LDS
 
-/// An elementary file of the eMRTD application: its file identifier and short file identifier
-/// (ICAO 9303-10 §4.6.1, Table 38).
-public struct ElementaryFile: Hashable, Sendable, CustomStringConvertible {
-    /// The name used in dumps and messages: `EF.COM`, `DG2`, …
-    public let name: String
-    /// The two-byte file identifier.
-    public let fid: UInt16
-
-    /// A file by name and identifier.
-    public init(name: String, fid: UInt16) {
-        self.name = name
-        self.fid = fid
-    }
-
-    /// The short file identifier: the low five bits of the FID.
-    public var sfi: UInt8 { UInt8(fid & 0x1F) }
-
-    public var description: String { name }
-
-    /// EF.CardAccess, at the master file, readable without access control.
-    public static let cardAccess = ElementaryFile(name: "EF.CardAccess", fid: 0x011C)
-    /// EF.COM.
-    public static let com = ElementaryFile(name: "EF.COM", fid: 0x011E)
-    /// EF.SOD.
-    public static let sod = ElementaryFile(name: "EF.SOD", fid: 0x011D)
-    /// Data group `n` (1…16).
-    public static func dataGroup(_ n: Int) -> ElementaryFile {
-        ElementaryFile(name: "DG\(n)", fid: 0x0100 | UInt16(n))
-    }
-}
-
 /// Why a file could not be read.
 public enum FileReadError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The chip has no such file (`6A82`).
@@ -114,28 +83,23 @@ public final class FileReader {
         var selected = false
         var le = extendedLength ? CommandAPDU.maxExtendedExpectedLength : shortLimit
         var reopensHere = 0
+        // LDS1 has no data group beyond 16: nothing to ask the chip for.
+        guard let sfi = file.shortFileIdentifier else { throw .fileNotFound(file) }
         while total == nil || content.count < total! {
             let offset = content.count
             let wanted = total.map { min($0 - offset, le) } ?? le
             let command: CommandAPDU
             if offset == 0 && !selected {
                 // READ BINARY by short file identifier: selects and reads in one command.
-                command = CommandAPDU(cla: 0x00, ins: 0xB0, p1: 0x80 | file.sfi, p2: 0x00, expectedLength: wanted,
-                                      prefersExtendedLength: extendedLength)
+                command = .readBinary(shortFileIdentifier: sfi, expectedLength: wanted, extendedLength: extendedLength)
             } else if offset <= 0x7FFF {
-                command = CommandAPDU(cla: 0x00, ins: 0xB0, p1: UInt8(offset >> 8), p2: UInt8(offset & 0xFF),
-                                      expectedLength: wanted, prefersExtendedLength: extendedLength)
+                command = .readBinary(offset: offset, expectedLength: wanted, extendedLength: extendedLength)
             } else {
                 // ISO/IEC 7816-4 odd INS: the offset in DO'54', the data in DO'53', whose header counts in Le:
                 // ask for a chunk that fits the same limit once wrapped.
-                let offsetBytes: [UInt8] = offset > 0xFFFF
-                    ? [UInt8(offset >> 16), UInt8((offset >> 8) & 0xFF), UInt8(offset & 0xFF)]
-                    : [UInt8(offset >> 8), UInt8(offset & 0xFF)]
                 let chunk = max(1, min(wanted, le - 4))
                 let header = chunk < 0x80 ? 2 : chunk < 0x100 ? 3 : 4
-                command = CommandAPDU(cla: 0x00, ins: 0xB1, p1: 0, p2: 0,
-                                      data: [0x54, UInt8(offsetBytes.count)] + offsetBytes,
-                                      expectedLength: chunk + header, prefersExtendedLength: extendedLength)
+                command = .readBinary(beyond: offset, expectedLength: chunk + header, extendedLength: extendedLength)
             }
             let response: ResponseAPDU
             do {
@@ -231,8 +195,8 @@ public final class FileReader {
 
     /// After a re-opened session nothing is selected: select the file by identifier, then read at the offset.
     private func selectAfterReopen(_ file: ElementaryFile, offset: Int) throws(FileReadError) -> Bool {
-        let select = CommandAPDU(cla: 0x00, ins: 0xA4, p1: 0x02, p2: 0x0C,
-                                 data: [UInt8(file.fid >> 8), UInt8(file.fid & 0xFF)])
+        guard let fid = file.fileIdentifier else { throw .fileNotFound(file) }
+        let select = CommandAPDU.selectFile(fid)
         do {
             commandCount += 1
             let response = try channel.transmit(select)

@@ -193,13 +193,10 @@ public enum PACE {
                                        cipher: paceProtocol.cipher)
 
         // MSE:Set AT (§4.4.4.1): protocol OID, password reference, domain parameter ID.
-        var setAT = DataObject.encode(tag: [0x80], value: paceProtocol.oidContent)
-        setAT += DataObject.encode(tag: [0x83], value: [password.reference])
-        if let parameterReference {
-            setAT += DataObject.encode(tag: [0x84], value: integerContent(parameterReference))
-        }
-        let mse = try exchange(channel, CommandAPDU(cla: 0x00, ins: 0x22, p1: 0xC1, p2: 0xA4, data: setAT),
-                               step: .mseSetAT)
+        let setAT = CommandAPDU.mseSetATForPACE(protocolOID: paceProtocol.oidContent,
+                                                passwordReference: password.reference,
+                                                domainParameterReference: parameterReference)
+        let mse = try exchange(channel, setAT, step: .mseSetAT)
         guard mse.isSuccess else { throw .cardRefused(step: .mseSetAT, status: mse.statusWord) }
 
         // Step 1: the encrypted nonce z; s = D(K_π, z).
@@ -245,10 +242,8 @@ public enum PACE {
         // Step 4: mutual authentication (§4.4.3.4): T_IFD = MAC(KS_MAC, PK_IC), T_IC = MAC(KS_MAC, PK_IFD),
         // each over the public key data object 7F49 { 06 OID, 86 point }.
         let tIFD = try token(keys: keys, protocol: paceProtocol, publicKey: pkICBytes)
-        let answer = try exchange(channel, CommandAPDU(cla: 0x00, ins: 0x86, p1: 0x00, p2: 0x00,
-                                                       data: DataObject.encode(tag: [0x7C],
-                                                                               value: DataObject.encode(tag: [0x85], value: tIFD)),
-                                                       expectedLength: 256),
+        let answer = try exchange(channel, .generalAuthenticate(DataObject.encode(tag: [0x85], value: tIFD),
+                                                                chained: false),
                                   step: .mutualAuthentication)
         // 6300, or 63Cx with a retry counter: the chip's token check failed, i.e. K_π differed.
         if answer.statusWord.sw1 == 0x63 {
@@ -284,9 +279,7 @@ public enum PACE {
     /// authentication data `7C { data }`, returning the value of `responseTag` inside the chip's `7C`.
     private static func generalAuthenticate(_ channel: CardChannel, _ data: [UInt8], responseTag: UInt8,
                                             step: SessionStep) throws(SessionError) -> [UInt8] {
-        let command = CommandAPDU(cla: 0x10, ins: 0x86, p1: 0x00, p2: 0x00,
-                                  data: DataObject.encode(tag: [0x7C], value: data), expectedLength: 256)
-        let response = try exchange(channel, command, step: step)
+        let response = try exchange(channel, .generalAuthenticate(data, chained: true), step: step)
         guard response.isSuccess else { throw .cardRefused(step: step, status: response.statusWord) }
         return try dynamicAuthenticationData(response.data, responseTag: responseTag, step: step)
     }
@@ -327,16 +320,5 @@ public enum PACE {
         } catch {
             throw .crypto(error, step: step)
         }
-    }
-
-    private static func integerContent(_ value: Int) -> [UInt8] {
-        var bytes: [UInt8] = []
-        var v = value
-        repeat {
-            bytes.insert(UInt8(v & 0xFF), at: 0)
-            v >>= 8
-        } while v > 0
-        if bytes[0] & 0x80 != 0 { bytes.insert(0, at: 0) }
-        return bytes
     }
 }

@@ -137,9 +137,13 @@ public final class SecureMessaging {
                 throw SessionError.secureMessaging(.commandTooLong(objects.count))
             }
             let extended = command.requiresExtendedLength || objects.count > CommandAPDU.maxShortDataLength
-            return CommandAPDU(cla: cla, ins: command.ins, p1: command.p1, p2: command.p2, data: objects,
-                               expectedLength: extended ? CommandAPDU.maxExtendedExpectedLength
-                                                        : CommandAPDU.maxShortExpectedLength)
+            // The same header with the SM bits, the data objects as data, Le' = 00 (or 0000).
+            var wrapped = command
+            wrapped.cla = cla
+            wrapped.data = objects
+            wrapped.expectedLength = extended ? CommandAPDU.maxExtendedExpectedLength : CommandAPDU.maxShortExpectedLength
+            wrapped.prefersExtendedLength = false
+            return wrapped
         } catch let error as CryptoError {
             throw .crypto(error, step: .secureMessaging)
         } catch let error as SessionError {

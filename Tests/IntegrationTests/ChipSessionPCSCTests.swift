@@ -24,8 +24,8 @@ extension RealPCSCD {
                 let opened = try ChipAccess.open(over: reader, key: .can(card.cardAccessNumber), entropy: SystemEntropy())
                 guard case .pace = opened.access else { Issue.record("not PACE"); return }
                 let files = opened.fileReader()
-                for file in readOrder where card.files[file.fid] != nil {
-                    #expect(try files.read(file) == card.files[file.fid], "\(file)")
+                for file in readOrder where card.files[file.fileIdentifier ?? 0] != nil {
+                    #expect(try files.read(file) == card.files[file.fileIdentifier ?? 0], "\(file)")
                 }
             }
         }

@@ -33,11 +33,11 @@ let readOrder: [ElementaryFile] = [.com, .sod, .dataGroup(1), .dataGroup(2), .da
         guard case .pace = opened.access else { Issue.record("not PACE: \(opened.access)"); return }
         #expect(opened.extendedLength)
         let reader = opened.fileReader()
-        for file in readOrder where card.files[file.fid] != nil {
-            #expect(try reader.read(file) == card.files[file.fid], "\(file)")
+        for file in readOrder where card.files[file.fileIdentifier ?? 0] != nil {
+            #expect(try reader.read(file) == card.files[file.fileIdentifier ?? 0], "\(file)")
         }
         // One READ BINARY per file on an extended-length link.
-        #expect(reader.commandCount == readOrder.filter { card.files[$0.fid] != nil }.count)
+        #expect(reader.commandCount == readOrder.filter { card.files[$0.fileIdentifier ?? 0] != nil }.count)
     }
 
     @Test(arguments: ["nguyen-van-an-2021.json", "ly-tu-2024.json"])
