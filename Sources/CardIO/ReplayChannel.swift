@@ -71,7 +71,7 @@ public final class RecordingChannel: CardChannel {
 
     /// The session as a trace, with the randomness drawn during it.
     public func trace(title: String? = nil, origin: String = "recorded", reader: Trace.ReaderInfo? = nil,
-                      access: Trace.AccessSecret? = nil, entropy: [[UInt8]] = [], recordedAt: String? = nil) -> Trace {
+                      access: AccessKey? = nil, entropy: [[UInt8]] = [], recordedAt: String? = nil) -> Trace {
         Trace(title: title, origin: origin, reader: reader, access: access, entropy: entropy, exchanges: exchanges,
               recordedAt: recordedAt)
     }

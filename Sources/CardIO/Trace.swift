@@ -13,7 +13,7 @@ public struct Trace: Equatable, Sendable {
     /// The reader's name and the card's ATR, where known.
     public var reader: ReaderInfo?
     /// The secret the session was opened with.
-    public var access: AccessSecret?
+    public var access: AccessKey?
     /// Every draw of terminal-side randomness, in order.
     public var entropy: [[UInt8]]
     /// Command and response APDUs, in order.
@@ -24,7 +24,7 @@ public struct Trace: Equatable, Sendable {
     public var recordedAt: String?
 
     /// Creates a trace.
-    public init(title: String? = nil, origin: String? = nil, reader: ReaderInfo? = nil, access: AccessSecret? = nil,
+    public init(title: String? = nil, origin: String? = nil, reader: ReaderInfo? = nil, access: AccessKey? = nil,
                 entropy: [[UInt8]] = [], exchanges: [Exchange] = [], expectedFiles: [String: [UInt8]] = [:],
                 recordedAt: String? = nil) {
         self.recordedAt = recordedAt
@@ -48,14 +48,6 @@ public struct Trace: Equatable, Sendable {
             self.name = name
             self.atr = atr
         }
-    }
-
-    /// The access secret a session was opened with.
-    public enum AccessSecret: Equatable, Sendable {
-        /// A card access number.
-        case can(String)
-        /// The MRZ key fields as printed (dates YYMMDD).
-        case mrz(documentNumber: String, dateOfBirth: String, dateOfExpiry: String)
     }
 
     /// One command and its response.
@@ -156,15 +148,27 @@ extension Trace {
         if let a = root["access"], !(a is NSNull) {
             guard let access = a as? [String: Any] else { throw .invalidField(path: "access", reason: "not an object") }
             if let can = try string(access["can"], "access.can") {
-                self.access = .can(can)
+                do {
+                    self.access = .can(try CardAccessNumber(can))
+                } catch {
+                    throw .invalidField(path: "access.can", reason: error.description)
+                }
             } else if let m = access["mrz"] {
                 guard let mrz = m as? [String: Any] else {
                     throw .invalidField(path: "access.mrz", reason: "not an object")
                 }
-                self.access = .mrz(
-                    documentNumber: try string(mrz["documentNumber"], "access.mrz.documentNumber", optional: false)!,
-                    dateOfBirth: try string(mrz["dateOfBirth"], "access.mrz.dateOfBirth", optional: false)!,
-                    dateOfExpiry: try string(mrz["dateOfExpiry"], "access.mrz.dateOfExpiry", optional: false)!)
+                do {
+                    self.access = .mrz(try MRZKey(
+                        documentNumber: try string(mrz["documentNumber"], "access.mrz.documentNumber", optional: false)!,
+                        dateOfBirth: try string(mrz["dateOfBirth"], "access.mrz.dateOfBirth", optional: false)!,
+                        dateOfExpiry: try string(mrz["dateOfExpiry"], "access.mrz.dateOfExpiry", optional: false)!))
+                } catch let error as AccessKeyError {
+                    throw .invalidField(path: "access.mrz", reason: error.description)
+                } catch let error as TraceError {
+                    throw error
+                } catch {
+                    throw .invalidField(path: "access.mrz", reason: "\(error)")
+                }
             } else {
                 throw .invalidField(path: "access", reason: "neither \"can\" nor \"mrz\"")
             }
@@ -230,10 +234,10 @@ extension Trace {
         }
         switch access {
         case .can(let can)?:
-            lines.append("  \"access\": { \"can\": \(quote(can)) },")
-        case .mrz(let doc, let birth, let expiry)?:
-            lines.append("  \"access\": { \"mrz\": { \"documentNumber\": \(quote(doc)), "
-                + "\"dateOfBirth\": \(quote(birth)), \"dateOfExpiry\": \(quote(expiry)) } },")
+            lines.append("  \"access\": { \"can\": \(quote(can.digits)) },")
+        case .mrz(let key)?:
+            lines.append("  \"access\": { \"mrz\": { \"documentNumber\": \(quote(key.documentNumber)), "
+                + "\"dateOfBirth\": \(quote(key.dateOfBirth)), \"dateOfExpiry\": \(quote(key.dateOfExpiry)) } },")
         case nil:
             break
         }

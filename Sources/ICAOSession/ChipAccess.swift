@@ -2,22 +2,6 @@ import CardIO
 import ICAOCrypto
 import LDS
 
-/// The secret that opens the chip.
-public enum AccessKey: Sendable, CustomStringConvertible {
-    /// The card access number: for the CCCD, the last six digits of the 12-digit ID number.
-    case can(String)
-    /// The MRZ key: document number, birth and expiry dates.
-    case mrz(MRZKey)
-
-    /// Never the secret itself.
-    public var description: String {
-        switch self {
-        case .can: return "CAN"
-        case .mrz: return "MRZ"
-        }
-    }
-}
-
 /// How the session was opened, for the record a verdict keeps.
 public enum AccessProtocol: Sendable, Equatable, CustomStringConvertible {
     /// PACE with the named protocol, e.g. `PACE-ECDH-GM-AES-CBC-CMAC-128`.
@@ -81,22 +65,17 @@ public enum ChipAccess {
             let paceInfos = infos.infos.compactMap { info -> PACEInfo? in
                 if case .pace(let p) = info { return p } else { return nil }
             }
-            let password: PACEPassword
-            switch key {
-            case .can(let can): password = .can(can)
-            case .mrz(let mrz): password = .mrz(mrz)
-            }
             for info in paceInfos {
                 guard (try? PACEProtocol(oid: info.protocolID.dotted)) != nil else { continue }
                 do {
-                    let result = try PACE.establish(over: channel, password: password, info: info, entropy: entropy)
+                    let result = try PACE.establish(over: channel, key: key, info: info, entropy: entropy)
                     try selectApplication(result.channel)
                     return OpenedChip(channel: result.channel, access: .pace(standardName(result.paceProtocol)),
                                       extendedLength: extended, cardAccess: bytes,
                                       chipEphemeralPublicKey: result.chipEphemeralPublicKey)
                 } catch {
                     switch error {
-                    case .wrongPassword, .invalidPassword, .channel(.cardRemoved, _), .channel(.noCard, _),
+                    case .wrongPassword, .channel(.cardRemoved, _), .channel(.noCard, _),
                          .channel(.readerUnavailable, _), .entropy:
                         throw error
                     default:

@@ -2,42 +2,6 @@ import CardIO
 import ICAOCrypto
 import LDS
 
-/// A PACE password and its reference in MSE:Set AT (ICAO 9303-11 §4.4.4.1, data object `83`).
-public enum PACEPassword: Hashable, Sendable, CustomStringConvertible {
-    /// The MRZ key (reference 1): π = SHA-1(MRZ_information).
-    case mrz(MRZKey)
-    /// The card access number (reference 2): π = the CAN's digits as ISO 8859-1 bytes.
-    case can(String)
-
-    /// The password reference: 1 for the MRZ, 2 for the CAN.
-    public var reference: UInt8 {
-        switch self {
-        case .mrz: return 1
-        case .can: return 2
-        }
-    }
-
-    /// f(π) of ICAO 9303-11 §9.7.3: what K_π = KDF_π(f(π)) is derived from.
-    func secret() throws(SessionError) -> [UInt8] {
-        switch self {
-        case .mrz(let key): return HashAlgorithm.sha1.hash(key.mrzInformation)
-        case .can(let can):
-            guard !can.isEmpty, can.utf8.count <= 16, can.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
-                throw .invalidPassword("the CAN must be digits")
-            }
-            return Array(can.utf8)
-        }
-    }
-
-    /// Which kind of password, never its value.
-    public var description: String {
-        switch self {
-        case .mrz: return "PACEPassword.mrz(redacted)"
-        case .can: return "PACEPassword.can(redacted)"
-        }
-    }
-}
-
 /// A PACE protocol identifier (`id-PACE-…`, ICAO 9303-11 §9.2.2 / BSI TR-03110-3 A.1.1.1) and what it implies.
 public struct PACEProtocol: Hashable, Sendable, CustomStringConvertible {
     /// How the nonce is mapped to ephemeral domain parameters.
@@ -140,7 +104,7 @@ public enum PACE {
     /// - Throws: ``SessionError/wrongPassword(step:)`` when the chip answers mutual authentication with `63xx`;
     ///   ``SessionError/notSupported(_:)`` for integrated mapping, chip authentication mapping, DH groups and
     ///   unknown parameter IDs, before any command is sent.
-    public static func establish(over channel: CardChannel, password: PACEPassword, protocolOID: String,
+    public static func establish(over channel: CardChannel, key: AccessKey, protocolOID: String,
                                  parameterID: Int, entropy: EntropySource) throws(SessionError) -> PACEResult {
         let paceProtocol = try supportedProtocol(protocolOID)
         let curve: EllipticCurve
@@ -149,30 +113,30 @@ public enum PACE {
         } catch {
             throw .notSupported("PACE domain parameter ID \(parameterID)")
         }
-        return try run(channel, password, paceProtocol, curve: curve, parameterReference: parameterID,
+        return try run(channel, key, paceProtocol, curve: curve, parameterReference: parameterID,
                        entropy: entropy)
     }
 
     /// Runs PACE as EF.CardAccess' PACEInfo describes it (protocol OID and standardized parameter ID).
     ///
     /// - Throws: ``SessionError/notSupported(_:)`` when the PACEInfo names no standardized domain parameters
-    ///   (those come with PACEDomainParameterInfo: use ``establish(over:password:protocolOID:domainParameters:parameterReference:entropy:)``).
-    public static func establish(over channel: CardChannel, password: PACEPassword, info: PACEInfo,
+    ///   (those come with PACEDomainParameterInfo: use ``establish(over:key:protocolOID:domainParameters:parameterReference:entropy:)``).
+    public static func establish(over channel: CardChannel, key: AccessKey, info: PACEInfo,
                                  entropy: EntropySource) throws(SessionError) -> PACEResult {
         guard let parameterID = info.parameterID else {
             throw .notSupported("PACEInfo without a standardized domain parameter ID")
         }
-        return try establish(over: channel, password: password, protocolOID: info.protocolID.dotted,
+        return try establish(over: channel, key: key, protocolOID: info.protocolID.dotted,
                              parameterID: parameterID, entropy: entropy)
     }
 
     /// Runs PACE over `channel` on explicitly given domain parameters (PACEDomainParameterInfo), with the
     /// chip's reference to them (`84` in MSE:Set AT) when PACEInfo names one.
-    public static func establish(over channel: CardChannel, password: PACEPassword, protocolOID: String,
+    public static func establish(over channel: CardChannel, key: AccessKey, protocolOID: String,
                                  domainParameters curve: EllipticCurve, parameterReference: Int?,
                                  entropy: EntropySource) throws(SessionError) -> PACEResult {
         let paceProtocol = try supportedProtocol(protocolOID)
-        return try run(channel, password, paceProtocol, curve: curve, parameterReference: parameterReference,
+        return try run(channel, key, paceProtocol, curve: curve, parameterReference: parameterReference,
                        entropy: entropy)
     }
 
@@ -186,15 +150,15 @@ public enum PACE {
         }
     }
 
-    private static func run(_ channel: CardChannel, _ password: PACEPassword, _ paceProtocol: PACEProtocol,
+    private static func run(_ channel: CardChannel, _ key: AccessKey, _ paceProtocol: PACEProtocol,
                             curve: EllipticCurve, parameterReference: Int?,
                             entropy: EntropySource) throws(SessionError) -> PACEResult {
-        let kPi = KeyDerivation.derive(sharedSecret: try password.secret(), purpose: .password,
+        let kPi = KeyDerivation.derive(sharedSecret: key.pacePasswordSecret, purpose: .password,
                                        cipher: paceProtocol.cipher)
 
         // MSE:Set AT (§4.4.4.1): protocol OID, password reference, domain parameter ID.
         let setAT = CommandAPDU.mseSetATForPACE(protocolOID: paceProtocol.oidContent,
-                                                passwordReference: password.reference,
+                                                passwordReference: key.pacePasswordReference,
                                                 domainParameterReference: parameterReference)
         let mse = try exchange(channel, setAT, step: .mseSetAT)
         guard mse.isSuccess else { throw .cardRefused(step: .mseSetAT, status: mse.statusWord) }

@@ -83,8 +83,6 @@ public enum SessionError: Error, Equatable, Sendable, CustomStringConvertible {
     case malformedResponse(step: SessionStep, reason: String)
     /// Secure messaging refused a response or a command.
     case secureMessaging(SecureMessagingFailure)
-    /// An access secret that does not have the form the protocol needs (with the field, never the value).
-    case invalidPassword(String)
     /// A protocol, mapping or domain that this library does not implement yet.
     case notSupported(String)
 
@@ -98,7 +96,6 @@ public enum SessionError: Error, Equatable, Sendable, CustomStringConvertible {
         case .chipAuthenticationFailed(let step, let why): return "\(step.rawValue): chip authentication failed: \(why)"
         case .malformedResponse(let step, let why): return "\(step.rawValue): malformed response: \(why)"
         case .secureMessaging(let failure): return "secure messaging: \(failure)"
-        case .invalidPassword(let why): return "invalid access key: \(why)"
         case .notSupported(let what): return "not supported yet: \(what)"
         }
     }

@@ -44,8 +44,7 @@ enum CardSession {
     }
 
     /// Reads the card in a PC/SC reader, recording the session to `record` when given.
-    static func readLive(reader query: String?, key: AccessKey, traceAccess: AccessOptions.TraceAccess,
-                         options: ReadOptions, record: String?, progress: ReadProgress?) throws -> Outcome {
+    static func readLive(reader query: String?, key: AccessKey, options: ReadOptions, record: String?, progress: ReadProgress?) throws -> Outcome {
         let (_, card) = try connect(query)
         defer { card.disconnect() }
         let atr = (try? card.status().atr) ?? []
@@ -54,13 +53,8 @@ enum CardSession {
         let started = Date()
         func saveTrace() throws {
             guard let record, let recorder, let entropy else { return }
-            let access: Trace.AccessSecret
-            switch traceAccess {
-            case .can(let can): access = .can(can)
-            case .mrz(let d, let b, let e): access = .mrz(documentNumber: d, dateOfBirth: b, dateOfExpiry: e)
-            }
             let trace = recorder.trace(title: "cccd read of a card in \(card.readerName)", origin: "recorded",
-                                       reader: .init(name: card.readerName, atr: atr), access: access,
+                                       reader: .init(name: card.readerName, atr: atr), access: key,
                                        entropy: entropy.draws, recordedAt: ISO8601.string(started))
             do {
                 try trace.write(to: URL(fileURLWithPath: record))
@@ -88,17 +82,7 @@ enum CardSession {
         } catch {
             throw CommandFailure(.badInput, "\(path): \(error.description)")
         }
-        let key: AccessKey
-        switch trace.access {
-        case .can(let can)?:
-            key = .can(can)
-        case .mrz(let d, let b, let e)?:
-            do {
-                key = .mrz(try MRZKey(documentNumber: d, dateOfBirth: b, dateOfExpiry: e))
-            } catch {
-                throw CommandFailure(.badInput, "\(path): access.mrz: \(error)")
-            }
-        case nil:
+        guard let key = trace.access else {
             throw CommandFailure(.badInput, "\(path): the trace has no \"access\" secret, so it cannot be replayed")
         }
         let channel = ReplayChannel(trace: trace)

@@ -62,9 +62,9 @@ struct ReadCommand: ParsableCommand {
             let options = try readOptions(files)
             let trust = try TrustLoader.load(verify.trust)
             let qr = try access.qrCode()
-            let (key, traceAccess) = try access.accessKey(qr: qr)
+            let key = try access.accessKey(qr: qr)
             let progress = ProgressBar(verbose: verbose)
-            let outcome = try CardSession.readLive(reader: reader, key: key, traceAccess: traceAccess,
+            let outcome = try CardSession.readLive(reader: reader, key: key,
                                                    options: options, record: record, progress: progress)
             progress.clear()
             try finish(outcome, trust: trust, qr: qr, verify: verify, json: json, out: out, force: force)

@@ -24,7 +24,7 @@ import Testing
         #expect(trace.title == "ICAO 9303-11 D.3/D.4: BAC, SELECT EF.COM, READ BINARY")
         #expect(trace.reader?.name == "Virtual PCD 00 00")
         #expect(trace.reader?.atr == [0x3B, 0x88, 0x80, 0x01, 0, 0, 0, 0, 0, 0, 0, 0])
-        #expect(trace.access == .mrz(documentNumber: "L898902C<", dateOfBirth: "690806", dateOfExpiry: "940623"))
+        #expect(trace.access == .mrz(try MRZKey(documentNumber: "L898902C", dateOfBirth: "690806", dateOfExpiry: "940623")))
         #expect(trace.entropy == [[0x78, 0x17, 0x23, 0x86, 0x0C, 0x06, 0xC2, 0x26],
                                   try [UInt8](hex: "0B795240CB7049B01C19B33E32804F0B")])
         #expect(trace.exchanges == [Trace.Exchange(command: [0x00, 0x84, 0x00, 0x00, 0x08],
@@ -48,7 +48,7 @@ import Testing
     @Test func canAccess_andLowerCaseHex_areAccepted() throws {
         let text = #"{"format":"cccd-trace/1","access":{"can":"123456"},"exchanges":[{"command":"00a4040c","response":"9000"}]}"#
         let trace = try Trace(json: Data(text.utf8))
-        #expect(trace.access == .can("123456"))
+        #expect(trace.access == .can(try CardAccessNumber("123456")))
         #expect(trace.exchanges[0].command == [0x00, 0xA4, 0x04, 0x0C])
         #expect(trace.entropy.isEmpty)
     }
@@ -119,7 +119,7 @@ import Testing
         let recorder = RecordingChannel(wrapping: ReplayChannel(trace: trace))
         let a = try recorder.transmit(CommandAPDU(cla: 0, ins: 0xA4, p1: 2, p2: 0x0C, data: [0x01, 0x1E]))
         let b = try recorder.transmit(CommandAPDU(cla: 0, ins: 0xB0, p1: 0, p2: 0, expectedLength: 4))
-        let recorded = recorder.trace(access: .can("123456"), entropy: [[1, 2, 3]])
+        let recorded = recorder.trace(access: .can(try CardAccessNumber("123456")), entropy: [[1, 2, 3]])
         #expect(recorded.exchanges.map(\.command) == trace.exchanges.map(\.command))
         #expect(recorded.exchanges.map(\.response) == [a.encoded, b.encoded])
         #expect(recorded.origin == "recorded")

@@ -23,7 +23,7 @@ extension RealPCSCD {
         @Test func read_trusted_exits0_withEveryVerdictPassed() throws {
             let card = try Repository.card("nguyen-van-an-2021.json")
             let result = try withCard(card.makeChip()) {
-                try CLITool.run(["read", "--can", card.cardAccessNumber, "--reader", "00 00", "--trust", Self.trust, "--json"])
+                try CLITool.run(["read", "--can", card.cardAccessNumber.digits, "--reader", "00 00", "--trust", Self.trust, "--json"])
             }
             #expect(result.status == 0, "\(result.stderr)")
             let out = try json(result.stdout)
@@ -62,7 +62,7 @@ extension RealPCSCD {
             var configuration = card.configuration
             configuration.files[0x010D]![40] ^= 0x01
             let result = try withCard(EMRTDChip(configuration: configuration)) {
-                try CLITool.run(["read", "--can", card.cardAccessNumber, "--reader", "00 00", "--trust", Self.trust])
+                try CLITool.run(["read", "--can", card.cardAccessNumber.digits, "--reader", "00 00", "--trust", Self.trust])
             }
             #expect(result.status == 5)
             #expect(result.stderr.contains("DG13"))
@@ -97,7 +97,7 @@ extension RealPCSCD {
             let chip = FaultInjectingChip(wrapping: card.makeChip(), plan: .init(removeAtExchange: 10))
             let connection = try PCSCDaemon.insert(chip, into: PCSCDaemon.reader0)
             defer { connection.disconnect() }
-            let result = try CLITool.run(["read", "--can", card.cardAccessNumber, "--reader", "00 00",
+            let result = try CLITool.run(["read", "--can", card.cardAccessNumber.digits, "--reader", "00 00",
                                           "--trust", Self.trust])
             #expect(result.status == 3, "\(result.stderr)")
             try PCSCDaemon.waitUntil(PCSCDaemon.reader0, present: false)
@@ -111,7 +111,7 @@ extension RealPCSCD {
             let trace = folder.appendingPathComponent("session.json").path
             let trust = [Self.trust, Repository.root.appendingPathComponent("Vectors/pki/csca-a2-link.pem").path]
             let live = try withCard(card.makeChip()) {
-                try CLITool.run(["read", "--can", card.cardAccessNumber, "--reader", "00 00", "--json", "--record", trace,
+                try CLITool.run(["read", "--can", card.cardAccessNumber.digits, "--reader", "00 00", "--json", "--record", trace,
                                  "--trust", trust[0], "--trust", trust[1]])
             }
             #expect(live.status == 0, "\(live.stderr)")
@@ -148,7 +148,7 @@ extension RealPCSCD {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cccd-out-\(UUID())")
             defer { try? FileManager.default.removeItem(at: folder) }
             let first = try withCard(card.makeChip()) {
-                try CLITool.run(["read", "--can", card.cardAccessNumber, "--reader", "00 00", "--trust", Self.trust,
+                try CLITool.run(["read", "--can", card.cardAccessNumber.digits, "--reader", "00 00", "--trust", Self.trust,
                                  "--out", folder.path])
             }
             #expect(first.status == 0, "\(first.stderr)")
@@ -157,12 +157,12 @@ extension RealPCSCD {
                               "portrait.jpg", "card.json"])
             #expect(try Data(contentsOf: folder.appendingPathComponent("DG13.bin")) == Data(card.files[0x010D]!))
             let again = try withCard(card.makeChip()) {
-                try CLITool.run(["read", "--can", card.cardAccessNumber, "--reader", "00 00", "--trust", Self.trust,
+                try CLITool.run(["read", "--can", card.cardAccessNumber.digits, "--reader", "00 00", "--trust", Self.trust,
                                  "--out", folder.path])
             }
             #expect(again.status == 2)
             let forced = try withCard(card.makeChip()) {
-                try CLITool.run(["read", "--can", card.cardAccessNumber, "--reader", "00 00", "--trust", Self.trust,
+                try CLITool.run(["read", "--can", card.cardAccessNumber.digits, "--reader", "00 00", "--trust", Self.trust,
                                  "--out", folder.path, "--force"])
             }
             #expect(forced.status == 0)

@@ -60,7 +60,7 @@ extension RealPCSCD {
             let chip = card.makeChip()
             try session(chip) { reader in
                 #expect(throws: SessionError.wrongPassword(step: .mutualAuthentication)) {
-                    try ChipAccess.open(over: reader, key: .can("111111"), entropy: SystemEntropy())
+                    try ChipAccess.open(over: reader, key: .can(try CardAccessNumber("111111")), entropy: SystemEntropy())
                 }
                 let opened = try ChipAccess.open(over: reader, key: .can(card.cardAccessNumber), entropy: SystemEntropy())
                 #expect(try opened.fileReader().read(.dataGroup(1)) == card.files[0x0101])

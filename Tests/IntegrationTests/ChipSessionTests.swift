@@ -80,7 +80,7 @@ let readOrder: [ElementaryFile] = [.com, .sod, .dataGroup(1), .dataGroup(2), .da
         let chip = card.makeChip()
         let channel = InProcessChannel(chip: chip)
         #expect(throws: SessionError.wrongPassword(step: .mutualAuthentication)) {
-            try ChipAccess.open(over: channel, key: .can("000000"), entropy: SystemEntropy())
+            try ChipAccess.open(over: channel, key: .can(try CardAccessNumber("000000")), entropy: SystemEntropy())
         }
         #expect(chip.failedAuthentications == 1)
         // The right CAN still opens the same chip: nothing was locked.
