@@ -27,6 +27,8 @@ public enum PCSCError: Error, Equatable, Sendable, CustomStringConvertible {
     case cancelled
     /// The card does not speak a protocol the reader offers.
     case protocolMismatch
+    /// The reader could not complete the exchange (`SCARD_E_NOT_TRANSACTED`).
+    case transactionFailed
     /// Any other PC/SC return code, with its name.
     case other(code: Int, name: String)
 
@@ -42,6 +44,7 @@ public enum PCSCError: Error, Equatable, Sendable, CustomStringConvertible {
         case Int(SCARD_E_SHARING_VIOLATION): self = .sharingViolation
         case Int(SCARD_E_TIMEOUT): self = .timeout
         case Int(SCARD_E_CANCELLED): self = .cancelled
+        case Int(SCARD_E_NOT_TRANSACTED): self = .transactionFailed
         case Int(SCARD_E_PROTO_MISMATCH), Int(SCARD_W_UNRESPONSIVE_CARD), Int(SCARD_W_UNPOWERED_CARD):
             self = .protocolMismatch
         default:
@@ -65,19 +68,25 @@ public enum PCSCError: Error, Equatable, Sendable, CustomStringConvertible {
         case .timeout: return "timed out waiting for the reader"
         case .cancelled: return "the wait was cancelled"
         case .protocolMismatch: return "the card does not answer on T=0 or T=1"
+        case .transactionFailed: return "the reader could not complete the exchange (transaction failed)"
         case .other(let code, let name): return "PC/SC error 0x\(String(code, radix: 16, uppercase: true)): \(name)"
         }
     }
 
-    /// The same failure as a channel error, for callers that only speak ``CardChannel``.
+    /// The same failure as a channel error, for callers that only speak ``CardChannel``: the case is kept (card
+    /// removed, card reset, reader gone, service down, cancelled…), never folded into a message.
     public var channelError: ChannelError {
         switch self {
-        case .cardRemoved, .cardReset: return .cardRemoved
+        case .cardRemoved: return .cardRemoved
+        case .cardReset: return .cardReset
         case .noCard: return .noCard
-        case .readerUnavailable, .readerNotFound, .noReaders, .serviceUnavailable: return .readerUnavailable(description)
+        case .readerUnavailable, .readerNotFound, .noReaders, .ambiguousReader: return .readerUnavailable(description)
+        case .serviceUnavailable: return .serviceUnavailable
+        case .transactionFailed: return .transactionFailed
         case .sharingViolation: return .sharingViolation
         case .timeout: return .timeout
-        default: return .transport(description)
+        case .cancelled: return .cancelled
+        case .protocolMismatch, .other: return .transport(description)
         }
     }
 }

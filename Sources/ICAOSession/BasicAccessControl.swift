@@ -72,7 +72,17 @@ public enum BasicAccessControl {
     }
 }
 
+/// One command, its failure typed: a secure messaging channel reports its own ``SessionError`` (a MAC that does
+/// not verify stays a ``SecureMessagingFailure``), any other channel its ``ChannelError`` at `step`.
 func exchange(_ channel: CardChannel, _ command: CommandAPDU, step: SessionStep) throws(SessionError) -> ResponseAPDU {
+    if let secure = channel as? SecureMessagingChannel {
+        do {
+            return try secure.send(command)
+        } catch {
+            if case .channel(let underlying, .secureMessaging) = error { throw .channel(underlying, step: step) }
+            throw error
+        }
+    }
     do {
         return try channel.transmit(command)
     } catch {

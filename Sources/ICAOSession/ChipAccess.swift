@@ -74,9 +74,11 @@ public enum ChipAccess {
                                       extendedLength: extended, cardAccess: bytes,
                                       chipEphemeralPublicKey: result.chipEphemeralPublicKey)
                 } catch {
+                    // A wrong key, a card that left, a cancelled or diverged session: BAC would not do better.
                     switch error {
-                    case .wrongPassword, .channel(.cardRemoved, _), .channel(.noCard, _),
-                         .channel(.readerUnavailable, _), .entropy:
+                    case .wrongPassword, .entropy:
+                        throw error
+                    case .channel(let link, _) where link.isLinkLost || link.isReplayMismatch || link == .cancelled:
                         throw error
                     default:
                         paceFailure = error.description
@@ -93,17 +95,9 @@ public enum ChipAccess {
             throw .notSupported("the chip offers no PACE, and BAC needs the MRZ, not the CAN")
         }
         // BAC: select the application in plain, then authenticate.
-        do {
-            let response = try channel.transmit(selectCommand)
-            guard response.statusWord == .success else {
-                throw SessionError.cardRefused(step: .selectApplication, status: response.statusWord)
-            }
-        } catch let error as SessionError {
-            throw error
-        } catch let error as ChannelError {
-            throw .channel(error, step: .selectApplication)
-        } catch {
-            throw .malformedResponse(step: .selectApplication, reason: "\(error)")
+        let selected = try exchange(channel, selectCommand, step: .selectApplication)
+        guard selected.statusWord == .success else {
+            throw .cardRefused(step: .selectApplication, status: selected.statusWord)
         }
         let secure = try BasicAccessControl.establish(over: channel, key: mrzKey, entropy: entropy)
         if cardAccess == nil { extended = extended && tryExtendedLength }
@@ -146,12 +140,17 @@ public enum ChipAccess {
 
     /// Reads EF.CardAccess by short file identifier in plain: extended Le first, short on refusal.
     /// Returns `nil` content when the chip has none (`6A82`).
+    ///
+    /// The extended probe may fail as the link's way of saying "no extended length" (`6700`, a reader that cannot
+    /// send it): then the short read follows. A card that left, a reader or service that went away, a cancelled or
+    /// diverged session are not that: they end the opening at once, typed.
     static func readCardAccess(_ channel: CardChannel,
                                tryExtended: Bool) throws(SessionError) -> (content: [UInt8]?, extended: Bool) {
         if tryExtended, let sfi = ElementaryFile.cardAccess.shortFileIdentifier {
             let command = CommandAPDU.readBinary(shortFileIdentifier: sfi,
                                                  expectedLength: CommandAPDU.maxExtendedExpectedLength)
-            if let response = try? channel.transmit(command) {
+            do {
+                let response = try channel.transmit(command)
                 switch response.statusWord.meaning {
                 case .success, .endOfFileBeforeNe:
                     if !response.data.isEmpty { return (response.data, true) }
@@ -160,6 +159,11 @@ public enum ChipAccess {
                 default:
                     break  // 6700 and kin: the extended form did not get through.
                 }
+            } catch {
+                if error.isLinkLost || error.isReplayMismatch || error == .cancelled {
+                    throw .channel(error, step: .readCardAccess)
+                }
+                // Any other transport failure of the extended form: try the short one.
             }
         }
         let reader = FileReader(channel: channel, extendedLength: false, shortLimit: 256)
@@ -167,9 +171,13 @@ public enum ChipAccess {
             return (try reader.read(.cardAccess), false)
         } catch {
             switch error {
-            case .fileNotFound: return (nil, false)
-            case .linkLost(_, _, let why): throw .channel(.transport(why), step: .readCardAccess)
-            default: throw .malformedResponse(step: .readCardAccess, reason: error.description)
+            case .fileNotFound:
+                return (nil, false)
+            case .linkLost(_, _, let cause):
+                if case .channel(let link, _) = cause { throw .channel(link, step: .readCardAccess) }
+                throw cause
+            default:
+                throw .malformedResponse(step: .readCardAccess, reason: error.description)
             }
         }
     }

@@ -260,6 +260,9 @@ public final class SecureMessagingChannel: CardChannel {
     public let session: SecureMessaging
     /// The last secure messaging failure, if any.
     public private(set) var lastFailure: SessionError?
+    /// How many responses have verified under this session's keys (their DO'8E' MAC checked, ICAO 9303-11
+    /// §9.8.5): the proof that the chip holds them, which chip authentication waits for.
+    public private(set) var verifiedResponseCount = 0
     private var closedBy: SecureMessagingFailure?
 
     /// Wraps `base` with a session using `keys`, starting at `counter`.
@@ -297,6 +300,9 @@ public final class SecureMessagingChannel: CardChannel {
             if case .secureMessaging(let failure) = error { closedBy = failure }
             throw error
         }
+        // ``SecureMessaging/unprotect(_:)`` passes only data-less error answers through unchecked; anything with
+        // data has had its MAC verified.
+        if !raw.data.isEmpty { verifiedResponseCount += 1 }
         if response.data.isEmpty, raw.data.isEmpty,
            response.statusWord == .secureMessagingObjectsMissing || response.statusWord == .secureMessagingObjectsIncorrect {
             closedBy = .sessionClosed(response.statusWord)

@@ -27,6 +27,10 @@ public enum SessionStep: String, Sendable, Hashable {
     case chipAuthentication = "chip authentication"
     /// Active authentication: INTERNAL AUTHENTICATE (ICAO 9303-11 §6.1).
     case activeAuthentication = "active authentication"
+    /// Reading an elementary file: SELECT and READ BINARY.
+    case readFile = "reading a file"
+    /// Waiting for the card to come back and opening a new session after a break.
+    case reopen = "re-opening the session"
 }
 
 /// Why secure messaging refused a response (ICAO 9303-11 §9.8).

@@ -175,3 +175,45 @@ import Testing
         #expect(throws: HexError.invalidCharacter(offset: 2)) { try [UInt8](hex: "ab x") }
     }
 }
+
+@Suite struct ChannelErrorTests {
+    /// PC/SC failures keep their case when they become channel errors: a reset is not a removal, a stopped
+    /// service is not a missing reader, a cancelled wait is not a transport failure.
+    @Test(arguments: [
+        (PCSCError.cardRemoved, ChannelError.cardRemoved),
+        (.cardReset, .cardReset),
+        (.noCard, .noCard),
+        (.serviceUnavailable, .serviceUnavailable),
+        (.transactionFailed, .transactionFailed),
+        (.sharingViolation, .sharingViolation),
+        (.timeout, .timeout),
+        (.cancelled, .cancelled),
+        (.readerUnavailable, .readerUnavailable(PCSCError.readerUnavailable.description)),
+    ] as [(PCSCError, ChannelError)])
+    func pcscFailures_keepTheirCase(_ pcsc: PCSCError, _ channel: ChannelError) {
+        #expect(pcsc.channelError == channel)
+    }
+
+    @Test func pcscReturnCodes_mapToTheirCases() {
+        // pcsclite.h (LONG is a 64-bit long on Linux, so the codes are positive): SCARD_W_RESET_CARD 0x80100068, SCARD_W_REMOVED_CARD 0x80100069,
+        // SCARD_E_NO_SERVICE 0x8010001D, SCARD_E_NOT_TRANSACTED 0x80100016, SCARD_E_CANCELLED 0x80100002.
+        #expect(PCSCError(code: 0x8010_0068) == .cardReset)
+        #expect(PCSCError(code: 0x8010_0069) == .cardRemoved)
+        #expect(PCSCError(code: 0x8010_001D) == .serviceUnavailable)
+        #expect(PCSCError(code: 0x8010_0016) == .transactionFailed)
+        #expect(PCSCError(code: 0x8010_0002) == .cancelled)
+    }
+
+    @Test func linkLoss_andReplayMismatch_areTold() {
+        for lost in [ChannelError.cardRemoved, .cardReset, .noCard, .readerUnavailable("x"), .serviceUnavailable,
+                     .transactionFailed] {
+            #expect(lost.isLinkLost, "\(lost)")
+        }
+        for other in [ChannelError.timeout, .cancelled, .sharingViolation, .transport("x"), .commandNotSupported("x"),
+                      .replayExhausted(exchanges: 1)] {
+            #expect(!other.isLinkLost, "\(other)")
+        }
+        #expect(ChannelError.replayDiverged(index: 0, expected: [], actual: []).isReplayMismatch)
+        #expect(!ChannelError.cardRemoved.isReplayMismatch)
+    }
+}

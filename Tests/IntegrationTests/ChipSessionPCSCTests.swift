@@ -76,11 +76,10 @@ extension RealPCSCD {
                 let dg14 = try DataGroup14(bytes: try files.read(.dataGroup(14)))
                 let dg15 = try DataGroup15(bytes: try files.read(.dataGroup(15)))
                 let ca = try ChipAuthentication.perform(over: opened.channel, dg14: dg14, entropy: SystemEntropy())
-                let (outcome, response) = try ActiveAuthentication.perform(over: ca.channel, dg15: dg15,
+                let outcome = try ActiveAuthentication.perform(over: ca.channel, dg15: dg15,
                                                                            signatureAlgorithm: nil, entropy: SystemEntropy())
-                ca.confirm(by: response)
                 #expect(outcome == .passed)
-                #expect(ca.confirmed)
+                #expect(ca.isConfirmed)
             }
         }
 
@@ -93,7 +92,7 @@ extension RealPCSCD {
             try session(chip) { reader in
                 let opened = try ChipAccess.open(over: reader, key: .can(card.cardAccessNumber), entropy: SystemEntropy())
                 let files = opened.fileReader()
-                files.reopen = {
+                files.reopen = { () throws(SessionError) -> CardChannel in
                     try ChipAccess.open(over: reader, key: .can(card.cardAccessNumber), entropy: SystemEntropy()).channel
                 }
                 #expect(try files.read(.dataGroup(2)) == card.files[0x0102])
