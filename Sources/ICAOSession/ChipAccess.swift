@@ -142,8 +142,9 @@ public enum ChipAccess {
     /// Returns `nil` content when the chip has none (`6A82`).
     ///
     /// The extended probe may fail as the link's way of saying "no extended length" (`6700`, a reader that cannot
-    /// send it): then the short read follows. A card that left, a reader or service that went away, a cancelled or
-    /// diverged session are not that: they end the opening at once, typed.
+    /// send it, a transaction the reader could not complete): then the short read follows. A card that left, a
+    /// reader or service that went away, a cancelled or diverged session are not that: they end the opening at
+    /// once, typed.
     static func readCardAccess(_ channel: CardChannel,
                                tryExtended: Bool) throws(SessionError) -> (content: [UInt8]?, extended: Bool) {
         if tryExtended, let sfi = ElementaryFile.cardAccess.shortFileIdentifier {
@@ -160,10 +161,15 @@ public enum ChipAccess {
                     break  // 6700 and kin: the extended form did not get through.
                 }
             } catch {
-                if error.isLinkLost || error.isReplayMismatch || error == .cancelled {
+                switch error {
+                case .cardReset, .transactionFailed, .timeout, .transport, .commandNotSupported, .sharingViolation:
+                    // The card is still there: the extended form did not get through; try the short one (which
+                    // reports the failure, typed, if it persists).
+                    break
+                case .cardRemoved, .noCard, .readerUnavailable, .serviceUnavailable, .cancelled, .replayDiverged,
+                     .replayExhausted:
                     throw .channel(error, step: .readCardAccess)
                 }
-                // Any other transport failure of the extended form: try the short one.
             }
         }
         let reader = FileReader(channel: channel, extendedLength: false, shortLimit: 256)

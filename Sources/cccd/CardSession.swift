@@ -2,6 +2,7 @@ import CardIO
 import CCCD
 import Foundation
 import ICAOSession
+import LDS
 
 /// Runs one read for the commands (`read`, `level1`, `replay`, `watch`): opens the reader or the trace, records
 /// when asked, and turns failures into the exit codes of `shared/CLI.md`.
@@ -55,7 +56,11 @@ enum CardSession {
             guard let record, let recorder, let entropy else { return }
             let trace = recorder.trace(title: "cccd read of a card in \(card.readerName)", origin: "recorded",
                                        reader: .init(name: card.readerName, atr: atr), access: key,
-                                       entropy: entropy.draws, recordedAt: ISO8601.string(started))
+                                       entropy: entropy.draws, recordedAt: ISO8601.string(started),
+                                       read: Trace.ReadRequest(files: options.files.map(\.name),
+                                                               chipAuthentication: options.chipAuthentication,
+                                                               activeAuthentication: options.activeAuthentication,
+                                                               extendedLength: options.tryExtendedLength))
             do {
                 try trace.write(to: URL(fileURLWithPath: record))
             } catch {
@@ -74,8 +79,9 @@ enum CardSession {
         }
     }
 
-    /// Replays a trace: the same read, over the recorded exchanges and randomness.
-    static func replay(_ path: String, options: ReadOptions, progress: ReadProgress?) throws -> Outcome {
+    /// Replays a trace: the same read, over the recorded exchanges and randomness. Without `options`, the read
+    /// the trace says was made (its `read` object), else the full read.
+    static func replay(_ path: String, options given: ReadOptions?, progress: ReadProgress?) throws -> Outcome {
         let trace: Trace
         do {
             trace = try Trace(contentsOf: URL(fileURLWithPath: path))
@@ -84,6 +90,16 @@ enum CardSession {
         }
         guard let key = trace.access else {
             throw CommandFailure(.badInput, "\(path): the trace has no \"access\" secret, so it cannot be replayed")
+        }
+        var options = given ?? ReadOptions()
+        if given == nil, let read = trace.read {
+            let files = read.files.compactMap(ElementaryFile.init(name:))
+            guard files.count == read.files.count else {
+                throw CommandFailure(.badInput, "\(path): read.files names a file this reader does not know")
+            }
+            options = ReadOptions(files: files, chipAuthentication: read.chipAuthentication,
+                                  activeAuthentication: read.activeAuthentication,
+                                  tryExtendedLength: read.extendedLength)
         }
         let channel = ReplayChannel(trace: trace)
         let recordedAt = trace.recordedAt.flatMap(ISO8601.date) ?? Date()

@@ -155,7 +155,7 @@ struct ReplayCommand: ParsableCommand {
 
     func run() throws {
         try runCommand {
-            let options = try readOptions(files)
+            let options = try files.map { try readOptions($0) }
             let trust = try TrustLoader.load(verify.trust)
             let outcome = try CardSession.replay(trace, options: options, progress: nil)
             try finish(outcome, trust: trust, qr: nil, verify: verify, json: json, out: nil, force: false)

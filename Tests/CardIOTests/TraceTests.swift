@@ -73,9 +73,81 @@ import Testing
          TraceError.invalidField(path: "entropy[1]", reason: "not a string")),
         (#"{"format":"cccd-trace/1","access":{"pin":"1"},"exchanges":[]}"#,
          TraceError.invalidField(path: "access", reason: "neither \"can\" nor \"mrz\"")),
+        (#"{"format":2,"exchanges":[]}"#, TraceError.unsupportedFormat("2")),
+        (#"{"format":"cccd-trace/1","exchanges":{}}"#, TraceError.invalidField(path: "exchanges", reason: "not an array")),
+        (#"{"format":"cccd-trace/1","exchanges":[{"command":"00A4040C","response":"9000"},7]}"#,
+         TraceError.invalidField(path: "exchanges[1]", reason: "not an object")),
+        (#"{"format":"cccd-trace/1","title":5,"exchanges":[]}"#, TraceError.invalidField(path: "title", reason: "not a string")),
+        (#"{"format":"cccd-trace/1","reader":"PCD","exchanges":[]}"#,
+         TraceError.invalidField(path: "reader", reason: "not an object")),
+        (#"{"format":"cccd-trace/1","reader":{"name":"PCD","atr":"3B8"},"exchanges":[]}"#,
+         TraceError.invalidField(path: "reader.atr", reason: "hex text has an odd number of digits (3)")),
+        (#"{"format":"cccd-trace/1","access":{"can":"12345"},"exchanges":[]}"#,
+         TraceError.invalidField(path: "access.can", reason: "the CAN must be six digits")),
+        (#"{"format":"cccd-trace/1","access":{"mrz":"L898902C"},"exchanges":[]}"#,
+         TraceError.invalidField(path: "access.mrz", reason: "not an object")),
+        (#"{"format":"cccd-trace/1","access":{"mrz":{"documentNumber":"L898902C","dateOfBirth":"690806"}},"exchanges":[]}"#,
+         TraceError.invalidField(path: "access.mrz.dateOfExpiry", reason: "missing")),
+        (#"{"format":"cccd-trace/1","access":{"mrz":{"documentNumber":"L898902C","dateOfBirth":"691306","dateOfExpiry":"940623"}},"exchanges":[]}"#,
+         TraceError.invalidField(path: "access.mrz.dateOfBirth", reason: "the date of birth has no such month (YYMMDD)")),
+        (#"{"format":"cccd-trace/1","exchanges":[{"command":"00A4040C","response":"9000","micros":1.5}]}"#,
+         TraceError.invalidField(path: "exchanges[0].micros", reason: "not a non-negative integer")),
+        (#"{"format":"cccd-trace/1","exchanges":[{"command":"00A4040C","response":"9000","micros":"fast"}]}"#,
+         TraceError.invalidField(path: "exchanges[0].micros", reason: "not a non-negative integer")),
+        (#"{"format":"cccd-trace/1","exchanges":[],"expect":{"files":{"EF.COM":"6X"}}}"#,
+         TraceError.invalidField(path: "expect.files.EF.COM", reason: "hex text has a non-hex character at offset 1")),
+        (#"{"format":"cccd-trace/1","read":{"files":["EF.COM",2]},"exchanges":[]}"#,
+         TraceError.invalidField(path: "read.files[1]", reason: "not a string")),
+        (#"{"format":"cccd-trace/1","read":{"files":["EF.COM"],"chipAuthentication":"yes"},"exchanges":[]}"#,
+         TraceError.invalidField(path: "read.chipAuthentication", reason: "not true or false")),
+        (#"{"format":"cccd-trace/1","read":{"chipAuthentication":true},"exchanges":[]}"#,
+         TraceError.invalidField(path: "read.files", reason: "missing")),
     ])
     func malformedTrace_isRejected_namingTheProblem(_ text: String, _ expected: TraceError) {
         #expect(throws: expected) { try Trace(json: Data(text.utf8)) }
+    }
+
+    /// VECTORS.md: unknown keys are ignored, so later versions can add them (the G.1 trace carries `pace`,
+    /// `cardAccess` and `notes`); null reads as absent for the optional keys.
+    @Test func unknownKeys_andNulls_areIgnored() throws {
+        let text = #"{"format":"cccd-trace/1","pace":{"oid":"x"},"notes":["a"],"title":null,"reader":null,"#
+            + #""exchanges":[{"command":"00A4040C","response":"9000","micros":null,"extra":1}]}"#
+        let trace = try Trace(json: Data(text.utf8))
+        #expect(trace.title == nil && trace.reader == nil && trace.exchanges[0].micros == nil)
+    }
+
+    /// The `read` object: what the recorded read asked for, so a bare replay reproduces it.
+    @Test func readRequest_roundTrips_throughTheFileAndTheEncoder() throws {
+        var trace = try Trace(json: Data(Self.example.utf8))
+        trace.recordedAt = "2025-01-02T03:04:05Z"
+        trace.read = Trace.ReadRequest(files: ["EF.COM", "EF.SOD", "DG1", "DG2"], chipAuthentication: true,
+                                       activeAuthentication: false, extendedLength: false)
+        #expect(try Trace(json: Data(trace.jsonText().utf8)) == trace)
+        #expect(try Trace(json: JSONEncoder().encode(trace)) == trace)
+        #expect(trace.jsonText().contains(#""read": { "files": ["EF.COM", "EF.SOD", "DG1", "DG2"], "#
+            + #""chipAuthentication": true, "activeAuthentication": false, "extendedLength": false },"#))
+        // A flag left out reads as the full read's.
+        let partial = try Trace(json: Data(#"{"format":"cccd-trace/1","read":{"files":["DG1"]},"exchanges":[]}"#.utf8))
+        #expect(partial.read == Trace.ReadRequest(files: ["DG1"]))
+    }
+
+    /// A trace holds the access secret and the holder's data: the file is the owner's alone (0600), also when it
+    /// replaces a more open one.
+    @Test func writtenTrace_isPrivate() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cccd-trace-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("t.json")
+        FileManager.default.createFile(atPath: url.path, contents: Data("old".utf8), attributes: [.posixPermissions: 0o644])
+        try Trace(json: Data(Self.example.utf8)).write(to: url)
+        let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["t.json"])
+    }
+
+    @Test func writingIntoAMissingFolder_isATypedError_andLeavesNothing() {
+        let url = URL(fileURLWithPath: "/nonexistent-\(UUID())/t.json")
+        #expect(throws: TraceError.self) { try Trace().write(to: url) }
     }
 
     @Test func missingFile_isUnreadable() {

@@ -143,6 +143,32 @@ extension RealPCSCD {
             #expect(rejected.stderr.contains("cccd-trace/9"))
         }
 
+        /// The trace stores what the read asked for: a bare replay of a partial read makes the same partial read.
+        /// The trace is the owner's alone (0600): it holds the CAN and the holder's data.
+        @Test func recordedPartialRead_replaysBare_andTheTraceIsPrivate() throws {
+            let card = try Repository.card("nguyen-van-an-2021.json")
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cccd-e2e-\(UUID())")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let trace = folder.appendingPathComponent("partial.json").path
+            let live = try withCard(card.makeChip()) {
+                try CLITool.run(["read", "--can", card.cardAccessNumber.digits, "--reader", "00 00", "--json",
+                                 "--files", "com,dg1", "--record", trace, "--trust", Self.trust])
+            }
+            #expect(live.status == 0, "\(live.stderr)")
+            let attributes = try FileManager.default.attributesOfItem(atPath: trace)
+            #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+            let recorded = try Trace(contentsOf: URL(fileURLWithPath: trace))
+            #expect(recorded.read == Trace.ReadRequest(files: ["EF.COM", "DG1"]))
+            let replay = try CLITool.run(["replay", trace, "--json", "--trust", Self.trust])
+            #expect(replay.status == 0, "\(replay.stderr)")
+            var a = try json(live.stdout)
+            var b = try json(replay.stdout)
+            a["reader"] = nil
+            b["reader"] = nil
+            #expect(NSDictionary(dictionary: a).isEqual(to: b))
+        }
+
         @Test func read_out_writesEveryFileAtomically_andNeverOverwritesWithoutForce() throws {
             let card = try Repository.card("dam-anh-hang-2021.json")
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cccd-out-\(UUID())")
