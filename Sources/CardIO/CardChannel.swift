@@ -66,6 +66,8 @@ public enum ChannelError: Error, Equatable, Sendable, CustomStringConvertible {
     case cancelled
     /// The command could not be encoded for this link (e.g. an extended APDU on a short-only reader).
     case commandNotSupported(String)
+    /// The card kept answering `61xx` past ``ResponseChaining``'s limits (GET RESPONSE rounds, gathered bytes).
+    case responseChainTooLong(rounds: Int, bytes: Int)
     /// A replayed session received a command other than the recorded one.
     case replayDiverged(index: Int, expected: [UInt8], actual: [UInt8])
     /// A replayed session was asked for more exchanges than it recorded.
@@ -88,6 +90,8 @@ public enum ChannelError: Error, Equatable, Sendable, CustomStringConvertible {
         case .replayDiverged(let i, let expected, let actual):
             return "replay diverged at exchange \(i): expected \(expected.hexString), got \(actual.hexString)"
         case .replayExhausted(let n): return "replay ran past the last of its \(n) recorded exchanges"
+        case .responseChainTooLong(let rounds, let bytes):
+            return "the card kept answering 61xx (\(rounds) GET RESPONSE, \(bytes) bytes): its answer is not accepted"
         case .transport(let why): return why
         }
     }
@@ -102,7 +106,7 @@ extension ChannelError {
         case .cardRemoved, .cardReset, .noCard, .readerUnavailable, .serviceUnavailable, .transactionFailed:
             return true
         case .sharingViolation, .timeout, .cancelled, .commandNotSupported, .replayDiverged, .replayExhausted,
-             .transport:
+             .responseChainTooLong, .transport:
             return false
         }
     }

@@ -162,7 +162,8 @@ public enum ChipAccess {
                 }
             } catch {
                 switch error {
-                case .cardReset, .transactionFailed, .timeout, .transport, .commandNotSupported, .sharingViolation:
+                case .cardReset, .transactionFailed, .timeout, .transport, .commandNotSupported, .sharingViolation,
+                     .responseChainTooLong:
                     // The card is still there: the extended form did not get through; try the short one (which
                     // reports the failure, typed, if it persists).
                     break

@@ -156,3 +156,34 @@ extension RealPCSCD {
         }
     }
 }
+
+/// A chip that answers every command with data and `61 01`: more to come, for ever.
+private final class EndlessChainingChip: VirtualChip {
+    var atr: [UInt8] { [0x3B, 0x80, 0x80, 0x01, 0x01] }
+    private(set) var commands = 0
+    func powerOn() { commands = 0 }
+    func powerOff() {}
+    func process(_ command: [UInt8]) -> [UInt8]? {
+        commands += 1
+        return [0x42, 0x61, 0x01]
+    }
+}
+
+extension RealPCSCD {
+    @Suite struct ResponseChainingPCSCTests {
+        /// Through pcscd: a card that keeps answering 61xx ends the exchange with a typed error after the
+        /// documented number of GET RESPONSE rounds.
+        @Test func endless61xx_throughPCSC_isBounded() throws {
+            let chip = EndlessChainingChip()
+            let connection = try PCSCDaemon.insert(chip)
+            defer { try? PCSCDaemon.remove(connection) }
+            let card = try PCSCContext().connect(reader: PCSCDaemon.reader1)
+            let before = chip.commands
+            #expect(throws: ChannelError.responseChainTooLong(rounds: ResponseChaining.maxGetResponseRounds,
+                                                              bytes: 1 + ResponseChaining.maxGetResponseRounds)) {
+                try card.transmit(.selectApplication([0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01]))
+            }
+            #expect(chip.commands - before == 1 + ResponseChaining.maxGetResponseRounds)
+        }
+    }
+}
