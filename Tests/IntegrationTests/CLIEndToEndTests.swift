@@ -92,9 +92,12 @@ extension RealPCSCD {
             #expect(noPCSCD.status == 3)
         }
 
-        @Test func read_cardRemovedMidRead_exits3() throws {
+        /// A card pulled during the read exits 3, whatever step it left in: exchange 1 is the EF.CardAccess probe,
+        /// exchange 10 a file under secure messaging.
+        @Test(arguments: [1, 10])
+        func read_cardRemovedMidRead_exits3(atExchange exchange: Int) throws {
             let card = try Repository.card("nguyen-van-an-2021.json")
-            let chip = FaultInjectingChip(wrapping: card.makeChip(), plan: .init(removeAtExchange: 10))
+            let chip = FaultInjectingChip(wrapping: card.makeChip(), plan: .init(removeAtExchange: exchange))
             let connection = try PCSCDaemon.insert(chip, into: PCSCDaemon.reader0)
             defer { connection.disconnect() }
             let result = try CLITool.run(["read", "--can", card.cardAccessNumber.digits, "--reader", "00 00",

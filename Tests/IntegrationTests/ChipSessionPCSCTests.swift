@@ -109,7 +109,9 @@ extension RealPCSCD {
             let opened = try ChipAccess.open(over: reader, key: .can(card.cardAccessNumber), entropy: SystemEntropy())
             let files = opened.fileReader()
             _ = try files.read(.com)
-            #expect(throws: FileReadError.self) { try files.read(.dataGroup(2)) }
+            #expect(throws: FileReadError.linkLost(.dataGroup(2), offset: 0, cause: .channel(.cardRemoved, step: .readFile))) {
+                try files.read(.dataGroup(2))
+            }
             try PCSCDaemon.waitUntil(PCSCDaemon.reader1, present: false)
         }
 

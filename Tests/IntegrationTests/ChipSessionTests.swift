@@ -157,7 +157,10 @@ let readOrder: [ElementaryFile] = [.com, .sod, .dataGroup(1), .dataGroup(2), .da
         let opened = try ChipAccess.open(over: channel, key: .can(card.cardAccessNumber), entropy: SystemEntropy())
         let reader = opened.fileReader()
         _ = try reader.read(.com)
-        #expect(throws: FileReadError.self) { try reader.read(.dataGroup(2)) }
+        // The file reader's error carries the channel's own case and the step, not a sentence.
+        #expect(throws: FileReadError.linkLost(.dataGroup(2), offset: 0, cause: .channel(.cardRemoved, step: .readFile))) {
+            try reader.read(.dataGroup(2))
+        }
     }
 
     @Test func garbageAnswer_isAnErrorNeverData() throws {

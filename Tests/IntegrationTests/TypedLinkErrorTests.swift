@@ -50,20 +50,6 @@ import VirtualCard
         }
     }
 
-    /// Pulled in the middle of a file with no re-opening offered: the file reader's error carries the channel's
-    /// own case and the step, not a sentence.
-    @Test func cardPulledMidFile_isLinkLost_withTheTypedCause() throws {
-        let card = try Repository.card("nguyen-van-an-2021.json")
-        let chip = FaultInjectingChip(wrapping: card.makeChip(), plan: .init(removeAtExchange: 9))
-        let channel = InProcessChannel(chip: chip)
-        let opened = try ChipAccess.open(over: channel, key: .can(card.cardAccessNumber), entropy: SystemEntropy())
-        let reader = opened.fileReader()
-        _ = try reader.read(.com)
-        #expect(throws: FileReadError.linkLost(.dataGroup(2), offset: 0, cause: .channel(.cardRemoved, step: .readFile))) {
-            try reader.read(.dataGroup(2))
-        }
-    }
-
     /// A corrupted MAC with no re-opening offered: the cause is the secure messaging failure itself.
     @Test func corruptedMAC_withoutReopen_isLinkLost_withTheSecureMessagingFailure() throws {
         let card = try Repository.card("nguyen-van-an-2021.json")
