@@ -69,7 +69,11 @@ public enum CCCDError: ClassifiedError, Equatable, Sendable {
     /// A part of a name matches several readers.
     case ambiguousReader(String, matches: [String])
     /// The access key has not the form the chip needs (the field named, never the value).
-    case invalidAccessKey(String)
+    case invalidAccessKey(AccessKeyError)
+    /// A read from a reader or a channel was started without the CAN or the MRZ key.
+    case accessKeyMissing
+    /// An MRZ key given as other than three comma-separated fields.
+    case mrzKeyForm
     /// A text given as the card's secret is neither a QR text, an ID, a CAN nor an MRZ key.
     case unrecognizedInput
     /// The QR text given is not a CCCD QR.
@@ -125,8 +129,8 @@ public enum CCCDError: ClassifiedError, Equatable, Sendable {
     public var kind: FailureKind {
         switch self {
         case .pcscUnavailable, .noReader, .noCard, .cardRemoved, .linkFailed, .cancelled: return .link
-        case .readerNotFound, .ambiguousReader, .invalidAccessKey, .unrecognizedInput, .invalidQRText, .dumpExists,
-             .invalidFileList:
+        case .readerNotFound, .ambiguousReader, .invalidAccessKey, .accessKeyMissing, .mrzKeyForm, .unrecognizedInput,
+             .invalidQRText, .dumpExists, .invalidFileList:
             return .usage
         case .accessDenied: return .accessDenied
         case .chipProtocol, .notSupported, .payloadIncomplete: return .verification
@@ -148,6 +152,8 @@ public enum CCCDError: ClassifiedError, Equatable, Sendable {
         case .readerNotFound: return "READER_NOT_FOUND"
         case .ambiguousReader: return "READER_AMBIGUOUS"
         case .invalidAccessKey: return "ACCESS_KEY_INVALID"
+        case .accessKeyMissing: return "ACCESS_KEY_MISSING"
+        case .mrzKeyForm: return "MRZ_KEY_FORM"
         case .unrecognizedInput: return "INPUT_UNRECOGNIZED"
         case .invalidQRText: return "QR_TEXT_INVALID"
         case .dumpExists: return "DUMP_EXISTS"
@@ -206,6 +212,8 @@ public enum CCCDError: ClassifiedError, Equatable, Sendable {
         case .ambiguousReader(let query, let matches):
             return "\"\(query)\" matches several readers: \(matches.joined(separator: ", ")); name one"
         case .invalidAccessKey(let why): return "invalid access key: \(why)"
+        case .accessKeyMissing: return "give the access key: the CAN, the ID number or the MRZ"
+        case .mrzKeyForm: return "the MRZ key is DOCNUMBER,YYMMDD,YYMMDD (document number, birth, expiry)"
         case .unrecognizedInput:
             return "the input is not a QR text, a 12-digit ID, a 6-digit CAN or DOC,YYMMDD,YYMMDD"
         case .invalidQRText(let error): return "the QR text is not a CCCD QR: \(error)"

@@ -132,7 +132,7 @@ public struct CardDump: Sendable {
         }
         var files: [ElementaryFile: [UInt8]] = [:]
         for name in names.sorted() where name.hasSuffix(".bin") {
-            guard let file = ElementaryFile.named(String(name.dropLast(4))) else { continue }
+            guard let file = ElementaryFile(name: String(name.dropLast(4))) else { continue }
             files[file] = try Self.readFile(path, name)
         }
         self.files = files
@@ -267,19 +267,4 @@ public struct DumpCheck: Sendable {
 /// `write(2)`, named apart from ``CardDump/write(to:replacing:)``.
 private func posixWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
     write(fd, buffer, count)
-}
-
-extension ElementaryFile {
-    /// The file a dump or a trace names (`EF.COM`, `EF.SOD`, `EF.CardAccess`, `DG1` … `DG16`).
-    static func named(_ name: String) -> ElementaryFile? {
-        switch name {
-        case "EF.COM": return .com
-        case "EF.SOD": return .sod
-        case "EF.CardAccess": return .cardAccess
-        default:
-            guard name.hasPrefix("DG"), name.count <= 4, let n = Int(name.dropFirst(2)), (1...16).contains(n),
-                  name == "DG\(n)" else { return nil }
-            return .dataGroup(n)
-        }
-    }
 }

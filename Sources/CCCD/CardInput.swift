@@ -29,16 +29,16 @@ public struct CardInput: Sendable {
             } catch {
                 throw .invalidQRText(error)
             }
-            self.init(key: Self.can(ofPersonalIdNumber: qr.personalIdNumber), qr: qr)
+            self.init(key: try Self.can(personalIdNumber: qr.personalIdNumber), qr: qr)
             return
         }
         let digits = text.filter { $0 != " " }
         if digits.allSatisfy(\.isASCIIDigit), digits.count == 12 {
-            self.init(key: Self.can(ofPersonalIdNumber: digits))
+            self.init(key: try Self.can(personalIdNumber: digits))
             return
         }
         if digits.allSatisfy(\.isASCIIDigit), digits.count == 6 {
-            self.init(key: .can(digits))
+            self.init(key: try Self.can(digits))
             return
         }
         let parts = text.split(separator: ",", omittingEmptySubsequences: false)
@@ -49,31 +49,28 @@ public struct CardInput: Sendable {
         throw .unrecognizedInput
     }
 
-    /// The CAN of a CCCD: the last six digits of the 12-digit ID number (`shared/CCCD.md`).
-    public static func can(ofPersonalIdNumber id: String) -> AccessKey {
-        .can(String(id.suffix(6)))
-    }
-
     /// A CAN given on its own: six digits.
     public static func can(_ text: String) throws(CCCDError) -> AccessKey {
-        guard text.count == 6, text.allSatisfy(\.isASCIIDigit) else {
-            throw .invalidAccessKey("the CAN is six digits")
+        do {
+            return .can(try CardAccessNumber(text))
+        } catch {
+            throw .invalidAccessKey(error)
         }
-        return .can(text)
     }
 
-    /// An ID number given on its own: twelve digits, whose last six are the CAN.
+    /// An ID number given on its own: twelve digits, whose last six are the CAN (``CardIO/CardAccessNumber``).
     public static func can(personalIdNumber text: String) throws(CCCDError) -> AccessKey {
-        guard text.count == 12, text.allSatisfy(\.isASCIIDigit) else {
-            throw .invalidAccessKey("the ID number is twelve digits")
+        do {
+            return .can(try CardAccessNumber(personalIdNumber: text))
+        } catch {
+            throw .invalidAccessKey(error)
         }
-        return can(ofPersonalIdNumber: text)
     }
 
     /// The MRZ key from `DOCNUMBER,YYMMDD,YYMMDD` (document number, birth, expiry).
     public static func mrzKey(_ text: String) throws(CCCDError) -> AccessKey {
         let parts = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 3 else { throw .invalidAccessKey("the MRZ key is DOCNUMBER,YYMMDD,YYMMDD") }
+        guard parts.count == 3 else { throw .mrzKeyForm }
         return try mrzKey(parts)
     }
 
@@ -82,8 +79,7 @@ public struct CardInput: Sendable {
         do {
             return .mrz(try MRZKey(documentNumber: fields[0], dateOfBirth: fields[1], dateOfExpiry: fields[2]))
         } catch {
-            if case .invalidPassword(let why) = error { throw .invalidAccessKey(why) }
-            throw .invalidAccessKey("the MRZ key is DOCNUMBER,YYMMDD,YYMMDD")
+            throw .invalidAccessKey(error)
         }
     }
 }

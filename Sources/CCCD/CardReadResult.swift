@@ -75,7 +75,7 @@ public struct ParsedFiles: Sendable, Equatable {
     public static func parse(_ files: [ElementaryFile: [UInt8]]) -> (ParsedFiles, [Problem]) {
         var parsed = ParsedFiles()
         var problems: [Problem] = []
-        for (file, bytes) in files.sorted(by: { ElementaryFile.readOrder($0.key, $1.key) }) {
+        for (file, bytes) in files.sorted(by: { $0.key < $1.key }) {
             if let problem = parsed.add(file, bytes) { problems.append(problem) }
         }
         return (parsed, problems)
@@ -196,7 +196,7 @@ public struct CardReadResult: Sendable {
             identityMissing: missing)
         var problems = fileProblems + record.problems + checks.problems
         // DG3 answers 6982 on every CCCD (it needs terminal authentication, shared/CCCD.md): not worth a line.
-        for (file, why) in unreadable.sorted(by: { $0.key.fid < $1.key.fid }) where file != .dataGroup(3) {
+        for (file, why) in unreadable.sorted(by: { $0.key < $1.key }) where file != .dataGroup(3) {
             problems.append(Problem(code: .fileUnreadable, field: file.name, detail: why))
         }
         if source == .replay {
@@ -211,18 +211,9 @@ public struct CardReadResult: Sendable {
     static func dataGroups(_ files: [ElementaryFile: [UInt8]]) -> [Int: [UInt8]] {
         var out: [Int: [UInt8]] = [:]
         for (file, bytes) in files {
-            if let number = file.dataGroupNumber { out[number] = bytes }
+            if case .dataGroup(let number) = file { out[number] = bytes }
         }
         return out
-    }
-}
-
-extension ElementaryFile {
-    /// The data group's number, nil for EF.COM, EF.SOD and EF.CardAccess.
-    var dataGroupNumber: Int? {
-        guard fid & 0xFF00 == 0x0100, self != .com, self != .sod, self != .cardAccess else { return nil }
-        let number = Int(fid & 0xFF)
-        return (1...16).contains(number) ? number : nil
     }
 }
 

@@ -63,7 +63,7 @@ public enum CardReport {
         if let why = checks.activeAuthentication.reason {
             verification.append(("activeAuthenticationNote", .string(why)))
         }
-        let files = result.files.keys.sorted(by: ElementaryFile.readOrder).map { file -> (String, JSONValue) in
+        let files = result.files.keys.sorted().map { file -> (String, JSONValue) in
             let bytes = result.files[file]!
             return (file.name, .object([("bytes", .integer(bytes.count)),
                                         ("sha256", .string(HashAlgorithm.sha256.hash(bytes).hexLower))]))
@@ -190,18 +190,5 @@ public enum ISO8601 {
         day.formatOptions = [.withFullDate]
         day.timeZone = TimeZone(identifier: "UTC")
         return day.date(from: text)
-    }
-}
-
-extension ElementaryFile {
-    /// EF.COM, EF.SOD, then the data groups by number: the order files are listed in outputs.
-    static func readOrder(_ a: ElementaryFile, _ b: ElementaryFile) -> Bool {
-        func rank(_ f: ElementaryFile) -> Int {
-            if f == .cardAccess { return 0 }
-            if f == .com { return 1 }
-            if f == .sod { return 2 }
-            return 2 + (f.dataGroupNumber ?? 17)
-        }
-        return rank(a) < rank(b)
     }
 }

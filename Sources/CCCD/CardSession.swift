@@ -34,6 +34,7 @@ public final class CardSession: Sendable {
 
     private let cancellation = CancellationFlag()
     private let state = Mutex(State())
+    private let apduLog: (@Sendable (APDULogEntry) -> Void)?
 
     private struct State {
         var events: [ReadEvent] = []
@@ -55,9 +56,13 @@ public final class CardSession: Sendable {
     ///   - qr: the card's QR, to cross-check the chip with.
     ///   - options: what to read; for a trace, nil takes what the recorded read asked for.
     ///   - entropy: where the terminal's randomness comes from (the system's by default; a trace's own for a replay).
+    ///   - apduLog: called with each exchange on the wire, header and lengths only (``CardIO/APDULogEntry``): the
+    ///     `--verbose` log. Never the data, the access key or session keys.
     public init(source: CardSource, key: AccessKey? = nil, trust: TrustStore? = nil, qr: CardQRCode? = nil,
-                options: ReadOptions? = nil, entropy: (@Sendable () -> any EntropySource)? = nil) {
+                options: ReadOptions? = nil, entropy: (@Sendable () -> any EntropySource)? = nil,
+                apduLog: (@Sendable (APDULogEntry) -> Void)? = nil) {
         self.source = source
+        self.apduLog = apduLog
         let thread = Thread { [self] in
             let outcome: Result<CardReadResult, CCCDError>
             do throws(CCCDError) {
@@ -164,7 +169,7 @@ public final class CardSession: Sendable {
                          entropy makeEntropy: (@Sendable () -> any EntropySource)?) throws(CCCDError) -> CardReadResult {
         switch source {
         case .reader(let selection, let wait):
-            guard let key else { throw .invalidAccessKey("a reader needs the CAN or the MRZ key") }
+            guard let key else { throw .accessKeyMissing }
             let (card, name) = try connect(selection, waitingUpTo: wait)
             defer { card.disconnect() }
             emit(.cardFound(reader: name), fraction: 0)
@@ -173,7 +178,7 @@ public final class CardSession: Sendable {
                             entropy: makeEntropy?() ?? SystemEntropy(), readAt: Date(), source: .live,
                             reader: Trace.ReaderInfo(name: name, atr: atr))
         case .channel(let name, let open):
-            guard let key else { throw .invalidAccessKey("a channel needs the CAN or the MRZ key") }
+            guard let key else { throw .accessKeyMissing }
             let channel: any CardChannel
             do throws(ChannelError) {
                 channel = try open()
@@ -195,7 +200,9 @@ public final class CardSession: Sendable {
         let channel = ReplayChannel(trace: trace)
         let readAt = trace.recordedAt.flatMap(ISO8601.date) ?? Date()
         emit(.cardFound(reader: trace.reader?.name ?? "trace"), fraction: 0)
-        var result = try read(over: channel, key: key, trust: trust, qr: qr, options: options ?? ReadOptions(),
+        let recorded = try trace.read.map { (request) throws(CCCDError) -> ReadOptions in try ReadOptions(request) }
+        var result = try read(over: channel, key: key, trust: trust, qr: qr,
+                              options: options ?? recorded ?? ReadOptions(),
                               entropy: RecordedEntropy(trace.entropy), readAt: readAt, source: .replay,
                               reader: trace.reader)
         guard channel.isFinished else {
@@ -209,42 +216,20 @@ public final class CardSession: Sendable {
         return result
     }
 
-    /// The trace's access secret as a key.
+    /// The trace's access secret.
     static func accessKey(of trace: Trace) throws(CCCDError) -> AccessKey {
-        switch trace.access {
-        case .can(let can)?:
-            return .can(can)
-        case .mrz(let number, let birth, let expiry)?:
-            do {
-                return .mrz(try MRZKey(documentNumber: number, dateOfBirth: birth, dateOfExpiry: expiry))
-            } catch {
-                throw .trace(.invalidField(path: "access.mrz", reason: error.description))
-            }
-        case nil:
-            throw .traceWithoutAccess
-        }
-    }
-
-    /// The key as a trace records it.
-    static func traceAccess(_ key: AccessKey) -> Trace.AccessSecret {
-        switch key {
-        case .can(let can): return .can(can)
-        case .mrz(let mrz):
-            return .mrz(documentNumber: mrz.documentNumber, dateOfBirth: mrz.dateOfBirth, dateOfExpiry: mrz.dateOfExpiry)
-        }
+        guard let key = trace.access else { throw .traceWithoutAccess }
+        return key
     }
 
     private func read(over base: any CardChannel, key: AccessKey, trust: TrustStore?, qr: CardQRCode?,
                       options: ReadOptions, entropy: any EntropySource, readAt: Date, source: ReadSource,
                       reader: Trace.ReaderInfo?) throws(CCCDError) -> CardReadResult {
-        do {
-            let result = try CardReader.read(
-                over: base, key: key, trust: trust, qr: qr, options: options, entropy: entropy, readAt: readAt,
-                source: source, reader: reader, cancellation: cancellation,
-                recorded: { [self] trace in state.withLock { $0.trace = trace } },
-                progress: { [self] event in emit(event.kind, fraction: event.fraction) })
-            return result
-        }
+        try CardReader.read(
+            over: base, key: key, trust: trust, qr: qr, options: options, entropy: entropy, readAt: readAt,
+            source: source, reader: reader, cancellation: cancellation, apduLog: apduLog,
+            recorded: { [self] trace in state.withLock { $0.trace = trace } },
+            progress: { [self] event in emit(event.kind, fraction: event.fraction) })
     }
 
     /// Finds the reader and connects to its card, waiting up to `wait` for a card (or a reader) to appear.
@@ -342,22 +327,24 @@ public enum CardReader {
     ///   - readAt: the time of reading, against which certificates and the card's expiry are judged.
     ///   - source: `live`, or `replay` for a recorded session (whose verdict is never `accept`).
     ///   - reader: the reader's name and the card's ATR, for the result and a recorded trace.
+    ///   - apduLog: called with each exchange on the wire, header and lengths only.
     ///   - recorded: called with the session as a trace when ``ReadOptions/record`` is set, also after a failure.
     ///   - progress: called with each event, on the calling thread.
     public static func read(over channel: any CardChannel, key: AccessKey, trust: TrustStore? = nil, qr: CardQRCode? = nil,
                             options: ReadOptions = ReadOptions(), entropy: any EntropySource = SystemEntropy(),
                             readAt: Date = Date(), source: ReadSource = .live, reader: Trace.ReaderInfo? = nil,
-                            recorded: ((Trace) -> Void)? = nil,
+                            apduLog: ((APDULogEntry) -> Void)? = nil, recorded: ((Trace) -> Void)? = nil,
                             progress: ((ReadEvent) -> Void)? = nil) throws(CCCDError) -> CardReadResult {
         try read(over: channel, key: key, trust: trust, qr: qr, options: options, entropy: entropy, readAt: readAt,
-                 source: source, reader: reader, cancellation: CancellationFlag(), recorded: recorded,
-                 progress: progress)
+                 source: source, reader: reader, cancellation: CancellationFlag(), apduLog: apduLog,
+                 recorded: recorded, progress: progress)
     }
 
-    static func read(over base: any CardChannel, key: AccessKey, trust: TrustStore?, qr: CardQRCode?,
+    static func read(over wire: any CardChannel, key: AccessKey, trust: TrustStore?, qr: CardQRCode?,
                      options: ReadOptions, entropy: any EntropySource, readAt: Date, source: ReadSource,
-                     reader: Trace.ReaderInfo?, cancellation: CancellationFlag, recorded: ((Trace) -> Void)?,
-                     progress: ((ReadEvent) -> Void)?) throws(CCCDError) -> CardReadResult {
+                     reader: Trace.ReaderInfo?, cancellation: CancellationFlag, apduLog: ((APDULogEntry) -> Void)?,
+                     recorded: ((Trace) -> Void)?, progress: ((ReadEvent) -> Void)?) throws(CCCDError) -> CardReadResult {
+        let base: any CardChannel = apduLog.map { APDULogChannel(wrapping: wire, log: $0) } ?? wire
         let recorder = options.record ? RecordingChannel(wrapping: base) : nil
         let recordedEntropy = options.record ? RecordingEntropy(wrapping: entropy) : nil
         let channel = GuardedChannel(recorder ?? base, cancellation: cancellation)
@@ -372,8 +359,9 @@ public enum CardReader {
         func makeTrace() -> Trace? {
             guard let recorder, let recordedEntropy else { return nil }
             return recorder.trace(title: "cccd read of a card in \(reader?.name ?? "a reader")", origin: "recorded",
-                                  reader: reader, access: CardSession.traceAccess(key),
-                                  entropy: recordedEntropy.draws, recordedAt: ISO8601.string(readAt))
+                                  reader: reader, access: key,
+                                  entropy: recordedEntropy.draws, recordedAt: ISO8601.string(readAt),
+                                  read: options.request)
         }
         do {
             var result = try pipeline.run()

@@ -81,6 +81,27 @@ public struct ReadOptions: Sendable, Hashable {
         return out
     }
 
+    /// What a recorded trace says the read asked for (its `read` object), so a bare replay makes the same read.
+    public var request: Trace.ReadRequest {
+        Trace.ReadRequest(files: files.map(\.name), chipAuthentication: chipAuthentication,
+                          activeAuthentication: activeAuthentication, extendedLength: tryExtendedLength)
+    }
+
+    /// The options of a recorded read (a trace's `read` object).
+    ///
+    /// - Throws: ``CCCDError/trace(_:)`` for a file name that is not one of the card's.
+    public init(_ request: Trace.ReadRequest) throws(CCCDError) {
+        var files: [ElementaryFile] = []
+        for (index, name) in request.files.enumerated() {
+            guard let file = ElementaryFile(name: name) else {
+                throw .trace(.invalidField(path: "read.files[\(index)]", reason: "\"\(name)\" is not a file of the card"))
+            }
+            files.append(file)
+        }
+        self.init(files: files, chipAuthentication: request.chipAuthentication,
+                  activeAuthentication: request.activeAuthentication, tryExtendedLength: request.extendedLength)
+    }
+
     /// The files in the order they are read: as asked, duplicates dropped, EF.SOD added before the first data
     /// group when a data group is asked for without it (passive authentication needs it).
     var plannedFiles: [ElementaryFile] {

@@ -9,8 +9,8 @@ import Verification
 /// (after gmrtd's `reader.ReadDocument`). ``run()`` is the list; each step is a method below it.
 ///
 /// The pipeline is blocking and single-threaded: ``CardSession`` runs it on a thread of its own, off the
-/// cooperative pool. Every command goes through one ``GuardedChannel``, which counts it, stops the read when it is
-/// cancelled, and remembers the link's last failure so errors keep their type up to the exit code.
+/// cooperative pool. Every command goes through one ``GuardedChannel``, which counts it and stops the read when it
+/// is cancelled. Errors keep their type from the channel up to the exit code (``failure(_:during:)``).
 final class ReadPipeline {
     private let channel: GuardedChannel
     private let key: AccessKey
@@ -129,7 +129,7 @@ final class ReadPipeline {
         opened = chip
         let reader = chip.fileReader()
         if options.reopenTimeout > 0 {
-            reader.reopen = { [unowned self] in try self.reopenSession() }
+            reader.reopen = { [unowned self] () throws(SessionError) -> CardChannel in try self.reopenSession() }
         }
         self.reader = reader
         return .done("\(chip.access)\(chip.extendedLength ? ", extended length" : "")")
@@ -137,9 +137,14 @@ final class ReadPipeline {
 
     /// After the card slipped off the reader or the chip ended secure messaging: waits for the card to come back,
     /// powers it up and opens a new session with the same key. The file reader resumes where it stopped.
-    private func reopenSession() throws -> CardChannel {
-        try checkCancelled()
-        try channel.recoverLink(timeout: options.reopenTimeout)
+    private func reopenSession() throws(SessionError) -> CardChannel {
+        if channel.isCancelled { throw .channel(.cancelled, step: .reopen) }
+        do {
+            try channel.recoverLink(timeout: options.reopenTimeout)
+        } catch {
+            // The file reader gives up at once on a card that did not come back in time (step `.reopen`).
+            throw .channel(error, step: .reopen)
+        }
         let again = try ChipAccess.open(over: channel, key: key, entropy: entropy,
                                         tryExtendedLength: opened?.extendedLength ?? false)
         opened?.channel = again.channel
@@ -165,9 +170,8 @@ final class ReadPipeline {
                 unreadable[file] = error.description
                 fileProblems.append(Problem(code: .fileMalformed, field: file.name, detail: error.description))
                 return .skipped(error.description)
-            case .linkLost(_, _, let why):
-                throw linkFailure(during: .readFile(file)) ?? .chipProtocol(
-                    .malformedResponse(step: .secureMessaging, reason: why), during: .readFile(file))
+            case .linkLost(_, _, let cause):
+                throw failure(cause, during: .readFile(file))
             }
         }
     }
@@ -187,14 +191,16 @@ final class ReadPipeline {
                                                                        entropy: entropy)
             return .done("keys agreed; confirmed by the next protected exchange")
         } catch {
-            if case .notSupported(let why) = error {
+            switch error {
+            case .notSupported(let why):
                 chipAuthentication = .notSupported(reason: why)
                 return .skipped(why)
+            case .channel, .entropy:
+                throw failure(error, during: .chipAuthentication)
+            default:
+                chipAuthentication = .failed(reason: error.description)
+                return .done(chipAuthentication.description)
             }
-            if let link = linkFailure(during: .chipAuthentication) { throw link }
-            if case .entropy = error { throw failure(error, during: .chipAuthentication) }
-            chipAuthentication = .failed(reason: error.description)
-            return .done(chipAuthentication.description)
         }
     }
 
@@ -213,34 +219,33 @@ final class ReadPipeline {
             if case .activeAuthentication(let a) = info { return a.signatureAlgorithm } else { return nil }
         }.first
         do {
-            let (outcome, response) = try ActiveAuthentication.perform(
+            // Over chip authentication's channel, its protected answer also confirms chip authentication.
+            let outcome = try ActiveAuthentication.perform(
                 over: pendingChipAuthentication?.channel ?? opened.channel, dg15: dg15, signatureAlgorithm: algorithm,
                 entropy: entropy, extendedLength: opened.extendedLength)
-            pendingChipAuthentication?.confirm(by: response)
             switch outcome {
             case .passed: activeAuthentication = .passed
             case .failed(let why): activeAuthentication = .failed(reason: why)
             }
         } catch {
-            if let link = linkFailure(during: .activeAuthentication) { throw link }
-            if case .entropy = error { throw failure(error, during: .activeAuthentication) }
-            activeAuthentication = .failed(reason: error.description)
+            switch error {
+            case .channel, .entropy: throw failure(error, during: .activeAuthentication)
+            default: activeAuthentication = .failed(reason: error.description)
+            }
         }
         return .done(activeAuthentication.description)
     }
 
     private func confirmChipAuthentication() throws(CCCDError) {
         guard let ca = pendingChipAuthentication else { return }
-        if !ca.confirmed {
-            // No active authentication confirmed the new keys: one protected READ BINARY of EF.COM does.
-            let probe = CommandAPDU(cla: 0x00, ins: 0xB0, p1: 0x80 | 0x1E, p2: 0, expectedLength: 1)
-            if let response = try? ca.channel.send(probe) {
-                ca.confirm(by: response)
-            } else if let link = linkFailure(during: .chipAuthentication) {
-                throw link
-            }
+        let confirmed: Bool
+        do {
+            // No active authentication confirmed the new keys: the session layer sends one protected exchange.
+            confirmed = try ca.confirm()
+        } catch {
+            throw failure(error, during: .chipAuthentication)
         }
-        chipAuthentication = ca.confirmed ? .passed
+        chipAuthentication = confirmed ? .passed
             : .failed(reason: "the chip does not answer under the keys agreed with DG14's public key")
     }
 
@@ -269,21 +274,15 @@ final class ReadPipeline {
         if channel.isCancelled { throw .cancelled }
     }
 
-    /// The link's failure behind an error of a step, when the last exchange failed on the link.
-    private func linkFailure(during step: ReadStep) -> CCCDError? {
-        if channel.isCancelled { return .cancelled }
-        guard let error = channel.lastError else { return nil }
-        return Self.failure(error, during: step)
-    }
-
+    /// A session-layer failure in the domain's terms: the link, the key, a replay that diverged, or a chip that
+    /// broke the protocol, with the step it happened in.
     private func failure(_ error: SessionError, during step: ReadStep) -> CCCDError {
-        if let link = linkFailure(during: step) { return link }
+        if channel.isCancelled { return .cancelled }
         switch error {
         case .wrongPassword: return .accessDenied
         case .channel(let link, _): return Self.failure(link, during: step)
         case .entropy(let entropy, _):
             return source == .replay ? .replayEntropy(entropy) : .internalFailure("the entropy source failed: \(entropy)")
-        case .invalidPassword(let why): return .invalidAccessKey(why)
         case .notSupported(let what): return .notSupported(what)
         default: return .chipProtocol(error, during: step)
         }
@@ -291,7 +290,9 @@ final class ReadPipeline {
 
     static func failure(_ error: ChannelError, during step: ReadStep) -> CCCDError {
         switch error {
-        case .cardRemoved, .noCard: return .cardRemoved(during: step)
+        case .cardRemoved, .cardReset, .noCard: return .cardRemoved(during: step)
+        case .cancelled: return .cancelled
+        case .serviceUnavailable: return .pcscUnavailable
         case .replayDiverged(let index, let expected, let actual):
             return .replayDiverged(index: index, expected: expected, actual: actual)
         case .replayExhausted(let count): return .replayExhausted(exchanges: count)
@@ -313,15 +314,12 @@ final class ReadPipeline {
     }
 }
 
-/// Every command of a read passes here: counted, stopped when the read is cancelled, and the link's last failure
-/// kept (typed) for the error that ends the read.
+/// Every command of a read passes here: counted, and stopped when the read is cancelled.
 final class GuardedChannel: CardChannel {
     private let base: CardChannel
     private let cancellation: CancellationFlag
     /// Commands sent.
     private(set) var count = 0
-    /// The failure of the last exchange, nil when it succeeded.
-    private(set) var lastError: ChannelError?
 
     init(_ base: CardChannel, cancellation: CancellationFlag) {
         self.base = base
@@ -333,29 +331,14 @@ final class GuardedChannel: CardChannel {
     var capabilities: ChannelCapabilities { base.capabilities }
 
     func recoverLink(timeout: Double) throws(ChannelError) {
-        do {
-            try base.recoverLink(timeout: timeout)
-            lastError = nil
-        } catch {
-            lastError = error
-            throw error
-        }
+        if cancellation.isSet { throw .cancelled }
+        try base.recoverLink(timeout: timeout)
     }
 
     func transmit(_ command: CommandAPDU) throws(ChannelError) -> ResponseAPDU {
-        if cancellation.isSet {
-            lastError = .transport("the read was cancelled")
-            throw .transport("the read was cancelled")
-        }
+        if cancellation.isSet { throw .cancelled }
         count += 1
-        do {
-            let response = try base.transmit(command)
-            lastError = nil
-            return response
-        } catch {
-            lastError = error
-            throw error
-        }
+        return try base.transmit(command)
     }
 }
 

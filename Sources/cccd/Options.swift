@@ -47,7 +47,7 @@ struct AccessOptions: ParsableArguments {
         if let can { return CardInput(key: try CardInput.can(can), qr: qr) }
         if let id { return CardInput(key: try CardInput.can(personalIdNumber: id), qr: qr) }
         if let mrz { return CardInput(key: try CardInput.mrzKey(mrz), qr: qr) }
-        if let qr { return CardInput(key: CardInput.can(ofPersonalIdNumber: qr.personalIdNumber), qr: qr) }
+        if let qr { return CardInput(key: try CardInput.can(personalIdNumber: qr.personalIdNumber), qr: qr) }
         throw CommandFailure(.usage, "give the access key: --can, --id, --mrz, --qr-text or --qr")
     }
 }

@@ -12,7 +12,8 @@ enum ReadRunner {
             options = options ?? ReadOptions()
             options?.record = true
         }
-        let session = CardSession(source: source, key: key, trust: trust, qr: qr, options: options)
+        let session = CardSession(source: source, key: key, trust: trust, qr: qr, options: options,
+                                  apduLog: verbose ? ReadRunner.logAPDU : nil)
         let view = ProgressView(verbose: verbose)
         let watcher = Task {
             for await event in session.progress { view.show(event) }
@@ -29,6 +30,11 @@ enum ReadRunner {
             if let record { try? save(session.recordedTrace, to: record) }
             throw error
         }
+    }
+
+    /// `--verbose`'s APDU log on stderr: header, lengths, status word and time, never the data.
+    @Sendable static func logAPDU(_ entry: APDULogEntry) {
+        Standard.error("cccd: apdu \(entry)")
     }
 
     private static func save(_ trace: Trace?, to path: String) throws {

@@ -76,7 +76,7 @@ struct WatchCommand: AsyncParsableCommand {
             return
         }
         let session = CardSession(source: .reader(reader.selection, waitForCard: .seconds(cardTimeout)), key: input.key,
-                                  trust: trust, qr: input.qr)
+                                  trust: trust, qr: input.qr, apduLog: verbose ? ReadRunner.logAPDU : nil)
         current.set(session)
         defer { current.set(nil) }
         let view = ProgressView(verbose: verbose)

@@ -4,7 +4,7 @@ import Testing
 /// What a desk is given, as a scanner or a person types it.
 @Suite struct CardInputTests {
     func can(_ key: AccessKey) -> String? {
-        if case .can(let can) = key { return can } else { return nil }
+        if case .can(let can) = key { return can.digits } else { return nil }
     }
 
     @Test func aScannedQR_withBOMAndCR_givesTheCANAndTheQR() throws {

@@ -49,7 +49,7 @@ import Testing
         .cardRemoved(during: .readFile(.dataGroup(2))), .linkFailed(.timeout, during: .chipAuthentication),
         .linkFailed(.readerUnavailable("unplugged"), during: .connect), .cancelled,
         .readerNotFound("ACR", available: ["Virtual PCD 00 00"]), .ambiguousReader("PCD", matches: ["a", "b"]),
-        .invalidAccessKey("the CAN is six digits"), .unrecognizedInput, .invalidQRText(.empty), .dumpExists(path: "d"),
+        .invalidAccessKey(.cardAccessNumberNotSixDigits), .accessKeyMissing, .mrzKeyForm, .unrecognizedInput, .invalidQRText(.empty), .dumpExists(path: "d"),
         .invalidFileList("dg99"), .accessDenied, .chipProtocol(.secureMessaging(.macMismatch), during: .readCardAccess),
         .notSupported("PACE-IM"), .payloadIncomplete(missing: ["portrait"]), .trace(.unsupportedFormat("cccd-trace/9")),
         .traceWithoutAccess, .replayDiverged(index: 12, expected: [0x0C, 0xB0], actual: [0x0C, 0xB1]),
@@ -77,7 +77,7 @@ import Testing
         let expected: [String: Int32] = [
             "PCSC_UNAVAILABLE": 3, "NO_READER": 3, "NO_CARD": 3, "CARD_REMOVED": 3, "LINK_TIMEOUT": 3, "LINK_FAILED": 3,
             "CANCELLED": 3, "READER_NOT_FOUND": 2, "READER_AMBIGUOUS": 2, "ACCESS_KEY_INVALID": 2,
-            "INPUT_UNRECOGNIZED": 2, "QR_TEXT_INVALID": 2, "DUMP_EXISTS": 2, "FILE_LIST_INVALID": 2,
+            "INPUT_UNRECOGNIZED": 2, "ACCESS_KEY_MISSING": 2, "MRZ_KEY_FORM": 2, "QR_TEXT_INVALID": 2, "DUMP_EXISTS": 2, "FILE_LIST_INVALID": 2,
             "ACCESS_DENIED": 4, "CHIP_PROTOCOL_FAILED": 5, "CHIP_NOT_SUPPORTED": 5, "LEVEL1_INCOMPLETE": 5,
             "TRACE_MALFORMED": 6, "TRACE_ACCESS_MISSING": 6, "REPLAY_DIVERGED": 6, "REPLAY_EXHAUSTED": 6,
             "REPLAY_UNFINISHED": 6, "REPLAY_ENTROPY_MISMATCH": 6, "REPLAY_EXPECTATION_FAILED": 6, "DUMP_UNREADABLE": 6,

@@ -10,9 +10,9 @@ extension RealPCSCD {
     @Suite struct CLIContractTests {
         static let trust = Repository.root.appendingPathComponent("Vectors/pki/csca-a.pem").path
 
-        /// A card taken off the reader for good during PACE, during a file and during chip authentication: exit 3,
-        /// CARD_REMOVED naming the step, verdict retry.
-        @Test(arguments: [ReadStep.accessControl, .readFile(.dataGroup(2)), .chipAuthentication])
+        /// A card taken off the reader for good at the EF.CardAccess probe, during PACE, during a file and during
+        /// chip authentication: exit 3, CARD_REMOVED naming the step, verdict retry.
+        @Test(arguments: [ReadStep.readCardAccess, .accessControl, .readFile(.dataGroup(2)), .chipAuthentication])
         func aCardPulledThroughPCSCD_exits3_CARD_REMOVED_namingTheStep(_ step: ReadStep) throws {
             let card = try Repository.card("nguyen-van-an-2021.json")
             let steps = StepExchanges.of(try Trace(contentsOf: Repository.root.appendingPathComponent("Vectors/traces/nguyen-van-an-2021.json")))
@@ -20,7 +20,7 @@ extension RealPCSCD {
             let chip = FaultInjectingChip(wrapping: card.makeChip(), plan: .init(removeAtExchange: exchange))
             let connection = try PCSCDaemon.insert(chip, into: PCSCDaemon.reader0)
             defer { connection.disconnect() }
-            let result = try CLITool.run(["read", "--can", card.cardAccessNumber, "--reader", "00 00",
+            let result = try CLITool.run(["read", "--can", card.cardAccessNumber.digits, "--reader", "00 00",
                                           "--trust", Self.trust, "--json"])
             #expect(result.status == 3, "\(result.stderr)")
             let error = try result.json

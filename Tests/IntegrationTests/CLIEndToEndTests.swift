@@ -23,7 +23,7 @@ extension RealPCSCD {
         @Test func read_trusted_exits0_accept_withEveryCheckPassed() throws {
             let card = try Repository.card("nguyen-van-an-2021.json")
             let result = try withCard(card.makeChip()) {
-                try CLITool.run(["read", "--can", card.cardAccessNumber, "--reader", "00 00", "--trust", Self.trust, "--json"])
+                try CLITool.run(["read", "--can", card.cardAccessNumber.digits, "--reader", "00 00", "--trust", Self.trust, "--json"])
             }
             #expect(result.status == 0, "\(result.stderr)")
             let out = try result.json
@@ -47,7 +47,7 @@ extension RealPCSCD {
         @Test func read_noPortrait_leavesTheBase64Out_andPrettyIsOneDocument() throws {
             let card = try Repository.card("nguyen-van-an-2021.json")
             let result = try withCard(card.makeChip()) {
-                try CLITool.run(["read", "--can", card.cardAccessNumber, "--reader", "00 00", "--trust", Self.trust,
+                try CLITool.run(["read", "--can", card.cardAccessNumber.digits, "--reader", "00 00", "--trust", Self.trust,
                                  "--pretty", "--no-portrait"])
             }
             #expect(result.status == 0, "\(result.stderr)")
@@ -83,7 +83,7 @@ extension RealPCSCD {
             var configuration = card.configuration
             configuration.files[0x010D]![40] ^= 0x01
             let result = try withCard(EMRTDChip(configuration: configuration)) {
-                try CLITool.run(["read", "--can", card.cardAccessNumber, "--reader", "00 00", "--trust", Self.trust])
+                try CLITool.run(["read", "--can", card.cardAccessNumber.digits, "--reader", "00 00", "--trust", Self.trust])
             }
             #expect(result.status == 5)
             #expect(result.stderr.contains("DG_HASH_MISMATCH DG13"))
@@ -94,7 +94,7 @@ extension RealPCSCD {
             // truong-thuy-duong-2021 expired on 2026-01-01; the test machine's clock is past it.
             let card = try Repository.card("truong-thuy-duong-2021.json")
             let result = try withCard(card.makeChip()) {
-                try CLITool.run(["read", "--can", card.cardAccessNumber, "--reader", "00 00", "--trust", Self.trust,
+                try CLITool.run(["read", "--can", card.cardAccessNumber.digits, "--reader", "00 00", "--trust", Self.trust,
                                  "--json", "--no-portrait"])
             }
             #expect(result.status == 5)
@@ -146,7 +146,7 @@ extension RealPCSCD {
             let chip = FaultInjectingChip(wrapping: card.makeChip(), plan: .init(removeAtExchange: 10))
             let connection = try PCSCDaemon.insert(chip, into: PCSCDaemon.reader0)
             defer { connection.disconnect() }
-            let result = try CLITool.run(["read", "--can", card.cardAccessNumber, "--reader", "00 00",
+            let result = try CLITool.run(["read", "--can", card.cardAccessNumber.digits, "--reader", "00 00",
                                           "--trust", Self.trust, "--json"])
             #expect(result.status == 3, "\(result.stderr)")
             let error = try result.json
@@ -164,7 +164,7 @@ extension RealPCSCD {
             let trace = folder.appendingPathComponent("session.json").path
             let trust = [Self.trust, Repository.root.appendingPathComponent("Vectors/pki/csca-a2-link.pem").path]
             let live = try withCard(card.makeChip()) {
-                try CLITool.run(["read", "--can", card.cardAccessNumber, "--reader", "00 00", "--json", "--record", trace,
+                try CLITool.run(["read", "--can", card.cardAccessNumber.digits, "--reader", "00 00", "--json", "--record", trace,
                                  "--files", "com,sod,dg1,dg2,dg13,dg14,dg15", "--trust", trust[0], "--trust", trust[1]])
             }
             #expect(live.status == 0, "\(live.stderr)")
@@ -218,12 +218,46 @@ extension RealPCSCD {
             #expect(try rejected.json["code"] as? String == "TRACE_MALFORMED")
         }
 
+        /// The trace stores what the read asked for: a bare replay of a partial read makes the same partial read.
+        /// The trace is the owner's alone (0600): it holds the CAN and the holder's data.
+        @Test func recordedPartialRead_replaysBare_andTheTraceIsPrivate() throws {
+            let card = try Repository.card("nguyen-van-an-2021.json")
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cccd-e2e-\(UUID())")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let trace = folder.appendingPathComponent("partial.json").path
+            let live = try withCard(card.makeChip()) {
+                try CLITool.run(["read", "--can", card.cardAccessNumber.digits, "--reader", "00 00", "--json",
+                                 "--files", "com,dg1", "--record", trace, "--trust", Self.trust])
+            }
+            // EF.SOD is added to a read of a data group; no DG14 or DG15: chip and active authentication cannot run,
+            // and EF.SOD lists both, so the verdict is reject.
+            #expect(live.status == 5, "\(live.stderr)")
+            let attributes = try FileManager.default.attributesOfItem(atPath: trace)
+            #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+            let recorded = try Trace(contentsOf: URL(fileURLWithPath: trace))
+            #expect(recorded.read == Trace.ReadRequest(files: ["EF.COM", "DG1"]))
+            let replay = try CLITool.run(["replay", trace, "--json", "--trust", Self.trust])
+            #expect(replay.status == 5, "\(replay.stderr)")
+            var a = try live.json
+            var b = try replay.json
+            #expect(Set((a["files"] as? [String: Any] ?? [:]).keys) == ["EF.COM", "EF.SOD", "DG1"])
+            #expect((a["reasons"] as? [[String: Any]])?.map { $0["code"] as? String }
+                    == ["CHIP_AUTHENTICATION_NOT_PERFORMED", "ACTIVE_AUTHENTICATION_NOT_PERFORMED", "IDENTITY_INCOMPLETE",
+                        "PORTRAIT_MISSING"])
+            for key in ["reader", "source", "verdict", "reasons", "problems"] {
+                a[key] = nil
+                b[key] = nil
+            }
+            #expect(NSDictionary(dictionary: a).isEqual(to: b))
+        }
+
         @Test func read_out_writesEveryFileAtomicallyAndPrivately_andNeverOverwritesWithoutForce() throws {
             let card = try Repository.card("dam-anh-hang-2021.json")
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cccd-out-\(UUID())")
             defer { try? FileManager.default.removeItem(at: folder) }
             let first = try withCard(card.makeChip()) {
-                try CLITool.run(["read", "--can", card.cardAccessNumber, "--reader", "00 00", "--trust", Self.trust,
+                try CLITool.run(["read", "--can", card.cardAccessNumber.digits, "--reader", "00 00", "--trust", Self.trust,
                                  "--out", folder.path])
             }
             #expect(first.status == 0, "\(first.stderr)")
@@ -239,13 +273,13 @@ extension RealPCSCD {
             let verified = try CLITool.run(["verify", folder.path, "--trust", Self.trust, "--json"])
             #expect(verified.status == 0, "\(verified.stderr)")
             let again = try withCard(card.makeChip()) {
-                try CLITool.run(["read", "--can", card.cardAccessNumber, "--reader", "00 00", "--trust", Self.trust,
+                try CLITool.run(["read", "--can", card.cardAccessNumber.digits, "--reader", "00 00", "--trust", Self.trust,
                                  "--out", folder.path, "--json"])
             }
             #expect(again.status == 2)
             #expect(try again.json["code"] as? String == "DUMP_EXISTS")
             let forced = try withCard(card.makeChip()) {
-                try CLITool.run(["read", "--can", card.cardAccessNumber, "--reader", "00 00", "--trust", Self.trust,
+                try CLITool.run(["read", "--can", card.cardAccessNumber.digits, "--reader", "00 00", "--trust", Self.trust,
                                  "--out", folder.path, "--force"])
             }
             #expect(forced.status == 0)

@@ -78,14 +78,14 @@ import VirtualCard
     @Test func waitingForACard_endsAtOnceWhenCancelled() async throws {
         // Needs pcscd only to be absent or present: with none, the wait fails at once as PCSC_UNAVAILABLE.
         let session = CardSession(source: .reader("no such reader anywhere", waitForCard: .seconds(30)),
-                                  key: .can("012345"))
+                                  key: .can(try CardAccessNumber("012345")))
         try await Task.sleep(for: .milliseconds(300))
         let start = ContinuousClock.now
         session.cancel()
         do {
             _ = try await session.result
             Issue.record("a card was read")
-        } catch {
+        } catch let error as CCCDError {
             #expect([CCCDError.cancelled, .pcscUnavailable].contains(error) || error.code == "READER_NOT_FOUND")
         }
         #expect(ContinuousClock.now - start < .seconds(2))
@@ -104,7 +104,7 @@ import VirtualCard
         // the card is personalised).
         let card = try Repository.card("\(name).json")
         for file in ReadOptions.allFiles where file != .sod {
-            #expect(result.files[file] == card.files[file.fid], "\(file)")
+            #expect(result.files[file] == card.files[file.fileIdentifier!], "\(file)")
         }
         #expect(result.files[.sod] == trace.expectedFiles["EF.SOD"])
         #expect(result.checks.passive.verdict == .passed)
@@ -175,7 +175,7 @@ enum StepExchanges {
         var steps: [(ReadStep, Int)] = [(.readCardAccess, 1), (.accessControl, first { $0[1] == 0x86 })]
         var files = 0
         for file in ReadOptions.allFiles {
-            let sfi = UInt8(file.fid & 0x1F)
+            let sfi = file.shortFileIdentifier!
             files = first(after: files) { $0[1] == 0xB0 && $0[2] == 0x80 | sfi }
             steps.append((.readFile(file), files))
         }

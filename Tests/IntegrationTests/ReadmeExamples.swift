@@ -7,7 +7,8 @@ import Testing
 // README: read-a-card
 func readmeReadACard() async throws {
     let trust = try TrustStore.load(paths: ["/etc/cccd/trust"])
-    let result = try await CardSession.read(from: .reader("ACR"), key: .can("012345"), trust: trust)
+    let key = AccessKey.can(try CardAccessNumber(personalIdNumber: "001099012345"))  // the CAN: its last six digits
+    let result = try await CardSession.read(from: .reader("ACR"), key: key, trust: trust)
     print(result.record.fullName ?? "", result.record.dateOfBirth?.iso8601 ?? "")
     print(result.verdict)                              // accept, or reject / retry with the reasons
     if let jpeg = result.portrait?.jpeg { try Data(jpeg).write(to: URL(fileURLWithPath: "face.jpg")) }
@@ -17,7 +18,8 @@ func readmeReadACard() async throws {
 // README: progress
 func readmeProgress() async throws {
     let trust = try TrustStore.load(paths: ["/etc/cccd/trust"])
-    let session = CardSession(source: .reader("ACR", waitForCard: .seconds(60)), key: .can("012345"), trust: trust)
+    let key = AccessKey.can(try CardAccessNumber("012345"))
+    let session = CardSession(source: .reader("ACR", waitForCard: .seconds(60)), key: key, trust: trust)
     for await event in session.progress {
         print(Int(event.fraction * 100), "%", event.kind)  // waiting for the card, each step, each file's bytes
     }

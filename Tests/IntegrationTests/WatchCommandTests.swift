@@ -15,6 +15,9 @@ extension RealPCSCD {
             private var buffer = Data()
             private let lock = NSLock()
             private let folder: URL
+            /// cccd watch's stderr, shown when a line does not come.
+            let errorLog = FileManager.default.temporaryDirectory.appendingPathComponent("cccd-watch-\(UUID()).log")
+            private var sent: [String] = []
 
             init(folder: URL) throws {
                 self.folder = folder
@@ -24,7 +27,8 @@ extension RealPCSCD {
                                      "--out", folder.path]
                 process.standardInput = input
                 process.standardOutput = output
-                process.standardError = FileHandle.nullDevice
+                FileManager.default.createFile(atPath: errorLog.path, contents: nil)
+                process.standardError = try FileHandle(forWritingTo: errorLog)
                 output.fileHandleForReading.readabilityHandler = { [weak self] handle in
                     let data = handle.availableData
                     guard let self else { return }
@@ -34,6 +38,7 @@ extension RealPCSCD {
             }
 
             func send(_ line: String) {
+                sent.append(line)
                 input.fileHandleForWriting.write(Data((line + "\n").utf8))
             }
 
@@ -53,7 +58,9 @@ extension RealPCSCD {
                     }
                     usleep(50_000)
                 }
-                throw HarnessError("no line from cccd watch within \(timeout) s")
+                let log = (try? String(contentsOf: errorLog, encoding: .utf8)) ?? ""
+                throw HarnessError("no line from cccd watch within \(timeout) s after input \(sent.count); stderr: "
+                                   + log.split(separator: "\n").suffix(4).joined(separator: " | "))
             }
 
             func finish() -> Int32 {
@@ -101,7 +108,7 @@ extension RealPCSCD {
             try PCSCDaemon.remove(connection, from: PCSCDaemon.reader0)
 
             // 4. No card comes: one line after the card timeout.
-            desk.send(an.cardAccessNumber)
+            desk.send(an.cardAccessNumber.digits)
             let none = try desk.next()
             #expect(none["code"] as? String == "NO_CARD" && none["verdict"] as? String == "retry")
             #expect((none["message"] as? String)?.contains("no card on Virtual PCD 00 00") == true)
@@ -109,7 +116,7 @@ extension RealPCSCD {
             // 5. A card pulled away mid-read.
             let faulty = FaultInjectingChip(wrapping: an.makeChip(), plan: .init(removeAtExchange: 10))
             connection = try PCSCDaemon.insert(faulty, into: PCSCDaemon.reader0)
-            desk.send(an.cardAccessNumber)
+            desk.send(an.cardAccessNumber.digits)
             let pulled = try desk.next()
             #expect(pulled["code"] as? String == "CARD_REMOVED" && pulled["verdict"] as? String == "retry")
             connection.disconnect()
