@@ -79,7 +79,7 @@ func fuzz(_ target: Target, _ bytes: [UInt8]) {
             require((try? LDSSecurityObject(der: v.encoded())) == v, "LDSSecurityObject")
         }
     case .certificate:
-        _ = try? CertificateInfo(der: bytes)
+        _ = try? Certificate(der: bytes)
     case .mrz:
         if let text = String(validating: bytes, as: UTF8.self), let v = try? MRZ(characters: text) {
             guard let e1 = try? v.characters() else { return require(false, "MRZ does not re-encode") }
