@@ -77,7 +77,7 @@ enum Fixture {
     /// EF.SOD made by the `openssl cms` command (an independent CMS encoder): SignedData over `content` with
     /// eContentType id-ldsSecurityObject, wrapped in the `77` application tag.
     static func opensslSOD(content: [UInt8], signer ds: String, digest: String, keyOptions: [String] = [],
-                           arguments: [String] = []) throws -> [UInt8] {
+                           arguments: [String] = [], contentType: String = "2.23.136.1.1.1") throws -> [UInt8] {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cccd-verify-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -86,7 +86,7 @@ enum Fixture {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["openssl", "cms", "-sign", "-binary", "-nodetach", "-in", input.path,
-                             "-econtent_type", "2.23.136.1.1.1", "-signer", pkiPath("\(ds).pem"),
+                             "-econtent_type", contentType, "-signer", pkiPath("\(ds).pem"),
                              "-inkey", pkiPath("\(ds).key"), "-md", digest, "-outform", "DER", "-out", output.path,
                              "-nosmimecap"] + keyOptions.flatMap { ["-keyopt", $0] } + arguments
         process.standardError = FileHandle.nullDevice

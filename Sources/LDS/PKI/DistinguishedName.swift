@@ -15,22 +15,33 @@ public struct DistinguishedName: Sendable, Hashable, CustomStringConvertible {
         public var value: String
         /// The value's tag: the string type it was written in (`13` PrintableString, `0C` UTF8String, …).
         public var tag: BERTag
+        /// The position of its RDN in the name, from 0.
+        public var rdn: Int
 
         /// An attribute.
-        public init(type: OID, value: String, tag: BERTag = .utf8String) {
+        public init(type: OID, value: String, tag: BERTag = .utf8String, rdn: Int = 0) {
             self.type = type
             self.value = value
             self.tag = tag
+            self.rdn = rdn
         }
     }
 
     /// The whole Name DER.
     public let der: ArraySlice<UInt8>
-    /// The relative distinguished names in encoding order (country first in ICAO names).
-    public let rdns: [[Attribute]]
-    /// The name in the form RFC 5280 §7.1 compares: each RDN's attributes as `type=value`, values prepared per
-    /// RFC 4518 (compatibility normalisation, case folding, insignificant spaces removed), sorted within an RDN.
-    let preparedRDNs: [String]
+    /// Every attribute, RDN by RDN in encoding order (country first in ICAO names).
+    public let attributes: [Attribute]
+    /// The name in the form RFC 5280 §7.1 compares (``matchingKey``).
+    public let matchingKey: String
+
+    /// The relative distinguished names in encoding order, each a set of attributes.
+    public var rdns: [[Attribute]] {
+        var out: [[Attribute]] = []
+        for a in attributes {
+            if a.rdn == out.count { out.append([a]) } else { out[out.count - 1].append(a) }
+        }
+        return out
+    }
 
     /// Parses a Name's DER (`30 …`).
     public init(der bytes: [UInt8]) throws(PKIError) {
@@ -44,12 +55,13 @@ public struct DistinguishedName: Sendable, Hashable, CustomStringConvertible {
         guard element.tag == .sequence else {
             throw .tlv(.unexpectedTag(offset: element.offset, expected: .sequence, found: element.tag))
         }
-        var rdns: [[Attribute]] = []
-        var prepared: [String] = []
+        var attributes: [Attribute] = []
+        var key = MatchingKey()
+        var rdn = 0
         var c = try r.children(element)
         while let set = try c.next() {
             guard set.tag == .set else { throw .tlv(.unexpectedTag(offset: set.offset, expected: .set, found: set.tag)) }
-            var attributes: [Attribute] = []
+            let first = attributes.count
             var sc = try r.children(set)
             while let pair = try sc.next() {
                 guard pair.tag == .sequence else {
@@ -59,31 +71,26 @@ public struct DistinguishedName: Sendable, Hashable, CustomStringConvertible {
                 let type = try r.oid(try pc.expect(.objectIdentifier))
                 let value = try pc.expectAny()
                 try pc.requireEnd()
-                attributes.append(Attribute(type: type, value: DistinguishedName.text(of: value, in: r), tag: value.tag))
+                attributes.append(Attribute(type: type, value: DistinguishedName.text(of: value, in: r), tag: value.tag,
+                                            rdn: rdn))
             }
             // X.501: RelativeDistinguishedName ::= SET SIZE (1..MAX) OF AttributeTypeAndValue.
-            guard !attributes.isEmpty else {
+            guard attributes.count > first else {
                 throw .invalidField(field: "RelativeDistinguishedName", offset: set.offset, expected: "at least one attribute")
             }
-            rdns.append(attributes)
-            prepared.append(DistinguishedName.prepare(attributes))
+            key.append(rdn: attributes[first...])
+            rdn += 1
         }
-        self.rdns = rdns
-        preparedRDNs = prepared
+        self.attributes = attributes
+        matchingKey = key.text
         der = r.encoded(element)
     }
 
     /// The countryName (2.5.4.6) value, upper-cased, nil when the name has none.
-    public var country: String? {
-        for rdn in rdns { for a in rdn where a.type == .countryName { return a.value.uppercased() } }
-        return nil
-    }
+    public var country: String? { attributes.first { $0.type == .countryName }?.value.uppercased() }
 
     /// The commonName (2.5.4.3) value, nil when the name has none.
-    public var commonName: String? {
-        for rdn in rdns { for a in rdn where a.type == .commonName { return a.value } }
-        return nil
-    }
+    public var commonName: String? { attributes.first { $0.type == .commonName }?.value }
 
     /// RFC 4514 text, most specific attribute first: `CN=cccd TEST DS good, O=cccd TEST ONLY, C=VN`.
     public var text: String {
@@ -99,7 +106,7 @@ public struct DistinguishedName: Sendable, Hashable, CustomStringConvertible {
     /// with the same set of attributes, values compared after RFC 4518 preparation (so the string type, case and
     /// insignificant spaces do not matter). Equal DER always matches.
     public func matches(_ other: DistinguishedName) -> Bool {
-        der.elementsEqual(other.der) || preparedRDNs == other.preparedRDNs
+        der.elementsEqual(other.der) || matchingKey == other.matchingKey
     }
 
     /// Whether two names hold the same RDNs, compared as by ``matches(_:)``, in any order.
@@ -108,11 +115,12 @@ public struct DistinguishedName: Sendable, Hashable, CustomStringConvertible {
     /// another order than the certificate's own issuer field (a Malaysian passport, issue 18). Only signer
     /// identification uses this, together with the serial number and the signature check, so nothing is weakened.
     public func matchesIgnoringRDNOrder(_ other: DistinguishedName) -> Bool {
-        matches(other) || preparedRDNs.sorted() == other.preparedRDNs.sorted()
+        guard !matches(other) else { return true }
+        func rdnKeys(_ name: DistinguishedName) -> [Substring] {
+            name.matchingKey.split(separator: MatchingKey.rdnSeparator, omittingEmptySubsequences: false).sorted()
+        }
+        return rdnKeys(self) == rdnKeys(other)
     }
-
-    /// A key equal for two names exactly when ``matches(_:)`` holds: what stores index certificates by.
-    public var matchingKey: String { preparedRDNs.joined(separator: "\u{1}") }
 
     public static func == (a: DistinguishedName, b: DistinguishedName) -> Bool { a.der.elementsEqual(b.der) }
     public func hash(into hasher: inout Hasher) { hasher.combine(der) }
@@ -180,35 +188,80 @@ public struct DistinguishedName: Sendable, Hashable, CustomStringConvertible {
         return out
     }
 
-    /// One RDN as RFC 5280 §7.1 compares it: `type=value` per attribute, sorted (an RDN is a set).
-    static func prepare(_ attributes: [Attribute]) -> String {
-        let parts = attributes.map { $0.type.dotted + "=" + prepare(value: $0.value) }
-        return parts.count == 1 ? parts[0] : parts.sorted().joined(separator: "+")
-    }
-
     /// RFC 4518 string preparation, as far as names in certificates need it: compatibility normalisation (NFKC),
     /// case folding, and insignificant space handling (leading and trailing spaces removed, inner runs of spaces
     /// collapsed to one). ASCII values, nearly all of them, take a fast path with the same result.
-    static func prepare(value: String) -> String {
+    static func prepare(value: String, into out: inout [UInt8]) {
         var ascii = true
         for b in value.utf8 where b >= 0x80 { ascii = false; break }
-        if ascii {
-            var out: [UInt8] = []
-            out.reserveCapacity(value.utf8.count)
-            var pendingSpace = false
-            for b in value.utf8 {
-                if b == 0x20 || (0x09...0x0D).contains(b) {
-                    pendingSpace = !out.isEmpty
-                    continue
-                }
-                if pendingSpace { out.append(0x20); pendingSpace = false }
+        guard ascii else {
+            let prepared = value.precomposedStringWithCompatibilityMapping.lowercased()
+                .split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+            out.append(contentsOf: prepared.utf8)
+            return
+        }
+        var pendingSpace = false
+        var wrote = false
+        for b in value.utf8 {
+            if b == 0x20 || (0x09...0x0D).contains(b) {
+                pendingSpace = wrote
+                continue
+            }
+            if pendingSpace { out.append(0x20); pendingSpace = false }
+            if b < 0x20 || b == 0x7F {
+                // Other control characters, escaped so they can never be taken for the key's separators.
+                out.append(UInt8(ascii: "\\"))
+                out.append(b >> 4 + 0x30)
+                out.append(b & 0xF + (b & 0xF < 10 ? 0x30 : 0x57))
+            } else {
                 out.append((0x41...0x5A).contains(b) ? b + 0x20 : b)
             }
-            return String(decoding: out, as: UTF8.self)
+            wrote = true
         }
-        return value.precomposedStringWithCompatibilityMapping.lowercased()
-            .split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
+}
+
+/// A Name as RFC 5280 §7.1 compares it, built in one buffer: per RDN, its attributes as `type=value` (the type's
+/// DER in hex, the value prepared by RFC 4518), sorted within the RDN (a set), RDNs in order.
+struct MatchingKey {
+    static let rdnSeparator: Character = "\u{1}"
+    static let attributeSeparator: UInt8 = 0x02
+    private var bytes: [UInt8] = []
+    private var rdns = 0
+
+    mutating func append<C: Collection<DistinguishedName.Attribute>>(rdn attributes: C) {
+        if rdns > 0 { bytes.append(0x01) }
+        rdns += 1
+        if attributes.count == 1, let only = attributes.first {
+            MatchingKey.append(only, to: &bytes)
+            return
+        }
+        var entries = attributes.map { a -> [UInt8] in
+            var entry: [UInt8] = []
+            MatchingKey.append(a, to: &entry)
+            return entry
+        }
+        entries.sort { $0.lexicographicallyPrecedes($1) }
+        for (i, entry) in entries.enumerated() {
+            if i > 0 { bytes.append(MatchingKey.attributeSeparator) }
+            bytes.append(contentsOf: entry)
+        }
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    private static func append(_ attribute: DistinguishedName.Attribute, to out: inout [UInt8]) {
+        let type = attribute.type
+        for i in 0..<type.byteCount {
+            let b = type.byte(at: i)
+            out.append(hexDigits[Int(b >> 4)])
+            out.append(hexDigits[Int(b & 0xF)])
+        }
+        out.append(UInt8(ascii: "="))
+        DistinguishedName.prepare(value: attribute.value, into: &out)
+    }
+
+    var text: String { String(decoding: bytes, as: UTF8.self) }
 }
 
 extension OID {
