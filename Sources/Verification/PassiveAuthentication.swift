@@ -355,6 +355,7 @@ public enum PassiveAuthentication {
     /// it was reported.
     static func revocationProblems(_ chain: [Certificate], trust: TrustStore, at date: Date) -> [VerificationProblem] {
         var problems: [VerificationProblem] = []
+        var revoked: Set<Int> = []
         for index in 0..<(chain.count - 1) {
             let certificate = chain[index], issuer = chain[index + 1]
             for crl in trust.revocationLists(issuedBy: certificate.issuer) {
@@ -378,8 +379,8 @@ public enum PassiveAuthentication {
                         "the CRL of \(crl.issuer.text) " + (crl.nextUpdate.map { "was due for renewal on \(iso($0))" }
                                                             ?? "states no next update")))
                 }
-                if let revokedOn = crl.revocationDate(of: certificate),
-                   !problems.contains(where: { $0.code == .dsCertificateRevoked || $0.code == .cscaCertificateRevoked }) {
+                if let revokedOn = crl.revocationDate(of: certificate), !revoked.contains(index) {
+                    revoked.insert(index)
                     let what = index == 0 ? "the document signer" : "the link certificate"
                     problems.append(VerificationProblem(index == 0 ? .dsCertificateRevoked : .cscaCertificateRevoked,
                                                         certificate: certificate.subject.text, message:

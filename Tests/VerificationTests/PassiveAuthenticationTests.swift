@@ -399,7 +399,7 @@ import Testing
         let groups = Fixture.dataGroups(try Fixture.card())
         let content = Fixture.securityObject(groups, digest: .sha256)
         let attributes = EFSOD.signedAttributes(messageDigest: HashAlgorithm.sha256.hash(content + [0]))
-        let sod = try signed(content: content, attributes: attributes)
+        let sod = try Fixture.sod(content: content, signedAttributes: attributes)
         let report = PassiveAuthentication.verify(sod: sod, dataGroups: groups, issuingState: "VNM",
                                                   trust: try Fixture.store("csca-a.pem"),
                                                   at: Fixture.now)
@@ -411,21 +411,11 @@ import Testing
         let groups = Fixture.dataGroups(try Fixture.card())
         let content = Fixture.securityObject(groups, digest: .sha256)
         let attributes = EFSOD.signedAttributes(contentType: .data, messageDigest: HashAlgorithm.sha256.hash(content))
-        let sod = try signed(content: content, attributes: attributes)
+        let sod = try Fixture.sod(content: content, signedAttributes: attributes)
         let report = PassiveAuthentication.verify(sod: sod, dataGroups: groups, issuingState: "VNM",
                                                   trust: try Fixture.store("csca-a.pem"),
                                                   at: Fixture.now)
         #expect(report.codes == [.sodContentTypeInvalid])
-    }
-
-    /// EF.SOD with the given signed attributes, signed by ds-good's key.
-    private func signed(content: [UInt8], attributes: [UInt8]) throws -> [UInt8] {
-        let key = try Personalization.pkcs8ECKey(try Fixture.pki("ds-good.key.der"))
-        let signature = try key.sign(message: attributes, digest: .sha256, encoding: .der)
-        return try EFSOD.encode(encapsulatedContent: content, digestAlgorithm: AlgorithmIdentifier(algorithm: .sha256),
-                                signedAttributes: attributes,
-                                signatureAlgorithm: AlgorithmIdentifier(algorithm: .ecdsaWithSHA256),
-                                signature: signature, certificate: try Fixture.pki("ds-good.der"))
     }
 
     // MARK: No trust anchor

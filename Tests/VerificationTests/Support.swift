@@ -63,6 +63,17 @@ enum Fixture {
                                                privateKey: try pki("\(key ?? ds).key.der"))
     }
 
+    /// EF.SOD over `content` whose signed attributes are exactly `signedAttributes` (a DER `SET OF Attribute`),
+    /// signed by ds-good's key with ECDSA-SHA-256 through the LDS encoder.
+    static func sod(content: [UInt8], signedAttributes: [UInt8]) throws -> [UInt8] {
+        let key = try Personalization.pkcs8ECKey(try pki("ds-good.key.der"))
+        let signature = try key.sign(message: signedAttributes, digest: .sha256, encoding: .der)
+        return try EFSOD.encode(encapsulatedContent: content, digestAlgorithm: AlgorithmIdentifier(algorithm: .sha256),
+                                signedAttributes: signedAttributes,
+                                signatureAlgorithm: AlgorithmIdentifier(algorithm: .ecdsaWithSHA256),
+                                signature: signature, certificate: try pki("ds-good.der"))
+    }
+
     /// A date at midnight UTC, `yyyy-MM-dd`.
     static func date(_ text: String) -> Date {
         let formatter = ISO8601DateFormatter()

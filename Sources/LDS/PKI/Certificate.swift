@@ -146,13 +146,10 @@ public struct Certificate: Sendable, Hashable, CustomStringConvertible {
     public static let maximumSize = 1 << 20
 
     init(_ r: FileReader, _ e: TLVElement) throws(LDSError.Reason) {
-        guard e.tag == .sequence else { throw .tlv(.unexpectedTag(offset: e.offset, expected: .sequence, found: e.tag)) }
-        var c = try r.children(e)
-        let tbs = try c.expect(.sequence)
-        let outerAlgorithm = try c.expect(.sequence)
-        signatureAlgorithm = try AlgorithmIdentifier.parse(r, outerAlgorithm)
-        signature = try r.bitString(try c.expect(.bitString))
-        try c.requireEnd()
+        let signed = try SignedStructure(r, e)
+        let tbs = signed.tbs
+        signatureAlgorithm = signed.algorithm
+        signature = signed.signature
 
         var t = try r.children(tbs)
         var version = 1
@@ -168,12 +165,7 @@ public struct Certificate: Sendable, Hashable, CustomStringConvertible {
         }
         self.version = version
         serialNumber = try Certificate.serialNumber(r, try t.expect(.integer))
-        let innerAlgorithm = try t.expect(.sequence)
-        // RFC 5280 §4.1.1.2: the signed and the outer algorithm must be the same.
-        guard r.encoded(innerAlgorithm).elementsEqual(r.encoded(outerAlgorithm)) else {
-            throw .invalidField(field: "signature", offset: innerAlgorithm.offset,
-                                expected: "the same algorithm as signatureAlgorithm (RFC 5280 §4.1.1.2)")
-        }
+        try signed.requireSameAlgorithm(r, inner: try t.expect(.sequence), section: "§4.1.1.2")
         issuer = try DistinguishedName(r, try t.expect(.sequence))
         let validityElement = try t.expect(.sequence)
         var validity = try r.children(validityElement)

@@ -19,3 +19,33 @@ extension FileReader {
                                 options: reader.options))
     }
 }
+
+/// RFC 5280's SIGNED{ToBeSigned}: `SEQUENCE { tbs, signatureAlgorithm, signature BIT STRING }`, the form of
+/// certificates (§4.1) and CRLs (§5.1), whose signed part repeats the algorithm.
+struct SignedStructure {
+    /// The signed part (TBSCertificate, TBSCertList).
+    let tbs: TLVElement
+    /// The outer signatureAlgorithm, parsed, and its element.
+    let algorithm: AlgorithmIdentifier
+    let algorithmElement: TLVElement
+    /// The signature's octets.
+    let signature: ArraySlice<UInt8>
+
+    init(_ r: FileReader, _ e: TLVElement) throws(LDSError.Reason) {
+        guard e.tag == .sequence else { throw .tlv(.unexpectedTag(offset: e.offset, expected: .sequence, found: e.tag)) }
+        var c = try r.children(e)
+        tbs = try c.expect(.sequence)
+        algorithmElement = try c.expect(.sequence)
+        algorithm = try AlgorithmIdentifier.parse(r, algorithmElement)
+        signature = try r.bitString(try c.expect(.bitString))
+        try c.requireEnd()
+    }
+
+    /// Checks that the algorithm named inside the signed part is the outer one, encoding for encoding.
+    func requireSameAlgorithm(_ r: FileReader, inner: TLVElement, section: String) throws(LDSError.Reason) {
+        guard r.encoded(inner).elementsEqual(r.encoded(algorithmElement)) else {
+            throw .invalidField(field: "signature", offset: inner.offset,
+                                expected: "the same algorithm as signatureAlgorithm (RFC 5280 \(section))")
+        }
+    }
+}

@@ -52,12 +52,10 @@ public struct RevocationList: Sendable, Hashable {
     }
 
     init(_ r: FileReader, _ e: TLVElement) throws(LDSError.Reason) {
-        var c = try r.children(e)
-        let tbs = try c.expect(.sequence)
-        let outerAlgorithm = try c.expect(.sequence)
-        signatureAlgorithm = try AlgorithmIdentifier.parse(r, outerAlgorithm)
-        signature = try r.bitString(try c.expect(.bitString))
-        try c.requireEnd()
+        let signed = try SignedStructure(r, e)
+        let tbs = signed.tbs
+        signatureAlgorithm = signed.algorithm
+        signature = signed.signature
 
         var t = try r.children(tbs)
         var version = 1
@@ -68,11 +66,7 @@ public struct RevocationList: Sendable, Hashable {
             version = 2
         }
         self.version = version
-        let innerAlgorithm = try t.expect(.sequence)
-        guard r.encoded(innerAlgorithm).elementsEqual(r.encoded(outerAlgorithm)) else {
-            throw .invalidField(field: "signature", offset: innerAlgorithm.offset,
-                                expected: "the same algorithm as signatureAlgorithm (RFC 5280 §5.1.2.2)")
-        }
+        try signed.requireSameAlgorithm(r, inner: try t.expect(.sequence), section: "§5.1.2.2")
         issuer = try DistinguishedName(r, try t.expect(.sequence))
         thisUpdate = try X509Time.date(r, try t.expectAny())
         var next: Date?
