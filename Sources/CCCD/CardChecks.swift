@@ -196,7 +196,10 @@ public struct PassiveCheck: Sendable, Hashable {
                                 certificatePath: [],
                                 problems: [Problem(code: .sodMissing, field: "EF.SOD", detail: why)])
         }
-        return PassiveCheck(PassiveAuthentication.verify(sod: sod, dataGroups: dataGroups, trust: trust, at: date))
+        // The issuing state is DG1's (Verification reads it from the data groups given): a Vietnamese card must be
+        // signed under a Vietnamese document signer and CSCA (ICAO 9303-12 §5.1).
+        return PassiveCheck(PassiveAuthentication.verify(sod: sod, dataGroups: dataGroups, issuingState: nil,
+                                                         trust: trust, at: date))
     }
 
     /// Verification's report in the domain's terms.

@@ -121,14 +121,26 @@ public struct Problem: Sendable, Hashable, CustomStringConvertible {
         if let chip { members.append(("chip", .string(chip))) }
         if let qr { members.append(("qr", .string(qr))) }
         if let detail { members.append(("detail", .string(detail))) }
+        members.append(("severity", .string(severity)))
         return .object(members)
     }
 }
 
 extension Problem {
-    /// A problem of passive authentication, in the domain's terms: the data group or certificate as `field`.
+    /// A problem of passive authentication, in the domain's terms: the data group or certificate as `field`; a
+    /// warning (``Verification/VerificationProblem/severity``) is a notice, never a reason to reject.
     public init(_ problem: VerificationProblem) {
-        self.init(code: Code(rawValue: problem.code.rawValue),
+        let code = Code(rawValue: problem.code.rawValue)
+        self.init(code: code, kind: problem.isError ? code.kind : .notice,
                   field: problem.dataGroup.map { "DG\($0)" } ?? problem.certificate, detail: problem.message)
+    }
+
+    /// The weight as the JSON writes it: `error` (a failure), `unproven`, or `warning` (a notice).
+    public var severity: String {
+        switch kind {
+        case .failure: return "error"
+        case .unproven: return "unproven"
+        case .notice: return "warning"
+        }
     }
 }
