@@ -271,6 +271,15 @@ def main():
         seq(oid("0.4.0.127.0.7.2.2.4.2.2"), integer(2), integer(13)),
     )))
     write("DG15.bin", tlv("6F", aa_spki))
+    # The same keys with explicit domain parameters (openssl ec -param_enc explicit).
+    ca_explicit = open(os.path.join(keys, "test-only-ca-explicit.pub.der"), "rb").read()
+    aa_explicit = open(os.path.join(keys, "test-only-aa-explicit.pub.der"), "rb").read()
+    write("DG14-explicit.bin", tlv("6E", set_(
+        seq(oid("0.4.0.127.0.7.2.2.1.2"), ca_explicit),
+        seq(oid("0.4.0.127.0.7.2.2.3.2.2"), integer(1)),
+        seq(oid("2.23.136.1.1.5"), integer(1), oid("0.4.0.127.0.7.1.1.4.1.3")),
+    )))
+    write("DG15-explicit.bin", tlv("6F", aa_explicit))
 
     # EF.CardAccess: the bytes every CCCD carries (CCCD.md).
     write("EF.CardAccess.bin", bytes.fromhex(
