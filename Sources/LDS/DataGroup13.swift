@@ -329,7 +329,7 @@ public struct DG13Parents: Sendable, Equatable, Hashable {
 
 /// A date as DG13 writes it: `dd/MM/yyyy` (seen), `ddMMyyyy`, or a bare year, with `00` for a day or month the
 /// record does not know (`00/00/1950`, `00/07/1950`). The text is kept as is; the components are set as far as
-/// the text knows them, and all are nil when it has none of these forms or names a day the month does not have.
+/// the text knows them, and all are nil when it has none of these forms (or a day above 31, a month above 12).
 public struct DG13Date: Sendable, Equatable, Hashable, CustomStringConvertible {
     /// The text as stored on the card.
     public let text: String
@@ -385,17 +385,10 @@ public struct DG13Date: Sendable, Equatable, Hashable, CustomStringConvertible {
         if m == 0 { return d == 0 ? (nil, nil, y) : (nil, nil, nil) }
         guard m <= 12 else { return (nil, nil, nil) }
         if d == 0 { return (nil, m, y) }
-        guard d <= DG13Date.days(inMonth: m, year: y) else { return (nil, nil, nil) }
+        // A day the month lacks (29/02 of a common year, as a card valid "until the 25th birthday" of someone born
+        // on a leap day may write) is kept: the card says it, and the file's hash vouches for it.
+        guard d <= 31 else { return (nil, nil, nil) }
         return (d, m, y)
-    }
-
-    /// Days in a month of the Gregorian calendar.
-    static func days(inMonth month: Int, year: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
     }
 
     /// A full date, written `dd/MM/yyyy` as the cards seen do.

@@ -253,17 +253,17 @@ public struct DataGroup2: Sendable, Equatable, Hashable {
             } else {
                 throw fail(p, "a facial record data length between \(fixed) and \(recordEnd - p), or an image")
             }
-            if let blockEnd, image.upperBound < blockEnd, image.lowerBound >= p {
-                warn(image.upperBound, .trailingBytes(count: blockEnd - image.upperBound))
-            } else if let blockEnd, image.upperBound > blockEnd {
+            if let blockEnd, image.upperBound > blockEnd {
                 warn(p, .imageBlockLength(declared: blockLength, actual: image.upperBound - p))
+            }
+            // Bytes after the image: to the end of its block, or of the data for the last image.
+            let regionEnd = isLast ? recordEnd : max(blockEnd ?? image.upperBound, image.upperBound)
+            if image.upperBound < regionEnd, image.lowerBound >= p {
+                warn(image.upperBound, .trailingBytes(count: regionEnd - image.upperBound))
             }
             faces.append(FaceImage(headerTemplate: header, encoding: .iso19794(info), width: width, height: height,
                                    image: b[image]))
             p = max(blockEnd ?? image.upperBound, image.upperBound)
-            if isLast, p < recordEnd, blockEnd == nil || blockEnd == p {
-                warn(p, .trailingBytes(count: recordEnd - p))
-            }
         }
     }
 

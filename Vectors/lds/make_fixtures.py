@@ -129,7 +129,7 @@ def write_dg13_variants(field, real):
         field(6, seq(seq(utf8("Kinh")))),                 # nested deeper than a DG13 value goes
         seq(utf8("no number")),                            # no field number
         field(7, utf8("Không"), utf8("Phật giáo")),        # two values in a one-value field
-        field(11, utf8("31/02/2022")),                     # a day the month does not have
+        field(11, utf8("32/01/2022")),                     # day 32
         field(9, utf8("Số 12 ngõ 34 Láng Hạ, Hà Nội")),
         field(13, seq(utf8("Lê Văn Hùng")), seq(utf8("Phạm Thị Lan")), seq(utf8("Người thứ ba"))),  # three parents
         field(2, utf8("Nguyễn Văn Bé")),                   # a second field 2: the first is kept
