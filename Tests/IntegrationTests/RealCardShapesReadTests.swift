@@ -153,3 +153,29 @@ import VirtualCard
         #expect(shown.encoded == w.bytes && shown.error != nil)
     }
 }
+
+extension RealPCSCD {
+    /// The cards in real-card shapes through the real pcscd (vpcd), read by CardReader as `cccd read` reads them.
+    @Suite struct RealCardShapesPCSCTests {
+        @Test(arguments: ["mai-thi-dao-2024.json", "luc-van-son-2021.json", "kieu-thi-nga-2024.json",
+                          "quach-minh-tri-2021.json", "ton-nu-hoa-2021.json", "dam-anh-hang-2021.json"])
+        func fullRead_throughPCSCD_everyVerdictPassed(_ name: String) throws {
+            let card = try Repository.card(name)
+            let connection = try PCSCDaemon.insert(card.makeChip())
+            defer { try? PCSCDaemon.remove(connection) }
+            let reader = try PCSCContext().connect(reader: PCSCDaemon.reader1)
+            let readout = try CardReader.read(over: reader, key: try RealCardShapesReadTests.key(card),
+                                              entropy: SystemEntropy(),
+                                              options: ReadOptions(tryExtendedLength: card.configuration.acceptsExtendedLength),
+                                              clock: { RealCardShapesReadTests.readDay })
+            #expect(PassiveCheck.run(readout, trust: RealCardShapesReadTests.trust).verdict == .passed)
+            #expect(readout.chipAuthentication == .passed && readout.activeAuthentication == .passed)
+            for file in readOrder where card.files[file.fid] != nil {
+                #expect(readout.files[file] == card.files[file.fid], "\(file)")
+            }
+            let record = CitizenRecord(dg13: readout.dg13, dg1: readout.dg1)
+            #expect(record.fullName == card.description.identity.fullName.precomposedStringWithCanonicalMapping)
+            #expect(record.problems.isEmpty)
+        }
+    }
+}
