@@ -24,11 +24,14 @@ seed() { # selector file
     { printf "\\$(printf '%03o' "$1")"; cat "$2"; } > "$SEEDS/$1-$name"
 }
 for f in "$V"/*.bin "$V"/LDSSecurityObject.der; do seed 0 "$f"; seed 1 "$f"; done
-seed 2 "$V/EF.COM.bin"; seed 3 "$V/DG1.bin"; seed 4 "$V/DG2.bin"; seed 5 "$V/DG13.bin"; seed 5 "$V/DG13-2024.bin"
-seed 6 "$V/DG14.bin"; seed 7 "$V/DG15.bin"; seed 8 "$V/EF.CardAccess.bin"; seed 9 "$V/EF.SOD.bin"
+seed 2 "$V/EF.COM.bin"; seed 3 "$V/DG1.bin"; seed 4 "$V/DG2.bin"; seed 4 "$V/DG2-sloppy.bin"; seed 5 "$V/DG13.bin"
+seed 5 "$V/DG13-2024.bin"; seed 5 "$V/DG13-nested.bin"; for f in "$V"/dg13/*.bin; do seed 5 "$f"; done
+seed 6 "$V/DG14.bin"; seed 6 "$V/DG14-explicit.bin"; seed 7 "$V/DG15.bin"; seed 7 "$V/DG15-explicit.bin"
+seed 8 "$V/EF.CardAccess.bin"; seed 9 "$V/EF.SOD.bin"
 seed 9 "$V/EF.SOD-indefinite.bin"; seed 9 "$V/EF.SOD-keyid.bin"; seed 9 "$V/EF.SOD-rsapss.bin"
 seed 10 "$V/LDSSecurityObject.der"; seed 11 "$ROOT/Vectors/lds/keys/test-only-ds.cert.der"
-seed 13 "$ROOT/Vectors/lds/keys/test-only-ca.pub.der"; seed 11 "$ROOT/Vectors/lds/keys/test-only-ds-rsa.cert.der"
+seed 13 "$ROOT/Vectors/lds/keys/test-only-ca.pub.der"; seed 13 "$ROOT/Vectors/lds/keys/test-only-ca-explicit.pub.der"
+seed 13 "$ROOT/Vectors/lds/keys/test-only-aa-explicit.pub.der"; seed 11 "$ROOT/Vectors/lds/keys/test-only-ds-rsa.cert.der"
 printf '\014IDVNM0990123459001099012345<<09903159M3903157VNM<<<<<<<<<<<0NGUYEN<<VAN<AN<<<<<<<<<<<<<<<<' > "$SEEDS/12-mrz"
 
 echo "fuzz: running for ${SECONDS_TOTAL}s" >&2

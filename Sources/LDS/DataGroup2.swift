@@ -337,8 +337,9 @@ public struct DataGroup2: Sendable, Equatable, Hashable {
     private static func record19794(_ face: FaceImage, _ info: FacialRecord19794) throws(LDSError.Reason) -> [UInt8] {
         func u16(_ v: Int) -> [UInt8] { [UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
         func u32(_ v: Int) -> [UInt8] { [UInt8(v >> 24 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
-        guard let width = face.width, let height = face.height, (0...0xFFFF).contains(width),
-              (0...0xFFFF).contains(height) else {
+        // A size the record did not state (a face found by its signature alone) is written as 0.
+        let width = face.width ?? 0, height = face.height ?? 0
+        guard (0...0xFFFF).contains(width), (0...0xFFFF).contains(height) else {
             throw .unencodable(field: "face width/height", expected: "values from 0 to 65535")
         }
         guard info.featurePoints.count % 8 == 0, info.featurePoints.count / 8 <= 0xFFFF,

@@ -159,6 +159,18 @@ import Testing
         }
     }
 
+    /// make_fixtures.py's sloppy record (its own encoder): the face of DG2.bin, with each disagreement named.
+    @Test func sloppyFixture_fromPython() throws {
+        let dg = try DataGroup2(bytes: try Fixture.card("DG2-sloppy.bin"))
+        let face = try Fixture.card("face.jpg")
+        #expect(dg.faces.map { Array($0.image) } == [face])
+        #expect(dg.faces.first?.width == 240 && dg.faces.first?.height == 320)
+        let block = 32 + face.count + 5
+        #expect(dg.warnings.map(\.kind) == [.recordLength(declared: 14 + block + 6, actual: 14 + block),
+                                            .imageBlockLength(declared: block - 64, actual: 32 + face.count),
+                                            .trailingBytes(count: 5)])
+    }
+
     @Test func imageWithoutItsEnd_runsToTheEndOfTheData() throws {
         // A JPEG cut before EOI, in a record whose block length is wrong: the bytes up to the end, with warnings.
         let cut = Array(Self.jpeg.dropLast(2))

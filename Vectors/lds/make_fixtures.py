@@ -196,6 +196,14 @@ def main():
     bht = tlv("A1", tlv("81", b"\x02") + tlv("87", b"\x01\x01") + tlv("88", b"\x00\x08"))
     write("DG2.bin", tlv("75", tlv("7F61", integer(1) + tlv("7F60", bht + tlv("5F2E", record)))))
     write("face.jpg", jpeg)
+    # The same face in a record a chip got slightly wrong: the record length 6 too high, the facial record data
+    # length 64 too low, and 5 zero bytes after the JPEG's end that both lengths count.
+    trailing = b"\x00" * 5
+    block = 20 + 12 + len(jpeg) + len(trailing)
+    sloppy_info = (block - 64).to_bytes(4, "big") + facial_info[4:]
+    sloppy = b"FAC\x00" + b"010\x00" + (14 + block + 6).to_bytes(4, "big") + (1).to_bytes(2, "big") \
+        + sloppy_info + image_info + jpeg + trailing
+    write("DG2-sloppy.bin", tlv("75", tlv("7F61", integer(1) + tlv("7F60", bht + tlv("5F2E", sloppy)))))
 
     # DG13: every field of CCCD.md, 2021 card, in the layout read from real cards (CCCD.md): the ID, the dates of
     # birth and issue, the old ID and field 16 as PrintableString, the rest UTF8String, the parents as sibling
