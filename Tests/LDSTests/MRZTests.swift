@@ -217,5 +217,13 @@ import Testing
             }
         }
         #expect("\(dg13)".hasPrefix("DG13(fields 1,2,3"))
+        // A malformed field 1 shows its number and size, not its digits.
+        let malformed = try DataGroup13(bytes: hex("6D19 3017 020101 3112 3010 020101 0C09") + Array("001099012".utf8) + hex("0500"))
+        var text = ""
+        dump(malformed.malformedFields, to: &text)
+        for shown in ["\(malformed)", "\(malformed.malformedFields)", text] {
+            #expect(!shown.contains("001099012") && !shown.contains("303031303939303132"), "\(shown)")
+        }
+        #expect("\(malformed)".contains("malformed 1"))
     }
 }
