@@ -217,14 +217,13 @@ public struct DG13RawField: Sendable, Equatable, Hashable {
     /// nil when the value holds anything else (show ``value`` instead). An empty SEQUENCE gives `""`.
     public var texts: [String]? {
         let r = BERReader(value)
-        var c = r.topLevel()
-        var elements: [TLVElement] = []
-        while !c.isAtEnd {
-            guard let e = try? c.next() else { return nil }
-            elements.append(e)
+        var out: [String] = []
+        do throws(DG13FieldError.Kind) {
+            try DG13Parser.forEachValue(r.topLevel(), r) { out.append($0 ?? "") }
+        } catch {
+            return nil
         }
-        guard let slots = try? DG13Parser.slots(elements, r) else { return nil }
-        return slots.map { $0 ?? "" }
+        return out
     }
 }
 
@@ -602,23 +601,20 @@ struct DG13Parser {
                 return
             }
             number = n
-            let valueStart = c.position
-            var values: [TLVElement] = []
-            while let e = try c.next() { values.append(e) }
             guard DataGroup13.knownFieldNumbers.contains(n) else {
-                dg.unknownFields.append(DG13RawField(number: n, value: Array(r.bytes[valueStart..<field.valueEnd])))
+                dg.unknownFields.append(DG13RawField(number: n, value: Array(r.bytes[c.position..<field.valueEnd])))
                 return
             }
             guard seen & (1 << n) == 0 else {
                 keep(field, n, .duplicate)
                 return
             }
-            let slots: [String?]
-            do throws(DG13FieldError.Kind) { slots = try DG13Parser.slots(values, r) } catch {
+            var values = FieldValues()
+            do throws(DG13FieldError.Kind) { try DG13Parser.forEachValue(c, r) { values.add($0) } } catch {
                 keep(field, n, error)
                 return
             }
-            if let kind = set(n, slots) {
+            if let kind = set(n, values) {
                 keep(field, n, kind)
                 return
             }
@@ -628,43 +624,56 @@ struct DG13Parser {
         }
     }
 
-    /// The values of a field: each string is one; a SEQUENCE contributes each string it holds, or one left-out
-    /// value (nil) when empty. Anything else is not a DG13 value.
-    static func slots(_ values: [TLVElement], _ r: BERReader) throws(DG13FieldError.Kind) -> [String?] {
-        var out: [String?] = []
+    /// The first two values of a field and how many there are (no field holds more than two).
+    struct FieldValues {
+        var count = 0
+        var first: String?
+        var second: String?
+
+        mutating func add(_ value: String?) {
+            if count == 0 { first = value } else if count == 1 { second = value }
+            count += 1
+        }
+    }
+
+    /// Calls `body` with each value of a field, from `cursor` (the elements after its number): each string is
+    /// one; a SEQUENCE contributes each string it holds, or one left-out value (nil) when empty. Anything else is
+    /// not a DG13 value.
+    static func forEachValue(_ cursor: TLVCursor, _ r: BERReader,
+                             _ body: (String?) -> Void) throws(DG13FieldError.Kind) {
+        func next(_ c: inout TLVCursor) throws(DG13FieldError.Kind) -> TLVElement? {
+            do throws(TLVError) { return try c.next() } catch { throw .malformedTLV(error.description) }
+        }
         func text(_ e: TLVElement) throws(DG13FieldError.Kind) -> String {
             guard isString(e.tag) else { throw .unexpectedValue(found: e.tag) }
             do throws(TLVError) { return try r.string(e) } catch { throw .invalidText(tag: e.tag) }
         }
-        for e in values {
-            if e.tag == .sequence {
-                var c: TLVCursor
-                do throws(TLVError) { c = try r.children(of: e) } catch { throw .malformedTLV(error.description) }
-                var any = false
-                while true {
-                    let inner: TLVElement?
-                    do throws(TLVError) { inner = try c.next() } catch { throw .malformedTLV(error.description) }
-                    guard let inner else { break }
-                    out.append(try text(inner))
-                    any = true
-                }
-                if !any { out.append(nil) }
-            } else {
-                out.append(try text(e))
+        var c = cursor
+        while let e = try next(&c) {
+            guard e.tag == .sequence else {
+                body(try text(e))
+                continue
             }
+            var inner: TLVCursor
+            do throws(TLVError) { inner = try r.children(of: e) } catch { throw .malformedTLV(error.description) }
+            var any = false
+            while let v = try next(&inner) {
+                body(try text(v))
+                any = true
+            }
+            if !any { body(nil) }
         }
-        return out
     }
 
     /// Sets a known field from its values; the reason when they do not fit it.
-    private mutating func set(_ n: Int, _ slots: [String?]) -> DG13FieldError.Kind? {
+    private mutating func set(_ n: Int, _ values: FieldValues) -> DG13FieldError.Kind? {
         if n == 13 {
-            guard slots.count <= 2 else { return .tooManyValues(found: slots.count, allowed: 2) }
-            dg.parents = DG13Parents(fatherName: slots.first ?? nil, motherName: slots.count > 1 ? slots[1] : nil)
+            guard values.count <= 2 else { return .tooManyValues(found: values.count, allowed: 2) }
+            dg.parents = DG13Parents(fatherName: values.first, motherName: values.second)
             return nil
         }
-        guard slots.count <= 1 else { return .tooManyValues(found: slots.count, allowed: 1) }
-        let s = (slots.first ?? nil) ?? ""
+        guard values.count <= 1 else { return .tooManyValues(found: values.count, allowed: 1) }
+        let s = values.first ?? ""
         func date() -> DG13Date? {
             let d = DG13Date(text: s)
             return s.isEmpty || d.isValid ? d : nil

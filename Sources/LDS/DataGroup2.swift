@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The kind of image a face record holds, known by the image's first bytes.
 public enum FaceImageType: Sendable, Equatable, Hashable {
     /// JPEG (starts `FF D8 FF`).
@@ -501,10 +507,19 @@ enum FaceImageLocator {
             guard length >= 2, i + 2 + length <= limit else { return nil }
             i += 2 + length
             if marker == 0xDA {
-                // Entropy-coded data up to the next marker that is not stuffing or a restart.
-                while i + 1 < limit {
-                    if b[i] == 0xFF, b[i + 1] != 0x00, !(0xD0...0xD7).contains(b[i + 1]) { break }
-                    i += 1
+                // Entropy-coded data up to the next marker that is not stuffing or a restart; memchr finds each
+                // FF (the scan is most of a face's bytes).
+                i = b.withUnsafeBufferPointer { buffer -> Int in
+                    guard let base = buffer.baseAddress else { return limit }
+                    var j = i
+                    while j + 1 < limit {
+                        guard let hit = memchr(base + j, 0xFF, limit - 1 - j) else { return limit }
+                        j = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                        let next = buffer[j + 1]
+                        if next != 0x00, !(0xD0...0xD7).contains(next) { return j }
+                        j += 1
+                    }
+                    return limit
                 }
             }
         }
