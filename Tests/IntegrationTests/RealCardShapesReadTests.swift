@@ -170,8 +170,8 @@ extension RealPCSCD {
                                               clock: { RealCardShapesReadTests.readDay })
             #expect(PassiveCheck.run(readout, trust: RealCardShapesReadTests.trust).verdict == .passed)
             #expect(readout.chipAuthentication == .passed && readout.activeAuthentication == .passed)
-            for file in readOrder where card.files[file.fid] != nil {
-                #expect(readout.files[file] == card.files[file.fid], "\(file)")
+            for file in readOrder where card.files[file.fileIdentifier ?? 0] != nil {
+                #expect(readout.files[file] == card.files[file.fileIdentifier ?? 0], "\(file)")
             }
             let record = CitizenRecord(dg13: readout.dg13, dg1: readout.dg1)
             #expect(record.fullName == card.description.identity.fullName.precomposedStringWithCanonicalMapping)
