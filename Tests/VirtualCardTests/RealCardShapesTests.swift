@@ -119,13 +119,15 @@ import Testing
         let chip = card.makeChip()
         chip.powerOn()
         // The plain probe for EF.CardAccess with an extended Le learns nothing: the file is not there.
-        let probe = try CommandAPDU(cla: 0x00, ins: 0xB0, p1: 0x9C, p2: 0, expectedLength: 65536).encoded()
+        let probe = try CommandAPDU.readBinary(shortFileIdentifier: 0x1C, expectedLength: 65536, extendedLength: true)
+            .encoded()
         #expect(chip.process(probe).map { Array($0.suffix(2)) } == [0x6A, 0x82])
-        // A plain extended command on a file that exists is answered as a short one: SELECT of the application.
-        let select = try CommandAPDU(cla: 0x00, ins: 0xA4, p1: 0x04, p2: 0x0C, data: EMRTDChip.applicationID,
-                                     expectedLength: 65536).encoded()
-        #expect(chip.process(select).map { Array($0.suffix(2)) } == [0x90, 0x00])
-        // Any extended command with the secure messaging bits: 6988.
+        // Another plain extended command is processed as a short one: EF.COM needs secure messaging (6982).
+        #expect(chip.process(try CommandAPDU.selectApplication(EMRTDChip.applicationID).encoded()) == [0x90, 0x00])
+        let com = try CommandAPDU.readBinary(shortFileIdentifier: 0x1E, expectedLength: 65536, extendedLength: true)
+            .encoded()
+        #expect(chip.process(com) == [0x69, 0x82])
+        // Any extended command with the secure messaging bits (here with dummy DO'97' and DO'8E'): 6988.
         let protected = try CommandAPDU(cla: 0x0C, ins: 0xB0, p1: 0x81, p2: 0, data: [0x97, 0x02, 0x00, 0x00, 0x8E, 0x08]
                                         + [UInt8](repeating: 0, count: 8), expectedLength: 65536).encoded()
         #expect(chip.process(protected).map { Array($0.suffix(2)) } == [0x69, 0x88])
@@ -137,7 +139,8 @@ import Testing
         configuration.acceptsExtendedLength = false
         let chip = EMRTDChip(configuration: configuration)
         chip.powerOn()
-        let probe = try CommandAPDU(cla: 0x00, ins: 0xB0, p1: 0x9C, p2: 0, expectedLength: 65536).encoded()
+        let probe = try CommandAPDU.readBinary(shortFileIdentifier: 0x1C, expectedLength: 65536, extendedLength: true)
+            .encoded()
         #expect(chip.process(probe) == [0x67, 0x00])
     }
 }
