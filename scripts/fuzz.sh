@@ -34,11 +34,16 @@ rm -rf "$SEEDS"
 mkdir -p "$SEEDS"
 V="$ROOT/Vectors/lds/cccd"
 for f in "$V"/*.bin "$V"/LDSSecurityObject.der; do seed "$SEEDS" 0 "$f"; seed "$SEEDS" 1 "$f"; done
-seed "$SEEDS" 2 "$V/EF.COM.bin"; seed "$SEEDS" 3 "$V/DG1.bin"; seed "$SEEDS" 4 "$V/DG2.bin"; seed "$SEEDS" 5 "$V/DG13.bin"
-seed "$SEEDS" 5 "$V/DG13-2024.bin"; seed "$SEEDS" 6 "$V/DG14.bin"; seed "$SEEDS" 7 "$V/DG15.bin"
+seed "$SEEDS" 2 "$V/EF.COM.bin"; seed "$SEEDS" 3 "$V/DG1.bin"; seed "$SEEDS" 4 "$V/DG2.bin"; seed "$SEEDS" 4 "$V/DG2-sloppy.bin"
+seed "$SEEDS" 5 "$V/DG13.bin"; seed "$SEEDS" 5 "$V/DG13-2024.bin"; seed "$SEEDS" 5 "$V/DG13-nested.bin"
+for f in "$V"/dg13/*.bin; do seed "$SEEDS" 5 "$f"; done
+seed "$SEEDS" 6 "$V/DG14.bin"; seed "$SEEDS" 6 "$V/DG14-explicit.bin"
+seed "$SEEDS" 7 "$V/DG15.bin"; seed "$SEEDS" 7 "$V/DG15-explicit.bin"
 seed "$SEEDS" 8 "$V/EF.CardAccess.bin"; seed "$SEEDS" 9 "$V/EF.SOD.bin"; seed "$SEEDS" 9 "$V/EF.SOD-indefinite.bin"
 seed "$SEEDS" 9 "$V/EF.SOD-keyid.bin"; seed "$SEEDS" 9 "$V/EF.SOD-rsapss.bin"; seed "$SEEDS" 10 "$V/LDSSecurityObject.der"
 seed "$SEEDS" 11 "$ROOT/Vectors/lds/keys/test-only-ds.cert.der"; seed "$SEEDS" 13 "$ROOT/Vectors/lds/keys/test-only-ca.pub.der"
+seed "$SEEDS" 13 "$ROOT/Vectors/lds/keys/test-only-ca-explicit.pub.der"
+seed "$SEEDS" 13 "$ROOT/Vectors/lds/keys/test-only-aa-explicit.pub.der"
 seed "$SEEDS" 11 "$ROOT/Vectors/lds/keys/test-only-ds-rsa.cert.der"
 printf '\014IDVNM0990123459001099012345<<09903159M3903157VNM<<<<<<<<<<<0NGUYEN<<VAN<AN<<<<<<<<<<<<<<<<' > "$SEEDS/12-mrz"
 

@@ -97,7 +97,12 @@ public struct ParsedFiles: Sendable, Equatable {
         case .com: com = attempt { try EFCOM(bytes: $0) }
         case .sod: sod = attempt { try EFSOD(bytes: $0) }
         case .dataGroup(1): dg1 = attempt { try DataGroup1(bytes: $0) }
-        case .dataGroup(2): dg2 = attempt { try DataGroup2(bytes: $0) }
+        case .dataGroup(2):
+            dg2 = attempt { try DataGroup2(bytes: $0) }
+            // A face found despite its record's lengths: a notice, the hash still decides.
+            if let warning = dg2?.warnings.first {
+                problem = problem ?? Problem(code: .dg2RecordInconsistent, field: "DG2", detail: warning.description)
+            }
         case .dataGroup(13): dg13 = attempt { try DataGroup13(bytes: $0) }
         case .dataGroup(14): dg14 = attempt { try DataGroup14(bytes: $0) }
         case .dataGroup(15): dg15 = attempt { try DataGroup15(bytes: $0) }

@@ -20,11 +20,11 @@ public struct Problem: Sendable, Hashable, CustomStringConvertible {
     /// The QR's value, for mismatches.
     public var qr: String?
 
-    /// A problem; its kind is the code's unless given.
+    /// A problem; its kind is the code's (``Code/kind(field:)``) unless given.
     public init(code: Code, kind: Kind? = nil, field: String? = nil, detail: String? = nil, chip: String? = nil,
                 qr: String? = nil) {
         self.code = code
-        self.kind = kind ?? code.kind
+        self.kind = kind ?? code.kind(field: field)
         self.field = field
         self.detail = detail
         self.chip = chip
@@ -95,13 +95,29 @@ public struct Problem: Sendable, Hashable, CustomStringConvertible {
         public static let replayed: Code = "REPLAYED"
         /// The chip refused the access key (a `retry` reason; see ``CCCDError/accessDenied``).
         public static let accessDenied: Code = "ACCESS_DENIED"
+        /// One DG13 field does not parse (`field` is `DG13.n`): kept raw, it costs no other field.
+        public static let dg13FieldMalformed: Code = "DG13_FIELD_MALFORMED"
+        /// DG13's structure around its fields is broken; the fields before the damage are kept.
+        public static let dg13Damaged: Code = "DG13_DAMAGED"
+        /// DG2's ISO/IEC 19794-5 record disagrees with its data; the face was found by its own structure.
+        public static let dg2RecordInconsistent: Code = "DG2_RECORD_INCONSISTENT"
 
         /// How a problem with this code weighs on the verdict, unless it says otherwise. A code this table does
         /// not know is a failure: a wrong "genuine" is the worst bug.
-        public var kind: Kind {
+        public var kind: Kind { kind(field: nil) }
+
+        /// How a problem with this code about `field` weighs on the verdict. How the card is written, without
+        /// doubt on who the holder is, on the card's validity or on its being genuine, is a notice: a file the
+        /// chip keeps for other terminals, a DG2 record whose lengths disagree with its image (the DG2 hash still
+        /// decides), a malformed DG13 field other than the ID number, name, birth, sex and the dates of issue and
+        /// expiry (fields 1–4, 11, 12).
+        public func kind(field: String?) -> Kind {
             switch self {
             case .noTrustAnchor, .replayed: return .unproven
-            case .fileUnreadable: return .notice
+            case .fileUnreadable, .dg2RecordInconsistent: return .notice
+            case .dg13FieldMalformed:
+                guard let field, field.hasPrefix("DG13."), let n = Int(field.dropFirst(5)) else { return .failure }
+                return [1, 2, 3, 4, 11, 12].contains(n) ? .failure : .notice
             default: return .failure
             }
         }

@@ -47,6 +47,16 @@ public enum ActiveAuthentication {
         }
         switch key.kind {
         case .ec:
+            // Explicit domain parameters are checked (or recognised as a Table 4 curve) and the point validated
+            // on them before OpenSSL uses the key.
+            if case .explicit? = (try? dg15.publicKey.ecParameters()) ?? nil {
+                do {
+                    let curve = try ChipAuthentication.curveOf(dg15.publicKey)
+                    _ = try curve.decodePoint(Array(dg15.publicKey.publicKey))
+                } catch {
+                    return .failed("DG15's EC key is not usable: \(error)")
+                }
+            }
             let digest = ecdsaDigest(signatureAlgorithm) ?? .sha256
             let encoding: ECDSASignatureEncoding = signature.first == 0x30 && signature.count % 2 == 1 ? .der : .plain
             do {
