@@ -8,7 +8,8 @@
 //   LDS           zero-copy BER-TLV and every file of the card (EF.COM, DG1, DG2, DG13, DG14, DG15, SOD)
 //   ICAOSession   secure messaging, BAC, PACE, chip and active authentication, the file reader
 //   Verification  passive authentication, the trust store, master lists, verdicts
-//   CCCD          the card's domain: QR, cross-check, the read pipeline, the level-1 payload
+//   CCCD          the card's domain: the QR text, cross-check, the read pipeline, the level-1 payload
+//   CCCDQR        QR images (PNG/JPEG, zbar, the recovery ladder) and the portrait transcoder (JPEG 2000 → JPEG)
 //   VirtualCard   the chip emulator: in-process channel and vpcd server
 //   cccd          the command line
 import PackageDescription
@@ -23,6 +24,7 @@ let package = Package(
         .library(name: "LDS", targets: ["LDS"]),
         .library(name: "ICAOSession", targets: ["ICAOSession"]),
         .library(name: "CCCD", targets: ["CCCD"]),
+        .library(name: "CCCDQR", targets: ["CCCDQR"]),
         .library(name: "VirtualCard", targets: ["VirtualCard"]),
     ],
     dependencies: [
@@ -47,12 +49,12 @@ let package = Package(
         .target(name: "LDS", dependencies: [.product(name: "SwiftASN1", package: "swift-asn1")]),
         .target(name: "ICAOSession", dependencies: ["CardIO", "ICAOCrypto", "LDS"]),
         .target(name: "Verification", dependencies: ["ICAOCrypto", "LDS"]),
-        .target(name: "CCCD", dependencies: ["CardIO", "ICAOCrypto", "LDS", "ICAOSession", "Verification",
-                                             "CZBar", "CImage"]),
+        .target(name: "CCCD", dependencies: ["CardIO", "ICAOCrypto", "LDS", "ICAOSession", "Verification"]),
+        .target(name: "CCCDQR", dependencies: ["CCCD", "CZBar", "CImage"]),
         .target(name: "VirtualCard", dependencies: ["CardIO", "ICAOCrypto", "LDS"]),
         .executableTarget(name: "cccd-bench", dependencies: ["CardIO", "CCCD", "ICAOSession", "LDS", "VirtualCard"]),
         .executableTarget(name: "cccd", dependencies: [
-            "CardIO", "ICAOSession", "LDS", "Verification", "CCCD", "VirtualCard",
+            "CardIO", "ICAOSession", "LDS", "Verification", "CCCD", "CCCDQR", "VirtualCard",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -65,6 +67,7 @@ let package = Package(
         .testTarget(name: "ICAOSessionTests", dependencies: ["ICAOSession", "CardIO", "ICAOCrypto", "LDS"]),
         .testTarget(name: "VerificationTests", dependencies: ["Verification", "LDS", "ICAOCrypto", "VirtualCard", "CardIO"]),
         .testTarget(name: "CCCDTests", dependencies: ["CCCD"]),
+        .testTarget(name: "CCCDQRTests", dependencies: ["CCCDQR", "CCCD"]),
         .testTarget(name: "VirtualCardTests", dependencies: ["VirtualCard", "CardIO"]),
         .testTarget(name: "IntegrationTests", dependencies: ["CardIO", "ICAOCrypto", "LDS", "ICAOSession", "Verification", "CCCD", "VirtualCard"]),
     ],

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CCCD
+import CCCDQR
 import Foundation
 import ICAOSession
 

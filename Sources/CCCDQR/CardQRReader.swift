@@ -1,9 +1,10 @@
+import CCCD
 import Foundation
 
 /// Why no CCCD QR came out of an image.
 public enum CardQRReadError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The file is not a readable PNG or JPEG.
-    case image(QRImageError)
+    case image(ImageError)
     /// No QR code was found; `passes` ladder steps were tried, `timedOut` if the time budget ended the search.
     case noQRCode(passes: Int, timedOut: Bool)
     /// QR codes were found but none is a CCCD payload; the parser's reason for the last one.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import CCCD
+import CCCD
+@testable import CCCDQR
 
 /// The generated corpus (scripts/qr-corpus.sh → .build-qr-corpus, from Vectors/qr/texts.json): every image that
 /// decodes must give the exact source text, and each category must decode at least its floor.
