@@ -32,82 +32,180 @@ public struct CardQRReading: Sendable {
     public let passes: Int
 }
 
-/// Finds and parses the card's QR in a photo or scan: zbar first on the image as it is, then, when that finds
-/// nothing, a recovery ladder of cheap-to-dear transforms, stopping at the first payload that parses as a CCCD
-/// QR or when the time budget is spent (so a hopeless image fails quickly).
+/// Finds and parses the card's QR in a photo or scan: zbar on cheap views of the image first (half size, then as
+/// decoded), then, when those find nothing, a recovery ladder of transforms, stopping at the first payload that
+/// parses as a CCCD QR, or when the search has cost ``relativeBudget`` times what the first look cost (image loading
+/// included), or at ``timeBudget``, whichever comes first: a hopeless image gives up in about ten times the time a
+/// clean one of its size takes.
 ///
-/// The ladder: on photo-sized images the likeliest region first and a sparse scan (every other line); the whole
-/// image; full resolution (when the first passes ran on a reduced image); a contrast stretch; Otsu's global
-/// threshold; an adaptive (local mean) threshold, alone and after a median filter (noise); unsharp masks for
-/// defocus and for motion along the rows or columns, alone and thresholded; half and quarter size (blur and noise
-/// average out, large modules shrink to what zbar's finder likes); double size (small modules); crops around the
-/// regions likeliest to hold a QR, enlarged; turns of 45° and 22.5° (zbar's scan lines are horizontal and
-/// vertical). The step that succeeded is reported in ``CardQRReading/step``.
+/// The ladder: on photo-sized images the likeliest region first and a sparse scan (every other line); half size
+/// (modules of four pixels and more survive it, and zbar scans a quarter of the pixels); the image as decoded; full
+/// resolution (when the decoder reduced a JPEG); Otsu's global threshold; an adaptive (local mean) threshold, alone
+/// and after a median filter (noise); unsharp masks for defocus and for motion along the rows or columns; a contrast
+/// stretch; quarter size (blur and noise average out); double size (small modules); crops around the regions
+/// likeliest to hold a QR, enlarged; turns of 45° and 22.5° (zbar's scan lines are horizontal and vertical). The
+/// step that succeeded is reported in ``CardQRReading/step``.
 public struct CardQRReader: Sendable {
-    /// The search stops after this long, between two passes.
+    /// The search never runs longer than this, between two passes.
     public var timeBudget: Duration
+    /// The search stops once it has run this many times as long as the first look took (loading the image and the
+    /// first zbar pass): a hopeless image costs about this many clean ones of its size.
+    public var relativeBudget: Int
     /// A JPEG is first decoded shrunk (by 2, 4 or 8 in the IDCT) while its longer side stays at least this long;
     /// a PNG is box-filtered down to about this size for the first passes. 12 MP photos are read in a fraction
     /// of the time, and the full size is tried later in the ladder.
     public var workingSide: Int
 
-    /// A reader with the given time budget (1.5 s suits a desk: long enough for every step on a 12 MP photo).
-    public init(timeBudget: Duration = .milliseconds(1500), workingSide: Int = 1600) {
+    /// The first look is at a size whose longer side is at least this (half size for a 1,500-pixel scan: a card's
+    /// modules are four pixels and more in most photos and scans, and zbar reads two and a half).
+    public var firstLookSide: Int
+
+    /// A reader with the given budgets (1.5 s at most, ten first looks: long enough for the ladder on hard images,
+    /// short enough that a photo without a QR is refused at once).
+    public init(timeBudget: Duration = .milliseconds(1500), relativeBudget: Int = 10, workingSide: Int = 1600,
+                firstLookSide: Int = 720) {
         self.timeBudget = timeBudget
+        self.relativeBudget = relativeBudget
         self.workingSide = workingSide
+        self.firstLookSide = firstLookSide
     }
 
-    /// Reads the image file at `path` (PNG or JPEG).
+    /// Reads the image file at `path` (PNG, JPEG or JPEG 2000).
     public func read(path: String) throws(CardQRReadError) -> CardQRReading {
-        let data: [UInt8]
-        do { data = try QRImageLoader.readFile(path) } catch { throw .image(error) }
-        return try read(data: data)
-    }
-
-    /// Reads PNG or JPEG bytes.
-    public func read(data: [UInt8]) throws(CardQRReadError) -> CardQRReading {
         let clock = ContinuousClock()
         let start = clock.now
-        let loaded: LoadedImage
-        // A QR reads the same at any orientation, so the EXIF turn (a full copy of a 12 MP frame) is skipped here.
-        do {
-            loaded = try QRImageLoader.load(data: data, workingSide: workingSide, applyingOrientation: false)
-        } catch { throw .image(error) }
-        let fullSize: () -> GreyImage? = {
-            guard loaded.reduction > 1 else { return nil }
-            return try? QRImageLoader.load(data: data, workingSide: nil, applyingOrientation: false).image
-        }
-        return try search(loaded.image, fullSize: fullSize, clock: clock, start: start)
+        let data: [UInt8]
+        do { data = try QRImageLoader.readFile(path) } catch { throw .image(error) }
+        return try read(data: data, clock: clock, start: start)
+    }
+
+    /// Reads PNG, JPEG or JPEG 2000 bytes.
+    public func read(data: [UInt8]) throws(CardQRReadError) -> CardQRReading {
+        let clock = ContinuousClock()
+        return try read(data: data, clock: clock, start: clock.now)
     }
 
     /// Reads grey pixels already in memory.
     public func read(image: GreyImage) throws(CardQRReadError) -> CardQRReading {
         let clock = ContinuousClock()
-        return try search(image, fullSize: { nil }, clock: clock, start: clock.now)
+        return try search(Views(image, reader: self), clock: clock, start: clock.now)
     }
 
-    private func search(_ original: GreyImage, fullSize: () -> GreyImage?, clock: ContinuousClock,
+    /// A photo of a whole desk (3,000 pixels and more) holds the card in a fraction of the frame: its first look is
+    /// at the working size.
+    func firstLookSide(forLongerSide side: Int) -> Int {
+        side >= 3000 ? workingSide : firstLookSide
+    }
+
+    private func read(data: [UInt8], clock: ContinuousClock,
+                      start: ContinuousClock.Instant) throws(CardQRReadError) -> CardQRReading {
+        // A QR reads the same at any orientation, so the EXIF turn (a full copy of a 12 MP frame) is skipped here.
+        func load(_ side: Int?) throws(ImageError) -> LoadedImage {
+            try QRImageLoader.load(data: data, workingSide: side, applyingOrientation: false)
+        }
+        let views: Views
+        do {
+            if let (w, h) = JPEGExif.frameSize(in: data), data.starts(with: [0xFF, 0xD8, 0xFF]) {
+                // JPEG: each view decoded at its own size by the IDCT's scaling, only when the search gets to it.
+                let look = try load(firstLookSide(forLongerSide: max(w, h)))
+                views = Views(look: look, reader: self, decode: { side in try? load(side) })
+            } else {
+                views = Views(try load(nil).image, reader: self)
+            }
+        } catch {
+            throw .image(error)
+        }
+        return try search(views, clock: clock, start: start)
+    }
+
+    /// The image at the sizes the search looks at: the first look, the working size, full size; each made once, and
+    /// only when the search gets to it.
+    final class Views {
+        let look: GreyImage
+        private let reader: CardQRReader
+        private let decode: ((Int?) -> LoadedImage?)?
+        private var lookReduction: Int
+        private var workingImage: (image: GreyImage, reduction: Int)?
+        private var fullImage: GreyImage?
+        private var fullDone = false
+
+        /// Pixels at full size: the working size and the first look are box-filtered from them.
+        init(_ image: GreyImage, reader: CardQRReader) {
+            self.reader = reader
+            decode = nil
+            let side = max(image.width, image.height)
+            let workingFactor = max(1, side / reader.workingSide)
+            let working = image.downscaled(by: workingFactor)
+            workingImage = (working, workingFactor)
+            fullImage = workingFactor > 1 ? image : nil
+            fullDone = true
+            let lookFactor = max(1, max(working.width, working.height) / reader.firstLookSide(forLongerSide: side))
+            look = working.downscaled(by: lookFactor)
+            lookReduction = workingFactor * lookFactor
+        }
+
+        /// A JPEG decoded at the first look's reduction; the other sizes decoded when asked for.
+        init(look: LoadedImage, reader: CardQRReader, decode: @escaping (Int?) -> LoadedImage?) {
+            self.look = look.image
+            lookReduction = look.reduction
+            self.reader = reader
+            self.decode = decode
+        }
+
+        /// At most about the working size.
+        var working: GreyImage {
+            if let workingImage { return workingImage.image }
+            let decoded = decode?(reader.workingSide)
+            let image: (image: GreyImage, reduction: Int) = decoded.map {
+                $0.reduction < lookReduction ? (image: $0.image, reduction: $0.reduction) : (image: look, reduction: lookReduction)
+            } ?? (image: look, reduction: lookReduction)
+            workingImage = image
+            return image.image
+        }
+
+        /// Whether the first look is smaller than the working image (so both are worth a pass).
+        var lookIsReduced: Bool {
+            _ = working
+            return (workingImage?.reduction ?? lookReduction) < lookReduction
+        }
+
+        /// Full size, when the working image is smaller; nil otherwise.
+        var full: GreyImage? {
+            _ = working
+            if fullDone { return fullImage }
+            fullDone = true
+            guard let reduction = workingImage?.reduction, reduction > 1, let decoded = decode?(nil) else { return nil }
+            fullImage = decoded.image
+            return fullImage
+        }
+    }
+
+    private func search(_ views: Views, clock: ContinuousClock,
                         start: ContinuousClock.Instant) throws(CardQRReadError) -> CardQRReading {
         let scanner = ZBarScanner()
         var passes = 0
         var lastParseError: CardQRError?
         var timedOut = false
-
-        // A PNG (or pixels) larger than the working size is box-filtered down for the first passes.
-        var working = original
-        var fullImage: GreyImage?
-        let factor = max(original.width, original.height) / workingSide
-        if factor >= 2 {
-            working = original.downscaled(by: factor)
-            fullImage = original
-        }
+        var deadline = start + timeBudget
+        var paced = false
 
         func attempt(_ step: String, _ image: @autoclosure () -> GreyImage?, density: Int32 = 1) -> CardQRReading? {
+            pass(step, image(), density: density)
+        }
+        func pass(_ step: String, _ image: @autoclosure () -> GreyImage?, density: Int32) -> CardQRReading? {
             guard !timedOut else { return nil }
-            if passes > 0, clock.now - start > timeBudget { timedOut = true; return nil }
+            if passes > 0, clock.now > deadline { timedOut = true; return nil }
             guard let image = image() else { return nil }
             passes += 1
             scanner.setDensity(density)
+            defer {
+                // The first look (loading, the likeliest region and the whole image at the first look's size) sets
+                // the pace for the rest.
+                if step.hasPrefix("look") && !paced {
+                    paced = true
+                    deadline = min(deadline, start + (clock.now - start) * relativeBudget)
+                }
+            }
             for payload in scanner.scan(image) {
                 do {
                     return CardQRReading(code: try CardQRCode(bytes: payload), step: step, passes: passes)
@@ -118,40 +216,107 @@ public struct CardQRReader: Sendable {
             return nil
         }
 
-        // On a photo-sized image the QR is a small part of the frame: first the likeliest region alone, then the
-        // whole frame scanning every other line (a card's QR spans hundreds of lines, and zbar's line scanning is
-        // most of the time spent), then every line.
-        let large = working.width * working.height > 1_500_000
-        if large, let region = working.likelyQRRegions(limit: 1).first,
-           let found = attempt("region", working.cropped(x: region.x, y: region.y, width: region.width,
-                                                         height: region.height)) {
+        // The first look: the region likeliest to hold a QR, alone (zbar's cost grows with the pixels it scans, and
+        // its QR decoder binarises the whole image it is given); then the whole first look.
+        let look = views.look
+        var region: (x: Int, y: Int, width: Int, height: Int)?
+        if look.width * look.height >= 200_000, let found = look.likelyQRRegions(limit: 1).first,
+           found.width * found.height * 2 < look.width * look.height {
+            region = found
+        }
+        if let region, let found = attempt("region", look.cropped(x: region.x, y: region.y, width: region.width,
+                                                                 height: region.height)) {
             return found
         }
-        if large, let found = attempt("plain-sparse", working, density: 2) { return found }
-        if let found = attempt("plain", working) { return found }
-        let full = fullImage ?? fullSize()
-        if let full, let found = attempt("full-size", full) { return found }
-
-        let minSide = min(working.width, working.height)
-        let window = max(15, min(101, minSide / 16)) | 1
-        let stretched = working.contrastStretched()
-        if let found = attempt("contrast", stretched) { return found }
-        if let found = attempt("otsu", stretched.binarised(threshold: stretched.otsuThreshold())) { return found }
-        if let found = attempt("adaptive", stretched.adaptiveBinarised(window: window, offset: 6)) { return found }
-        let smoothed = stretched.median3x3()
-        if let found = attempt("median-adaptive", smoothed.adaptiveBinarised(window: window, offset: 6)) {
-            return found
-        }
-        // Defocus (square boxes), then motion along the rows or the columns (boxes along the motion).
-        for (rx, ry, amount) in [(2, 2, 2.0), (4, 4, 3.0), (5, 0, 3.0), (0, 5, 3.0)] {
-            let sharp = stretched.sharpened(radiusX: rx, radiusY: ry, amount: amount)
-            if let found = attempt("sharpen-\(rx)x\(ry)", sharp) { return found }
-            if let found = attempt("sharpen-\(rx)x\(ry)-adaptive",
-                                   sharp.adaptiveBinarised(window: window, offset: 6)) {
+        // Blur, noise and dim light leave the region findable but not readable as it is: the cheapest rungs of the
+        // ladder on the crop alone cost less than one more look at the whole image.
+        var regionCrop: GreyImage?
+        if let region {
+            let crop = look.cropped(x: region.x, y: region.y, width: region.width, height: region.height)
+            regionCrop = crop
+            let stretched = crop.contrastStretched()
+            let window = max(15, min(101, min(crop.width, crop.height) / 8)) | 1
+            if let found = attempt("adaptive-region", stretched.adaptiveBinarised(window: window, offset: 6)) {
+                return found
+            }
+            if let found = attempt("sharpen-adaptive-region", stretched.sharpened(radiusX: 1, radiusY: 1, amount: 2)
+                .adaptiveBinarised(window: window, offset: 6)) {
                 return found
             }
         }
-        if minSide >= 300, let found = attempt("half", stretched.downscaled(by: 2)) { return found }
+        let large = look.width * look.height > 1_500_000
+        if let found = attempt(large ? "look-sparse" : "look", look, density: large ? 2 : 1) { return found }
+        if views.lookIsReduced, let found = attempt("plain", views.working, density: 2) { return found }
+        if large, let found = attempt("look", look) { return found }
+
+        // The ladder, likeliest rungs first: on the first look when it is reduced (a quarter of the pixels, and blur
+        // halves with the size), then on the working image.
+        func ladder(_ image: GreyImage, _ tag: String, density: Int32 = 1, halfRadii: Bool = false) -> CardQRReading? {
+            func attempt(_ step: String, _ image: @autoclosure () -> GreyImage?) -> CardQRReading? {
+                pass(step, image(), density: density)
+            }
+            let minSide = min(image.width, image.height)
+            let window = max(15, min(101, minSide / 16)) | 1
+            let stretched = image.contrastStretched()
+            if let found = attempt("adaptive" + tag, stretched.adaptiveBinarised(window: window, offset: 6)) {
+                return found
+            }
+            if let found = attempt("otsu" + tag, stretched.binarised(threshold: stretched.otsuThreshold())) {
+                return found
+            }
+            // Defocus (square boxes), then motion along the rows or the columns (boxes along the motion).
+            let sharpenings = [(2, 2, 2.0), (4, 4, 3.0), (5, 0, 3.0), (0, 5, 3.0)].map { rx, ry, amount in
+                halfRadii ? (max(rx / 2, rx > 0 ? 1 : 0), max(ry / 2, ry > 0 ? 1 : 0), amount) : (rx, ry, amount)
+            }
+            var sharpened: [Int: GreyImage] = [:]
+            func sharp(_ index: Int) -> GreyImage {
+                if let image = sharpened[index] { return image }
+                let (rx, ry, amount) = sharpenings[index]
+                let image = stretched.sharpened(radiusX: rx, radiusY: ry, amount: amount)
+                sharpened[index] = image
+                return image
+            }
+            func name(_ index: Int) -> String { "sharpen-\(sharpenings[index].0)x\(sharpenings[index].1)" }
+            if let found = attempt(name(0) + "-adaptive" + tag, sharp(0).adaptiveBinarised(window: window, offset: 6)) {
+                return found
+            }
+            if let found = attempt("contrast" + tag, stretched) { return found }
+            if let found = attempt("median-adaptive" + tag,
+                                   stretched.median3x3().adaptiveBinarised(window: window, offset: 6)) {
+                return found
+            }
+            for index in 1..<sharpenings.count {
+                if let found = attempt(name(index) + "-adaptive" + tag,
+                                       sharp(index).adaptiveBinarised(window: window, offset: 6)) {
+                    return found
+                }
+            }
+            for index in 0..<sharpenings.count {
+                if let found = attempt(name(index) + tag, sharp(index)) { return found }
+            }
+            return nil
+        }
+        // Around the region first (a fifth of the pixels or less), at the first look's size and at the working size;
+        // then the whole image, where the region was not the QR.
+        let reduced = views.lookIsReduced
+        let working = views.working
+        let scale = working.width / max(1, look.width)
+        if let region, let crop = regionCrop {
+            if let found = ladder(crop, "-region", halfRadii: reduced) { return found }
+            if reduced, let found = ladder(working.cropped(x: region.x * scale, y: region.y * scale,
+                                                           width: region.width * scale,
+                                                           height: region.height * scale), "-region-working") {
+                return found
+            }
+        }
+        if reduced, let found = ladder(look, "-look", halfRadii: true) { return found }
+        if let found = views.full.flatMap({ attempt("full-size", $0) }) { return found }
+        if let found = ladder(working, "", density: 2) { return found }
+        let minSide = min(working.width, working.height)
+        let stretched = working.contrastStretched()
+        if minSide >= 300, views.lookIsReduced == false, let found = attempt("half", stretched.downscaled(by: 2)) {
+            return found
+        }
         if minSide >= 600, let found = attempt("quarter", stretched.downscaled(by: 4)) { return found }
         if max(working.width, working.height) <= 1400,
            let found = attempt("double", stretched.resized(width: working.width * 2, height: working.height * 2)) {

@@ -108,6 +108,10 @@ public enum QRImageLoader {
             return Self.pngMessageMeansTruncated(message) ? .truncated(format: "PNG") : .invalidPNG(message)
         }
         let pixels: [UInt8]
+        // An 8-bit RGB PNG (photos and scans): read as stored and reduced to grey here, with integer BT.601 weights
+        // on the encoded values. libpng's own grey conversion goes through linear light and costs a third of the
+        // decode; the QR's contrast does not need it. Kept to 16 MP so the RGB buffer stays bounded.
+        let plainRGB = image.format == png_uint_32(PNG_FORMAT_RGB) && width * height <= 16_000_000
         if sixteenBit {
             image.format = png_uint_32(PNG_FORMAT_LINEAR_Y)
             var wide = [UInt16](repeating: 0xFFFF, count: width * height)
@@ -116,6 +120,21 @@ public enum QRImageLoader {
             }
             if ok == 0 { failure = failed() }
             pixels = wide.map { UInt8((UInt32($0) + 128) / 257) }
+        } else if plainRGB {
+            var rgb = [UInt8](repeating: 255, count: width * height * 3)
+            let ok = rgb.withUnsafeMutableBufferPointer {
+                png_image_finish_read(&image, &white, $0.baseAddress, png_int_32(width * 3), nil)
+            }
+            if ok == 0 { failure = failed() }
+            pixels = rgb.withUnsafeBufferPointer { source in
+                [UInt8](unsafeUninitializedCapacity: width * height) { grey, count in
+                    for i in 0..<(width * height) {
+                        let r = UInt32(source[3 * i]), g = UInt32(source[3 * i + 1]), b = UInt32(source[3 * i + 2])
+                        grey[i] = UInt8(truncatingIfNeeded: (77 * r + 150 * g + 29 * b + 128) >> 8)
+                    }
+                    count = width * height
+                }
+            }
         } else {
             image.format = png_uint_32(PNG_FORMAT_GRAY)
             pixels = [UInt8](unsafeUninitializedCapacity: width * height) { buffer, count in

@@ -40,6 +40,9 @@ struct QRCommand: ParsableCommand {
     @Option(name: .customLong("time-budget"), help: "Milliseconds to search each image before giving up.")
     var timeBudget: Int = 1500
 
+    @Option(name: .customLong("relative-budget"), help: .hidden)
+    var relativeBudget: Int = 10
+
     @Flag(help: .hidden)
     var bench = false
 
@@ -60,7 +63,8 @@ struct QRCommand: ParsableCommand {
                     throw CommandFailure(.usage, "--qr-text: \(error)")
                 }
             }
-            let reader = CardQRReader(timeBudget: .milliseconds(timeBudget))
+            guard relativeBudget > 0 else { throw CommandFailure(.usage, "--relative-budget must be positive") }
+            let reader = CardQRReader(timeBudget: .milliseconds(timeBudget), relativeBudget: relativeBudget)
             let clock = ContinuousClock()
             for path in images {
                 let start = clock.now
