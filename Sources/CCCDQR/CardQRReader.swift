@@ -34,9 +34,9 @@ public struct CardQRReading: Sendable {
 
 /// Finds and parses the card's QR in a photo or scan: zbar on cheap views of the image first (half size, then as
 /// decoded), then, when those find nothing, a recovery ladder of transforms, stopping at the first payload that
-/// parses as a CCCD QR, or when the search has cost ``relativeBudget`` times what the first look cost (image loading
-/// included), or at ``timeBudget``, whichever comes first: a hopeless image gives up in about ten times the time a
-/// clean one of its size takes.
+/// parses as a CCCD QR, or when the search has scanned ``relativeBudget`` times the pixels of its first look, or at
+/// ``timeBudget``, whichever comes first: a hopeless image gives up in about ten times the time a clean one of its
+/// size takes, and the effort, counted in pixels, does not depend on how busy the machine is.
 ///
 /// The ladder: on photo-sized images the likeliest region first and a sparse scan (every other line); half size
 /// (modules of four pixels and more survive it, and zbar scans a quarter of the pixels); the image as decoded; full
@@ -48,22 +48,22 @@ public struct CardQRReading: Sendable {
 public struct CardQRReader: Sendable {
     /// The search never runs longer than this, between two passes.
     public var timeBudget: Duration
-    /// The search stops once it has run this many times as long as the first look took (loading the image and the
-    /// first zbar pass): a hopeless image costs about this many clean ones of its size.
+    /// The search stops once it has scanned this many times the pixels of its first look (a transformed image counts
+    /// twice, a sparse scan half): a hopeless image costs about this many clean reads of its size.
     public var relativeBudget: Int
     /// A JPEG is first decoded shrunk (by 2, 4 or 8 in the IDCT) while its longer side stays at least this long;
     /// a PNG is box-filtered down to about this size for the first passes. 12 MP photos are read in a fraction
     /// of the time, and the full size is tried later in the ladder.
     public var workingSide: Int
 
-    /// The first look is at a size whose longer side is at least this (half size for a 1,500-pixel scan: a card's
-    /// modules are four pixels and more in most photos and scans, and zbar reads two and a half).
+    /// The first look is at a size whose longer side is at least this (half size for a scan or photo of 1,120
+    /// pixels and more: a card's modules are five pixels and more there, and zbar reads two and a half).
     public var firstLookSide: Int
 
     /// A reader with the given budgets (1.5 s at most, ten first looks: long enough for the ladder on hard images,
     /// short enough that a photo without a QR is refused at once).
     public init(timeBudget: Duration = .milliseconds(1500), relativeBudget: Int = 10, workingSide: Int = 1600,
-                firstLookSide: Int = 720) {
+                firstLookSide: Int = 560) {
         self.timeBudget = timeBudget
         self.relativeBudget = relativeBudget
         self.workingSide = workingSide
@@ -93,8 +93,9 @@ public struct CardQRReader: Sendable {
 
     /// A photo of a whole desk (3,000 pixels and more) holds the card in a fraction of the frame: its first look is
     /// at the working size.
+    /// Never less than half the image: a QR turned 45° or with five-pixel modules is lost at a third.
     func firstLookSide(forLongerSide side: Int) -> Int {
-        side >= 3000 ? workingSide : firstLookSide
+        max(side >= 3000 ? workingSide : firstLookSide, side / 2)
     }
 
     private func read(data: [UInt8], clock: ContinuousClock,
@@ -180,32 +181,33 @@ public struct CardQRReader: Sendable {
         }
     }
 
+    /// The passes over the image as decoded (or a crop of it), which cost a scan and no transform.
+    private static let untransformedSteps: Set<String> = [
+        "region", "look", "look-sparse", "region-working", "plain", "full-size",
+    ]
+
     private func search(_ views: Views, clock: ContinuousClock,
                         start: ContinuousClock.Instant) throws(CardQRReadError) -> CardQRReading {
         let scanner = ZBarScanner()
         var passes = 0
         var lastParseError: CardQRError?
         var timedOut = false
-        var deadline = start + timeBudget
-        var paced = false
+        let deadline = start + timeBudget
+        // The effort: pixels scanned (a sparse scan counts its lines), each transformed image counted once more.
+        let effortBudget = relativeBudget * views.look.width * views.look.height
+        var effort = 0
 
         func attempt(_ step: String, _ image: @autoclosure () -> GreyImage?, density: Int32 = 1) -> CardQRReading? {
-            pass(step, image(), density: density)
+            pass(step, image(), density: density, transformed: !Self.untransformedSteps.contains(step))
         }
-        func pass(_ step: String, _ image: @autoclosure () -> GreyImage?, density: Int32) -> CardQRReading? {
+        func pass(_ step: String, _ image: @autoclosure () -> GreyImage?, density: Int32,
+                  transformed: Bool = true) -> CardQRReading? {
             guard !timedOut else { return nil }
-            if passes > 0, clock.now > deadline { timedOut = true; return nil }
+            if passes > 0, clock.now > deadline || effort > effortBudget { timedOut = true; return nil }
             guard let image = image() else { return nil }
             passes += 1
+            effort += image.width * image.height / Int(density) + (transformed ? image.width * image.height : 0)
             scanner.setDensity(density)
-            defer {
-                // The first look (loading, the likeliest region and the whole image at the first look's size) sets
-                // the pace for the rest.
-                if step.hasPrefix("look") && !paced {
-                    paced = true
-                    deadline = min(deadline, start + (clock.now - start) * relativeBudget)
-                }
-            }
             for payload in scanner.scan(image) {
                 do {
                     return CardQRReading(code: try CardQRCode(bytes: payload), step: step, passes: passes)
@@ -246,6 +248,14 @@ public struct CardQRReader: Sendable {
         }
         let large = look.width * look.height > 1_500_000
         if let found = attempt(large ? "look-sparse" : "look", look, density: large ? 2 : 1) { return found }
+        // The region again at the working size (turned and small modules need the pixels), then the whole image.
+        if views.lookIsReduced, let region {
+            let scale = views.working.width / max(1, look.width)
+            if let found = attempt("region-working", views.working.cropped(
+                x: region.x * scale, y: region.y * scale, width: region.width * scale, height: region.height * scale)) {
+                return found
+            }
+        }
         if views.lookIsReduced, let found = attempt("plain", views.working, density: 2) { return found }
         if large, let found = attempt("look", look) { return found }
 

@@ -405,12 +405,27 @@ public struct GreyImage: Sendable, Hashable {
                 }
             }
         }
+        // Each block's score summed with its eight neighbours: inside a QR every block is busy, though a block of
+        // large modules may hold few edges of its own; a lone busy block (a portrait's eye, a word) stands out less.
+        var smooth = [Int](repeating: 0, count: bw * bh)
+        for by in 0..<bh {
+            for bx in 0..<bw {
+                var sum = 0
+                for ny in max(0, by - 1)...min(bh - 1, by + 1) {
+                    for nx in max(0, bx - 1)...min(bw - 1, bx + 1) { sum += score[ny * bw + nx] }
+                }
+                smooth[by * bw + bx] = sum
+            }
+        }
         var regions: [(x: Int, y: Int, width: Int, height: Int)] = []
         var used = [Bool](repeating: false, count: bw * bh)
         let threshold = max(2, block * block / 64)
         for _ in 0..<limit {
-            var best = -1, bestScore = threshold
-            for i in 0..<score.count where !used[i] && score[i] > bestScore { best = i; bestScore = score[i] }
+            var best = -1, bestScore = 0
+            for i in 0..<score.count where !used[i] && score[i] > threshold && smooth[i] > bestScore {
+                best = i
+                bestScore = smooth[i]
+            }
             guard best >= 0 else { break }
             // Flood over neighbouring busy blocks.
             var stack = [best], minX = best % bw, maxX = minX, minY = best / bw, maxY = minY
@@ -421,7 +436,7 @@ public struct GreyImage: Sendable, Hashable {
                 for (nx, ny) in [(x - 1, y), (x + 1, y), (x, y - 1), (x, y + 1)]
                 where nx >= 0 && ny >= 0 && nx < bw && ny < bh {
                     let j = ny * bw + nx
-                    if !used[j] && score[j] * 3 >= bestScore { used[j] = true; stack.append(j) }
+                    if !used[j] && smooth[j] * 2 >= bestScore && score[j] > threshold { used[j] = true; stack.append(j) }
                 }
             }
             let margin = block
