@@ -218,47 +218,6 @@ public struct CardQRReader: Sendable {
             return nil
         }
 
-        // The first look: the region likeliest to hold a QR, alone (zbar's cost grows with the pixels it scans, and
-        // its QR decoder binarises the whole image it is given); then the whole first look.
-        let look = views.look
-        var region: (x: Int, y: Int, width: Int, height: Int)?
-        if look.width * look.height >= 200_000, let found = look.likelyQRRegions(limit: 1).first,
-           found.width * found.height * 2 < look.width * look.height {
-            region = found
-        }
-        if let region, let found = attempt("region", look.cropped(x: region.x, y: region.y, width: region.width,
-                                                                 height: region.height)) {
-            return found
-        }
-        // Blur, noise and dim light leave the region findable but not readable as it is: the cheapest rungs of the
-        // ladder on the crop alone cost less than one more look at the whole image.
-        var regionCrop: GreyImage?
-        if let region {
-            let crop = look.cropped(x: region.x, y: region.y, width: region.width, height: region.height)
-            regionCrop = crop
-            let stretched = crop.contrastStretched()
-            let window = max(15, min(101, min(crop.width, crop.height) / 8)) | 1
-            if let found = attempt("adaptive-region", stretched.adaptiveBinarised(window: window, offset: 6)) {
-                return found
-            }
-            if let found = attempt("sharpen-adaptive-region", stretched.sharpened(radiusX: 1, radiusY: 1, amount: 2)
-                .adaptiveBinarised(window: window, offset: 6)) {
-                return found
-            }
-        }
-        let large = look.width * look.height > 1_500_000
-        if let found = attempt(large ? "look-sparse" : "look", look, density: large ? 2 : 1) { return found }
-        // The region again at the working size (turned and small modules need the pixels), then the whole image.
-        if views.lookIsReduced, let region {
-            let scale = views.working.width / max(1, look.width)
-            if let found = attempt("region-working", views.working.cropped(
-                x: region.x * scale, y: region.y * scale, width: region.width * scale, height: region.height * scale)) {
-                return found
-            }
-        }
-        if views.lookIsReduced, let found = attempt("plain", views.working, density: 2) { return found }
-        if large, let found = attempt("look", look) { return found }
-
         // The ladder, likeliest rungs first: on the first look when it is reduced (a quarter of the pixels, and blur
         // halves with the size), then on the working image.
         func ladder(_ image: GreyImage, _ tag: String, density: Int32 = 1, halfRadii: Bool = false) -> CardQRReading? {
@@ -269,9 +228,6 @@ public struct CardQRReader: Sendable {
             let window = max(15, min(101, minSide / 16)) | 1
             let stretched = image.contrastStretched()
             if let found = attempt("adaptive" + tag, stretched.adaptiveBinarised(window: window, offset: 6)) {
-                return found
-            }
-            if let found = attempt("otsu" + tag, stretched.binarised(threshold: stretched.otsuThreshold())) {
                 return found
             }
             // Defocus (square boxes), then motion along the rows or the columns (boxes along the motion).
@@ -287,32 +243,66 @@ public struct CardQRReader: Sendable {
                 return image
             }
             func name(_ index: Int) -> String { "sharpen-\(sharpenings[index].0)x\(sharpenings[index].1)" }
-            if let found = attempt(name(0) + "-adaptive" + tag, sharp(0).adaptiveBinarised(window: window, offset: 6)) {
+            // Defocus first (the commonest failure), then a global threshold, then motion along either axis.
+            func sharpenedRungs(_ index: Int) -> CardQRReading? {
+                if let found = attempt(name(index) + "-adaptive" + tag,
+                                       sharp(index).adaptiveBinarised(window: window, offset: 6)) {
+                    return found
+                }
+                return attempt(name(index) + tag, sharp(index))
+            }
+            if let found = sharpenedRungs(0) { return found }
+            if let found = attempt("otsu" + tag, stretched.binarised(threshold: stretched.otsuThreshold())) {
                 return found
             }
+            if let found = sharpenedRungs(1) { return found }
             if let found = attempt("contrast" + tag, stretched) { return found }
             if let found = attempt("median-adaptive" + tag,
                                    stretched.median3x3().adaptiveBinarised(window: window, offset: 6)) {
                 return found
             }
-            for index in 1..<sharpenings.count {
-                if let found = attempt(name(index) + "-adaptive" + tag,
-                                       sharp(index).adaptiveBinarised(window: window, offset: 6)) {
-                    return found
-                }
-            }
-            for index in 0..<sharpenings.count {
-                if let found = attempt(name(index) + tag, sharp(index)) { return found }
-            }
+            if let found = sharpenedRungs(2) { return found }
+            if let found = sharpenedRungs(3) { return found }
             return nil
         }
+        // The first look: the region likeliest to hold a QR, alone (zbar's cost grows with the pixels it scans, and
+        // its QR decoder binarises the whole image it is given); then the whole first look.
+        let look = views.look
+        var region: (x: Int, y: Int, width: Int, height: Int)?
+        if look.width * look.height >= 200_000, let found = look.likelyQRRegions(limit: 1).first,
+           found.width * found.height * 2 < look.width * look.height {
+            region = found
+        }
+        if let region, let found = attempt("region", look.cropped(x: region.x, y: region.y, width: region.width,
+                                                                 height: region.height)) {
+            return found
+        }
+        // Blur, noise and dim light leave the region findable but not readable as it is: the ladder on the crop
+        // alone (a fifth of the pixels or less) costs less than one more look at the whole image.
+        let reduced = views.lookIsReduced
+        var regionCrop: GreyImage?
+        if let region {
+            regionCrop = look.cropped(x: region.x, y: region.y, width: region.width, height: region.height)
+        }
+        if let crop = regionCrop, let found = ladder(crop, "-region", halfRadii: reduced) { return found }
+        let large = look.width * look.height > 1_500_000
+        if let found = attempt(large ? "look-sparse" : "look", look, density: large ? 2 : 1) { return found }
+        // The region again at the working size (turned and small modules need the pixels), then the whole image.
+        if views.lookIsReduced, let region {
+            let scale = views.working.width / max(1, look.width)
+            if let found = attempt("region-working", views.working.cropped(
+                x: region.x * scale, y: region.y * scale, width: region.width * scale, height: region.height * scale)) {
+                return found
+            }
+        }
+        if views.lookIsReduced, let found = attempt("plain", views.working, density: 2) { return found }
+        if large, let found = attempt("look", look) { return found }
+
         // Around the region first (a fifth of the pixels or less), at the first look's size and at the working size;
         // then the whole image, where the region was not the QR.
-        let reduced = views.lookIsReduced
         let working = views.working
         let scale = working.width / max(1, look.width)
-        if let region, let crop = regionCrop {
-            if let found = ladder(crop, "-region", halfRadii: reduced) { return found }
+        if let region {
             if reduced, let found = ladder(working.cropped(x: region.x * scale, y: region.y * scale,
                                                            width: region.width * scale,
                                                            height: region.height * scale), "-region-working") {
