@@ -133,8 +133,8 @@ public struct CardReadout {
     /// A data group's bytes by number.
     public var dataGroups: [Int: [UInt8]] {
         var out: [Int: [UInt8]] = [:]
-        for (file, bytes) in files where file.fid & 0xFF00 == 0x0100 && file.fid & 0xFF <= 16 {
-            if file != .com && file != .sod && file != .cardAccess { out[Int(file.fid & 0xFF)] = bytes }
+        for (file, bytes) in files {
+            if case .dataGroup(let n) = file { out[n] = bytes }
         }
         return out
     }
@@ -200,9 +200,13 @@ public enum CardReader {
 
         let reader = opened.fileReader()
         if reopen {
-            reader.reopen = {
+            reader.reopen = { () throws(SessionError) -> CardChannel in
                 // The card may have slipped off the reader: wait for it to come back and power it up.
-                try channel.recoverLink(timeout: 10)
+                do throws(ChannelError) {
+                    try channel.recoverLink(timeout: 10)
+                } catch {
+                    throw .channel(error, step: .reopen)
+                }
                 let again = try ChipAccess.open(over: channel, key: key, entropy: entropy,
                                                 tryExtendedLength: opened.extendedLength)
                 opened.channel = again.channel
@@ -230,8 +234,8 @@ public enum CardReader {
                 case .fileNotFound, .accessDenied:
                     readout.unreadable[file] = error.description
                     progress?.finished(.file(file), outcome: error.description)
-                case .linkLost(_, _, let why):
-                    throw classifyLink(why, context: error.description)
+                case .linkLost(_, _, let cause):
+                    throw classify(cause, step: file.name, context: error.description)
                 default:
                     throw .failed(step: file.name, reason: error.description)
                 }
@@ -252,7 +256,7 @@ public enum CardReader {
                 } catch {
                     if case .notSupported(let why) = error {
                         readout.chipAuthentication = .notSupported(reason: why)
-                    } else if case .channel(let e, _) = error, e == .cardRemoved || e == .noCard {
+                    } else if case .channel(let e, _) = error, e.isLinkLost {
                         throw .cardLost("the card was removed during chip authentication")
                     } else {
                         readout.chipAuthentication = .failed(reason: error.description)
@@ -271,16 +275,15 @@ public enum CardReader {
                     if case .activeAuthentication(let a) = info { return a.signatureAlgorithm } else { return nil }
                 }.first
                 do {
-                    let (outcome, response) = try ActiveAuthentication.perform(
+                    let outcome = try ActiveAuthentication.perform(
                         over: channelForAA, dg15: dg15, signatureAlgorithm: algorithm, entropy: entropy,
                         extendedLength: opened.extendedLength)
-                    pendingCA?.confirm(by: response)
                     switch outcome {
                     case .passed: readout.activeAuthentication = .passed
                     case .failed(let why): readout.activeAuthentication = .failed(reason: why)
                     }
                 } catch {
-                    if case .channel(let e, _) = error, e == .cardRemoved || e == .noCard {
+                    if case .channel(let e, _) = error, e.isLinkLost {
                         throw .cardLost("the card was removed during active authentication")
                     }
                     readout.activeAuthentication = .failed(reason: error.description)
@@ -291,13 +294,14 @@ public enum CardReader {
             }
         }
         if let ca = pendingCA {
-            if !ca.confirmed {
-                // No active authentication confirmed the new keys: one protected READ BINARY of EF.COM does.
-                let probe = CommandAPDU(cla: 0x00, ins: 0xB0, p1: 0x80 | ElementaryFile.com.sfi, p2: 0,
-                                        expectedLength: 1)
-                if let response = try? ca.channel.send(probe) { ca.confirm(by: response) }
+            do {
+                try ca.confirm()
+            } catch {
+                if case .channel(let e, _) = error, e.isLinkLost {
+                    throw .cardLost("the card was removed during chip authentication")
+                }
             }
-            readout.chipAuthentication = ca.confirmed ? .passed
+            readout.chipAuthentication = ca.isConfirmed ? .passed
                 : .failed(reason: "the chip does not answer under the keys agreed with DG14's public key")
         }
         if options.chipAuthentication {
@@ -333,28 +337,21 @@ public enum CardReader {
         readout.dg15 = attempt(.dataGroup(15)) { try DataGroup15(bytes: $0) }
     }
 
-    static func classify(_ error: SessionError, step: String) -> CardReadError {
+    /// A session failure as a read failure, by its type: a rejected key, a link that is gone, a replay that
+    /// no longer matches, or anything else at `step`. `context` is the message to show, when it says more than
+    /// the error alone (the file and offset).
+    static func classify(_ error: SessionError, step: String, context: String? = nil) -> CardReadError {
         switch error {
         case .wrongPassword: return .accessDenied("wrong CAN or MRZ")
-        case .channel(let e, _): return classifyChannel(e)
-        default: return .failed(step: step, reason: error.description)
+        case .channel(let e, _): return classifyChannel(e, context: context)
+        default: return .failed(step: step, reason: context ?? error.description)
         }
     }
 
-    static func classifyChannel(_ error: ChannelError) -> CardReadError {
-        switch error {
-        case .cardRemoved, .noCard, .readerUnavailable: return .cardLost(error.description)
-        case .replayDiverged, .replayExhausted: return .replayDiverged(error.description)
-        default: return .failed(step: "exchange", reason: error.description)
-        }
-    }
-
-    static func classifyLink(_ why: String, context: String) -> CardReadError {
-        if why.contains("replay diverged") || why.contains("replay ran past") { return .replayDiverged(why) }
-        if why.contains("removed") || why.contains("no card") || why.contains("unavailable") {
-            return .cardLost(context)
-        }
-        return .failed(step: "reading", reason: context)
+    static func classifyChannel(_ error: ChannelError, context: String? = nil) -> CardReadError {
+        if error.isLinkLost { return .cardLost(context ?? error.description) }
+        if error.isReplayMismatch { return .replayDiverged(error.description) }
+        return .failed(step: "exchange", reason: context ?? error.description)
     }
 }
 

@@ -72,11 +72,11 @@ public enum CardReport {
             if includePortrait { members.append(("base64", .string(Data(image).base64EncodedString()))) }
             portrait = .object(members)
         }
-        let files = readout.files.keys.sorted { $0.fid < $1.fid }.map { file -> (String, JSONValue) in
+        let files = readout.files.keys.sorted().map { file -> (String, JSONValue) in
             (file.name, .object([("bytes", .integer(readout.files[file]!.count)),
                                  ("sha256", .string(HashAlgorithm.sha256.hash(readout.files[file]!).hexLower))]))
         }
-        for (file, why) in readout.unreadable.sorted(by: { $0.key.fid < $1.key.fid }) where file != .dataGroup(3) {
+        for (file, why) in readout.unreadable.sorted(by: { $0.key < $1.key }) where file != .dataGroup(3) {
             problems.append(Problem(code: "FILE_UNREADABLE", field: file.name, detail: why))
         }
         return .object([

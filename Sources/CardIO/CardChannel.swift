@@ -42,20 +42,32 @@ public struct ChannelCapabilities: Hashable, Sendable {
     }
 }
 
-/// Why a channel could not deliver a response.
+/// Why a channel could not deliver a response. One case per thing a caller handles differently; nothing here is
+/// meant to be parsed out of a description.
 public enum ChannelError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The card left the field (or was reset) during the exchange.
+    /// The card left the field during the exchange.
     case cardRemoved
+    /// The card was reset (by pcscd or another program) under the session: it is still there, the session is not.
+    case cardReset
     /// No card is in the reader.
     case noCard
-    /// The reader was unplugged or is unavailable.
+    /// The reader was unplugged, is unknown or is unavailable (the detail is for people).
     case readerUnavailable(String)
+    /// The PC/SC service (`pcscd`) is not running or went away.
+    case serviceUnavailable
+    /// The reader could not complete the exchange (PC/SC `SCARD_E_NOT_TRANSACTED`): on a contactless reader, a
+    /// card at the edge of the field.
+    case transactionFailed
     /// Another process holds the card exclusively.
     case sharingViolation
     /// The card or reader did not answer in time.
     case timeout
+    /// The caller cancelled the exchange (or the wait for a card).
+    case cancelled
     /// The command could not be encoded for this link (e.g. an extended APDU on a short-only reader).
     case commandNotSupported(String)
+    /// The card kept answering `61xx` past ``ResponseChaining``'s limits (GET RESPONSE rounds, gathered bytes).
+    case responseChainTooLong(rounds: Int, bytes: Int)
     /// A replayed session received a command other than the recorded one.
     case replayDiverged(index: Int, expected: [UInt8], actual: [UInt8])
     /// A replayed session was asked for more exchanges than it recorded.
@@ -66,15 +78,44 @@ public enum ChannelError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .cardRemoved: return "the card was removed"
+        case .cardReset: return "the card was reset during the session"
         case .noCard: return "no card in the reader"
         case .readerUnavailable(let why): return "the reader is unavailable: \(why)"
+        case .serviceUnavailable: return "the PC/SC service (pcscd) is not running"
+        case .transactionFailed: return "the reader could not complete the exchange with the card"
         case .sharingViolation: return "another program is using the card exclusively"
         case .timeout: return "the card did not answer in time"
+        case .cancelled: return "the exchange was cancelled"
         case .commandNotSupported(let why): return "the reader cannot send this command: \(why)"
         case .replayDiverged(let i, let expected, let actual):
             return "replay diverged at exchange \(i): expected \(expected.hexString), got \(actual.hexString)"
         case .replayExhausted(let n): return "replay ran past the last of its \(n) recorded exchanges"
+        case .responseChainTooLong(let rounds, let bytes):
+            return "the card kept answering 61xx (\(rounds) GET RESPONSE, \(bytes) bytes): its answer is not accepted"
         case .transport(let why): return why
+        }
+    }
+}
+
+extension ChannelError {
+    /// Whether the card, the reader or the service is gone, or the card was reset: no answer can come on this
+    /// session, and only the card coming back (``CardChannel/recoverLink(timeout:)``) and a new session help.
+    /// A person's remedy is "put the card back on the reader".
+    public var isLinkLost: Bool {
+        switch self {
+        case .cardRemoved, .cardReset, .noCard, .readerUnavailable, .serviceUnavailable, .transactionFailed:
+            return true
+        case .sharingViolation, .timeout, .cancelled, .commandNotSupported, .replayDiverged, .replayExhausted,
+             .responseChainTooLong, .transport:
+            return false
+        }
+    }
+
+    /// Whether this is a recorded session that no longer matches (or ran out): re-opening cannot repair it.
+    public var isReplayMismatch: Bool {
+        switch self {
+        case .replayDiverged, .replayExhausted: return true
+        default: return false
         }
     }
 }

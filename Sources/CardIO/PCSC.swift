@@ -27,6 +27,8 @@ public enum PCSCError: Error, Equatable, Sendable, CustomStringConvertible {
     case cancelled
     /// The card does not speak a protocol the reader offers.
     case protocolMismatch
+    /// The reader could not complete the exchange (`SCARD_E_NOT_TRANSACTED`).
+    case transactionFailed
     /// Any other PC/SC return code, with its name.
     case other(code: Int, name: String)
 
@@ -42,6 +44,7 @@ public enum PCSCError: Error, Equatable, Sendable, CustomStringConvertible {
         case Int(SCARD_E_SHARING_VIOLATION): self = .sharingViolation
         case Int(SCARD_E_TIMEOUT): self = .timeout
         case Int(SCARD_E_CANCELLED): self = .cancelled
+        case Int(SCARD_E_NOT_TRANSACTED): self = .transactionFailed
         case Int(SCARD_E_PROTO_MISMATCH), Int(SCARD_W_UNRESPONSIVE_CARD), Int(SCARD_W_UNPOWERED_CARD):
             self = .protocolMismatch
         default:
@@ -65,19 +68,25 @@ public enum PCSCError: Error, Equatable, Sendable, CustomStringConvertible {
         case .timeout: return "timed out waiting for the reader"
         case .cancelled: return "the wait was cancelled"
         case .protocolMismatch: return "the card does not answer on T=0 or T=1"
+        case .transactionFailed: return "the reader could not complete the exchange (transaction failed)"
         case .other(let code, let name): return "PC/SC error 0x\(String(code, radix: 16, uppercase: true)): \(name)"
         }
     }
 
-    /// The same failure as a channel error, for callers that only speak ``CardChannel``.
+    /// The same failure as a channel error, for callers that only speak ``CardChannel``: the case is kept (card
+    /// removed, card reset, reader gone, service down, cancelled…), never folded into a message.
     public var channelError: ChannelError {
         switch self {
-        case .cardRemoved, .cardReset: return .cardRemoved
+        case .cardRemoved: return .cardRemoved
+        case .cardReset: return .cardReset
         case .noCard: return .noCard
-        case .readerUnavailable, .readerNotFound, .noReaders, .serviceUnavailable: return .readerUnavailable(description)
+        case .readerUnavailable, .readerNotFound, .noReaders, .ambiguousReader: return .readerUnavailable(description)
+        case .serviceUnavailable: return .serviceUnavailable
+        case .transactionFailed: return .transactionFailed
         case .sharingViolation: return .sharingViolation
         case .timeout: return .timeout
-        default: return .transport(description)
+        case .cancelled: return .cancelled
+        case .protocolMismatch, .other: return .transport(description)
         }
     }
 }
@@ -357,37 +366,10 @@ public final class PCSCCard: CardChannel {
         return Array(receiveBuffer.prefix(Int(length)))
     }
 
+    /// Sends `command` and returns the card's final answer, following `6Cxx` and `61xx` within the limits of
+    /// ``ResponseChaining``.
     public func transmit(_ command: CommandAPDU) throws(ChannelError) -> ResponseAPDU {
-        var current = command
-        var resent = false
-        while true {
-            let bytes: [UInt8]
-            do {
-                bytes = try current.encoded()
-            } catch {
-                throw .commandNotSupported(error.description)
-            }
-            var response = try exchange(bytes)
-            // ISO/IEC 7816-4 §5.3.4: 6Cxx asks for the same command with Le = xx. Once only, so a confused card
-            // cannot keep us looping.
-            if case .wrongLe(let exact) = response.statusWord.meaning, !resent {
-                current.expectedLength = exact
-                resent = true
-                continue
-            }
-            // 61xx: xx more bytes wait; fetch them with GET RESPONSE until the card says it is done.
-            var collected = response.data
-            var rounds = 0
-            while case .bytesAvailable(let available) = response.statusWord.meaning {
-                rounds += 1
-                if rounds > 256 { throw .transport("the card kept answering 61xx to GET RESPONSE") }
-                let getResponse: [UInt8] = [command.cla & 0x03, 0xC0, 0x00, 0x00,
-                                            available == 256 ? 0 : UInt8(available)]
-                response = try exchange(getResponse)
-                collected.append(contentsOf: response.data)
-            }
-            return ResponseAPDU(data: collected, statusWord: response.statusWord)
-        }
+        try ResponseChaining.transmit(command) { (bytes) throws(ChannelError) -> ResponseAPDU in try exchange(bytes) }
     }
 
     private func exchange(_ bytes: [UInt8]) throws(ChannelError) -> ResponseAPDU {
@@ -404,6 +386,61 @@ public final class PCSCCard: CardChannel {
             return try ResponseAPDU(encoded: raw)
         } catch {
             throw .transport("the reader returned \(raw.count) byte, too few for a status word")
+        }
+    }
+}
+
+/// The transport-level procedures of ISO/IEC 7816-4 §5.3.4 that a T=0 link leaves to the terminal, each bounded so
+/// a card (or something pretending to be one) that keeps asking cannot loop forever or make the buffer grow
+/// without limit:
+/// - `6Cxx` (wrong Le, `xx` available): the same command is sent again with Le = `xx`, at most
+///   ``maxWrongLeResends`` time; a second `6Cxx` is the card's answer.
+/// - `61xx` (`xx` more bytes wait): GET RESPONSE with Le = `xx`, at most ``maxGetResponseRounds`` times and at
+///   most ``maxChainedResponseLength`` bytes in all; past either limit the exchange fails with
+///   ``ChannelError/responseChainTooLong(rounds:bytes:)``.
+public enum ResponseChaining {
+    /// How many times a command answered `6Cxx` is sent again.
+    public static let maxWrongLeResends = 1
+    /// How many GET RESPONSE commands one command may need: 256 rounds of 256 bytes carry the largest response an
+    /// extended APDU can ask for.
+    public static let maxGetResponseRounds = 256
+    /// The most response data gathered over GET RESPONSE rounds: the largest Ne, 65536.
+    public static let maxChainedResponseLength = CommandAPDU.maxExtendedExpectedLength
+
+    /// Sends `command` through `exchange` (one raw command, one raw response) and follows `6Cxx` and `61xx`.
+    public static func transmit(_ command: CommandAPDU,
+                                exchange: ([UInt8]) throws(ChannelError) -> ResponseAPDU) throws(ChannelError) -> ResponseAPDU {
+        var current = command
+        var resends = 0
+        var response: ResponseAPDU
+        while true {
+            response = try exchange(try encoded(current))
+            guard case .wrongLe(let exact) = response.statusWord.meaning, resends < maxWrongLeResends else { break }
+            current.expectedLength = exact
+            resends += 1
+        }
+        var collected = response.data
+        var rounds = 0
+        while case .bytesAvailable(let available) = response.statusWord.meaning {
+            guard rounds < maxGetResponseRounds else {
+                throw .responseChainTooLong(rounds: rounds, bytes: collected.count)
+            }
+            rounds += 1
+            response = try exchange(try encoded(.getResponse(expectedLength: available, logicalChannelOf: command.cla)))
+            guard collected.count + response.data.count <= maxChainedResponseLength else {
+                throw .responseChainTooLong(rounds: rounds, bytes: collected.count + response.data.count)
+            }
+            collected.append(contentsOf: response.data)
+        }
+        if rounds == 0 { return response }
+        return ResponseAPDU(data: collected, statusWord: response.statusWord)
+    }
+
+    private static func encoded(_ command: CommandAPDU) throws(ChannelError) -> [UInt8] {
+        do {
+            return try command.encoded()
+        } catch {
+            throw .commandNotSupported(error.description)
         }
     }
 }

@@ -69,10 +69,11 @@ public final class RecordingChannel: CardChannel {
         return response
     }
 
-    /// The session as a trace, with the randomness drawn during it.
+    /// The session as a trace, with the randomness drawn during it and what the read asked for.
     public func trace(title: String? = nil, origin: String = "recorded", reader: Trace.ReaderInfo? = nil,
-                      access: Trace.AccessSecret? = nil, entropy: [[UInt8]] = [], recordedAt: String? = nil) -> Trace {
+                      access: AccessKey? = nil, entropy: [[UInt8]] = [], recordedAt: String? = nil,
+                      read: Trace.ReadRequest? = nil) -> Trace {
         Trace(title: title, origin: origin, reader: reader, access: access, entropy: entropy, exchanges: exchanges,
-              recordedAt: recordedAt)
+              recordedAt: recordedAt, read: read)
     }
 }

@@ -13,7 +13,7 @@ public struct Trace: Equatable, Sendable {
     /// The reader's name and the card's ATR, where known.
     public var reader: ReaderInfo?
     /// The secret the session was opened with.
-    public var access: AccessSecret?
+    public var access: AccessKey?
     /// Every draw of terminal-side randomness, in order.
     public var entropy: [[UInt8]]
     /// Command and response APDUs, in order.
@@ -22,12 +22,15 @@ public struct Trace: Equatable, Sendable {
     public var expectedFiles: [String: [UInt8]]
     /// When the session was recorded (ISO 8601), so a replay checks certificates at the same moment.
     public var recordedAt: String?
+    /// What the recorded read asked for, so a replay without options makes the same read.
+    public var read: ReadRequest?
 
     /// Creates a trace.
-    public init(title: String? = nil, origin: String? = nil, reader: ReaderInfo? = nil, access: AccessSecret? = nil,
+    public init(title: String? = nil, origin: String? = nil, reader: ReaderInfo? = nil, access: AccessKey? = nil,
                 entropy: [[UInt8]] = [], exchanges: [Exchange] = [], expectedFiles: [String: [UInt8]] = [:],
-                recordedAt: String? = nil) {
+                recordedAt: String? = nil, read: ReadRequest? = nil) {
         self.recordedAt = recordedAt
+        self.read = read
         self.title = title
         self.origin = origin
         self.reader = reader
@@ -50,12 +53,30 @@ public struct Trace: Equatable, Sendable {
         }
     }
 
-    /// The access secret a session was opened with.
-    public enum AccessSecret: Equatable, Sendable {
-        /// A card access number.
-        case can(String)
-        /// The MRZ key fields as printed (dates YYMMDD).
-        case mrz(documentNumber: String, dateOfBirth: String, dateOfExpiry: String)
+    /// What a read asked for (the trace's `read` object): the files by name as dumps write them (`EF.COM`,
+    /// `DG2`…), whether chip and active authentication ran, whether extended length was tried. Plain strings and
+    /// flags: this layer does not know the files, the layers above map them.
+    ///
+    /// `{"files": ["EF.COM", "EF.SOD", "DG1"], "chipAuthentication": true, "activeAuthentication": true,
+    /// "extendedLength": true}`; a flag left out reads as `true` (the full read).
+    public struct ReadRequest: Equatable, Sendable {
+        /// The files asked for, in order, by name.
+        public var files: [String]
+        /// Whether chip authentication was to run.
+        public var chipAuthentication: Bool
+        /// Whether active authentication was to run.
+        public var activeAuthentication: Bool
+        /// Whether extended-length APDUs were tried.
+        public var extendedLength: Bool
+
+        /// A read request.
+        public init(files: [String], chipAuthentication: Bool = true, activeAuthentication: Bool = true,
+                    extendedLength: Bool = true) {
+            self.files = files
+            self.chipAuthentication = chipAuthentication
+            self.activeAuthentication = activeAuthentication
+            self.extendedLength = extendedLength
+        }
     }
 
     /// One command and its response.
@@ -110,116 +131,26 @@ extension Trace {
         try self.init(json: data)
     }
 
-    /// Parses a trace from its JSON text, checking every field it uses.
+    /// Parses a trace from its JSON text, checking every field it uses (`shared/VECTORS.md`): `format` first,
+    /// then each field, an error naming the first wrong one by its path (`exchanges[3].response`).
     public init(json data: Data) throws(TraceError) {
-        let object: Any
         do {
-            object = try JSONSerialization.jsonObject(with: data, options: [])
+            self = try JSONDecoder().decode(Trace.self, from: data)
+        } catch let error as TraceError {
+            throw error
+        } catch let error as DecodingError {
+            throw TraceError(error)
         } catch {
             throw .notJSON("invalid JSON")
-        }
-        guard let root = object as? [String: Any] else { throw .notJSON("the top level is not an object") }
-        guard let format = root["format"] as? String else {
-            throw .unsupportedFormat(root["format"].map { "\($0)" })
-        }
-        guard format == Trace.format else { throw .unsupportedFormat(format) }
-
-        func string(_ value: Any?, _ path: String, optional: Bool = true) throws(TraceError) -> String? {
-            guard let value, !(value is NSNull) else {
-                if optional { return nil }
-                throw .invalidField(path: path, reason: "missing")
-            }
-            guard let s = value as? String else { throw .invalidField(path: path, reason: "not a string") }
-            return s
-        }
-        func hex(_ value: Any?, _ path: String) throws(TraceError) -> [UInt8] {
-            guard let s = try string(value, path, optional: false) else { return [] }
-            do {
-                return try [UInt8](hex: s)
-            } catch {
-                throw .invalidField(path: path, reason: error.description)
-            }
-        }
-
-        self.init()
-        title = try string(root["title"], "title")
-        origin = try string(root["origin"], "origin")
-        recordedAt = try string(root["recordedAt"], "recordedAt")
-
-        if let r = root["reader"], !(r is NSNull) {
-            guard let reader = r as? [String: Any] else { throw .invalidField(path: "reader", reason: "not an object") }
-            let name = try string(reader["name"], "reader.name") ?? ""
-            let atr = reader["atr"] == nil ? [] : try hex(reader["atr"], "reader.atr")
-            self.reader = ReaderInfo(name: name, atr: atr)
-        }
-
-        if let a = root["access"], !(a is NSNull) {
-            guard let access = a as? [String: Any] else { throw .invalidField(path: "access", reason: "not an object") }
-            if let can = try string(access["can"], "access.can") {
-                self.access = .can(can)
-            } else if let m = access["mrz"] {
-                guard let mrz = m as? [String: Any] else {
-                    throw .invalidField(path: "access.mrz", reason: "not an object")
-                }
-                self.access = .mrz(
-                    documentNumber: try string(mrz["documentNumber"], "access.mrz.documentNumber", optional: false)!,
-                    dateOfBirth: try string(mrz["dateOfBirth"], "access.mrz.dateOfBirth", optional: false)!,
-                    dateOfExpiry: try string(mrz["dateOfExpiry"], "access.mrz.dateOfExpiry", optional: false)!)
-            } else {
-                throw .invalidField(path: "access", reason: "neither \"can\" nor \"mrz\"")
-            }
-        }
-
-        if let e = root["entropy"], !(e is NSNull) {
-            guard let draws = e as? [Any] else { throw .invalidField(path: "entropy", reason: "not an array") }
-            for (i, draw) in draws.enumerated() {
-                entropy.append(try hex(draw, "entropy[\(i)]"))
-            }
-        }
-
-        guard let x = root["exchanges"] else { throw .invalidField(path: "exchanges", reason: "missing") }
-        guard let list = x as? [Any] else { throw .invalidField(path: "exchanges", reason: "not an array") }
-        for (i, item) in list.enumerated() {
-            guard let exchange = item as? [String: Any] else {
-                throw .invalidField(path: "exchanges[\(i)]", reason: "not an object")
-            }
-            let command = try hex(exchange["command"], "exchanges[\(i)].command")
-            guard command.count >= 4 else {
-                throw .invalidField(path: "exchanges[\(i)].command", reason: "shorter than an APDU header")
-            }
-            let response = try hex(exchange["response"], "exchanges[\(i)].response")
-            guard response.count >= 2 else {
-                throw .invalidField(path: "exchanges[\(i)].response", reason: "shorter than a status word")
-            }
-            var micros: Int?
-            if let m = exchange["micros"], !(m is NSNull) {
-                guard let number = m as? NSNumber, number.int64Value >= 0,
-                      Double(number.int64Value) == number.doubleValue
-                else { throw .invalidField(path: "exchanges[\(i)].micros", reason: "not a non-negative integer") }
-                micros = Int(number.int64Value)
-            }
-            exchanges.append(Exchange(command: command, response: response, micros: micros))
-        }
-
-        if let ex = root["expect"], !(ex is NSNull) {
-            guard let expect = ex as? [String: Any] else { throw .invalidField(path: "expect", reason: "not an object") }
-            if let f = expect["files"], !(f is NSNull) {
-                guard let files = f as? [String: Any] else {
-                    throw .invalidField(path: "expect.files", reason: "not an object")
-                }
-                for (name, value) in files {
-                    expectedFiles[name] = try hex(value, "expect.files.\(name)")
-                }
-            }
         }
     }
 
     /// The trace as JSON text, keys in a stable order, one exchange per line.
     public func jsonText() -> String {
         func quote(_ s: String) -> String {
-            let data = try! JSONSerialization.data(withJSONObject: [s], options: [.withoutEscapingSlashes])
-            let text = String(decoding: data, as: UTF8.self)
-            return String(text.dropFirst().dropLast())
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .withoutEscapingSlashes
+            return (try? encoder.encode(s)).map { String(decoding: $0, as: UTF8.self) } ?? "\"\""
         }
         var lines: [String] = ["{", "  \"format\": \(quote(Trace.format)),"]
         if let title { lines.append("  \"title\": \(quote(title)),") }
@@ -230,12 +161,17 @@ extension Trace {
         }
         switch access {
         case .can(let can)?:
-            lines.append("  \"access\": { \"can\": \(quote(can)) },")
-        case .mrz(let doc, let birth, let expiry)?:
-            lines.append("  \"access\": { \"mrz\": { \"documentNumber\": \(quote(doc)), "
-                + "\"dateOfBirth\": \(quote(birth)), \"dateOfExpiry\": \(quote(expiry)) } },")
+            lines.append("  \"access\": { \"can\": \(quote(can.digits)) },")
+        case .mrz(let key)?:
+            lines.append("  \"access\": { \"mrz\": { \"documentNumber\": \(quote(key.documentNumber)), "
+                + "\"dateOfBirth\": \(quote(key.dateOfBirth)), \"dateOfExpiry\": \(quote(key.dateOfExpiry)) } },")
         case nil:
             break
+        }
+        if let read {
+            lines.append("  \"read\": { \"files\": [" + read.files.map(quote).joined(separator: ", ") + "], "
+                + "\"chipAuthentication\": \(read.chipAuthentication), "
+                + "\"activeAuthentication\": \(read.activeAuthentication), \"extendedLength\": \(read.extendedLength) },")
         }
         lines.append("  \"entropy\": [" + entropy.map { "\"\($0.hexString)\"" }.joined(separator: ", ") + "],")
         lines.append("  \"exchanges\": [")
@@ -256,13 +192,342 @@ extension Trace {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Writes the trace atomically: a temporary file in the same folder, then a rename, so a reader of `url`
-    /// sees the old file or the whole new one, never a part.
+    /// Writes the trace atomically and privately: a temporary file created `0600` in the same folder, flushed,
+    /// then renamed over `url`, so a reader of `url` sees the old file or the whole new one, never a part, and
+    /// no one else can read it (a trace holds the access secret and the holder's data).
     public func write(to url: URL) throws(TraceError) {
-        do {
-            try Data(jsonText().utf8).write(to: url, options: .atomic)
-        } catch {
-            throw .unreadable(path: url.path, reason: "cannot write: \((error as NSError).localizedDescription)")
+        let bytes = Array(jsonText().utf8)
+        let folder = url.deletingLastPathComponent().path
+        let temporary = folder + "/.\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).partial"
+        func failure(_ what: String) -> TraceError {
+            .unreadable(path: url.path, reason: "cannot write: \(what): \(String(cString: strerror(errno)))")
+        }
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw failure("cannot create a temporary file") }
+        var written = 0
+        while written < bytes.count {
+            let n = bytes[written...].withUnsafeBytes { writeBytes(fd, $0) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else {
+                let error = failure("writing")
+                close(fd)
+                unlink(temporary)
+                throw error
+            }
+            written += n
+        }
+        guard fsync(fd) == 0 else {
+            let error = failure("flushing")
+            close(fd)
+            unlink(temporary)
+            throw error
+        }
+        close(fd)
+        guard rename(temporary, url.path) == 0 else {
+            let error = failure("renaming into place")
+            unlink(temporary)
+            throw error
         }
     }
+}
+
+// MARK: Codable, with the rules of shared/VECTORS.md
+
+extension Trace: Codable {
+    private enum Key: String, CodingKey {
+        case format, title, origin, reader, access, read, entropy, exchanges, expect, recordedAt
+    }
+
+    private enum ReaderKey: String, CodingKey { case name, atr }
+    private enum ExchangeKey: String, CodingKey { case command, response, micros }
+    private enum ExpectKey: String, CodingKey { case files }
+
+    /// Decodes a `cccd-trace/1` object; unknown keys are ignored, hex is upper or lower case.
+    ///
+    /// Throws ``TraceError`` for a wrong `format` and `DecodingError`s whose path and description
+    /// ``TraceError/invalidField(path:reason:)`` turns into `exchanges[3].response: not hex`.
+    public init(from decoder: any Decoder) throws {
+        let root: KeyedDecodingContainer<Key>
+        do {
+            root = try decoder.container(keyedBy: Key.self)
+        } catch DecodingError.typeMismatch {
+            throw TraceError.notJSON("the top level is not an object")
+        }
+        guard root.contains(.format), try !root.decodeNil(forKey: .format) else {
+            throw TraceError.unsupportedFormat(nil)
+        }
+        guard let format = try? root.decode(String.self, forKey: .format) else {
+            var scalar = "not a string"
+            if let n = try? root.decode(Int.self, forKey: .format) {
+                scalar = String(n)
+            } else if let x = try? root.decode(Double.self, forKey: .format) {
+                scalar = String(x)
+            } else if let b = try? root.decode(Bool.self, forKey: .format) {
+                scalar = String(b)
+            }
+            throw TraceError.unsupportedFormat(scalar)
+        }
+        guard format == Trace.format else { throw TraceError.unsupportedFormat(format) }
+
+        self.init()
+        title = try Self.string(root, .title)
+        origin = try Self.string(root, .origin)
+        recordedAt = try Self.string(root, .recordedAt)
+
+        if try root.contains(.reader) && !root.decodeNil(forKey: .reader) {
+            let reader = try Self.object(root, .reader, keyedBy: ReaderKey.self)
+            let name = try Self.string(reader, .name) ?? ""
+            let atr = reader.contains(.atr) ? try Self.hex(reader, .atr) : []
+            self.reader = ReaderInfo(name: name, atr: atr)
+        }
+
+        if try root.contains(.access) && !root.decodeNil(forKey: .access) {
+            _ = try Self.object(root, .access, keyedBy: Key.self)
+            access = try root.decode(AccessKey.self, forKey: .access)
+        }
+
+        if try root.contains(.read) && !root.decodeNil(forKey: .read) {
+            _ = try Self.object(root, .read, keyedBy: Key.self)
+            read = try root.decode(ReadRequest.self, forKey: .read)
+        }
+
+        if try root.contains(.entropy) && !root.decodeNil(forKey: .entropy) {
+            var draws = try Self.array(root, .entropy)
+            while !draws.isAtEnd { entropy.append(try Self.hex(&draws)) }
+        }
+
+        guard root.contains(.exchanges) else {
+            throw DecodingError.keyNotFound(Key.exchanges, .init(codingPath: [], debugDescription: "missing"))
+        }
+        var list = try Self.array(root, .exchanges)
+        while !list.isAtEnd {
+            let exchange: KeyedDecodingContainer<ExchangeKey>
+            do {
+                exchange = try list.nestedContainer(keyedBy: ExchangeKey.self)
+            } catch DecodingError.typeMismatch(_, let context) {
+                throw DecodingError.dataCorrupted(.init(codingPath: context.codingPath, debugDescription: "not an object"))
+            }
+            let command = try Self.hex(exchange, .command)
+            guard command.count >= 4 else {
+                throw Self.invalid(exchange, .command, "shorter than an APDU header")
+            }
+            let response = try Self.hex(exchange, .response)
+            guard response.count >= 2 else {
+                throw Self.invalid(exchange, .response, "shorter than a status word")
+            }
+            var micros: Int?
+            if try exchange.contains(.micros) && !exchange.decodeNil(forKey: .micros) {
+                guard let value = try? exchange.decode(Int.self, forKey: .micros), value >= 0 else {
+                    throw Self.invalid(exchange, .micros, "not a non-negative integer")
+                }
+                micros = value
+            }
+            exchanges.append(Exchange(command: command, response: response, micros: micros))
+        }
+
+        if try root.contains(.expect) && !root.decodeNil(forKey: .expect) {
+            let expect = try Self.object(root, .expect, keyedBy: ExpectKey.self)
+            if try expect.contains(.files) && !expect.decodeNil(forKey: .files) {
+                let files = try Self.object(expect, .files, keyedBy: NameKey.self)
+                for name in files.allKeys {
+                    expectedFiles[name.stringValue] = try Self.hex(files, name)
+                }
+            }
+        }
+    }
+
+    /// Encodes the trace with the keys of `shared/VECTORS.md` (``jsonText()`` writes the same, laid out for
+    /// people).
+    public func encode(to encoder: any Encoder) throws {
+        var root = encoder.container(keyedBy: Key.self)
+        try root.encode(Trace.format, forKey: .format)
+        try root.encodeIfPresent(title, forKey: .title)
+        try root.encodeIfPresent(origin, forKey: .origin)
+        try root.encodeIfPresent(recordedAt, forKey: .recordedAt)
+        if let reader {
+            var r = root.nestedContainer(keyedBy: ReaderKey.self, forKey: .reader)
+            try r.encode(reader.name, forKey: .name)
+            try r.encode(reader.atr.hexString, forKey: .atr)
+        }
+        try root.encodeIfPresent(access, forKey: .access)
+        try root.encodeIfPresent(read, forKey: .read)
+        try root.encode(entropy.map(\.hexString), forKey: .entropy)
+        var list = root.nestedUnkeyedContainer(forKey: .exchanges)
+        for x in exchanges {
+            var e = list.nestedContainer(keyedBy: ExchangeKey.self)
+            try e.encode(x.command.hexString, forKey: .command)
+            try e.encode(x.response.hexString, forKey: .response)
+            try e.encodeIfPresent(x.micros, forKey: .micros)
+        }
+        if !expectedFiles.isEmpty {
+            var expect = root.nestedContainer(keyedBy: ExpectKey.self, forKey: .expect)
+            try expect.encode(expectedFiles.mapValues(\.hexString), forKey: .files)
+        }
+    }
+
+    // The checks every field goes through, each failure a DecodingError at the field's path.
+
+    private struct NameKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    private static func invalid<K: CodingKey>(_ c: KeyedDecodingContainer<K>, _ key: K, _ reason: String) -> DecodingError {
+        .dataCorrupted(.init(codingPath: c.codingPath + [key], debugDescription: reason))
+    }
+
+    private static func string<K: CodingKey>(_ c: KeyedDecodingContainer<K>, _ key: K) throws -> String? {
+        do {
+            return try c.decodeIfPresent(String.self, forKey: key)
+        } catch DecodingError.typeMismatch {
+            throw invalid(c, key, "not a string")
+        }
+    }
+
+    private static func hex<K: CodingKey>(_ c: KeyedDecodingContainer<K>, _ key: K) throws -> [UInt8] {
+        guard let text = try string(c, key) else {
+            throw DecodingError.keyNotFound(key, .init(codingPath: c.codingPath, debugDescription: "missing"))
+        }
+        do {
+            return try [UInt8](hex: text)
+        } catch {
+            throw invalid(c, key, error.description)
+        }
+    }
+
+    private static func hex(_ c: inout UnkeyedDecodingContainer) throws -> [UInt8] {
+        let path = c.codingPath + [IndexKey(c.currentIndex)]
+        let text: String
+        do {
+            text = try c.decode(String.self)
+        } catch DecodingError.typeMismatch {
+            throw DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: "not a string"))
+        } catch DecodingError.valueNotFound {
+            throw DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: "not a string"))
+        }
+        do {
+            return try [UInt8](hex: text)
+        } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: error.description))
+        }
+    }
+
+    private static func object<K: CodingKey, N: CodingKey>(_ c: KeyedDecodingContainer<K>, _ key: K,
+                                                           keyedBy: N.Type) throws -> KeyedDecodingContainer<N> {
+        do {
+            return try c.nestedContainer(keyedBy: N.self, forKey: key)
+        } catch DecodingError.typeMismatch {
+            throw invalid(c, key, "not an object")
+        }
+    }
+
+    private static func array<K: CodingKey>(_ c: KeyedDecodingContainer<K>, _ key: K) throws -> UnkeyedDecodingContainer {
+        do {
+            return try c.nestedUnkeyedContainer(forKey: key)
+        } catch DecodingError.typeMismatch {
+            throw invalid(c, key, "not an array")
+        } catch DecodingError.valueNotFound {
+            throw invalid(c, key, "not an array")
+        }
+    }
+
+    /// An array index in a coding path, written `[n]`.
+    fileprivate struct IndexKey: CodingKey {
+        var intValue: Int?
+        var stringValue: String { "Index \(intValue ?? 0)" }
+        init(_ index: Int) { intValue = index }
+        init?(stringValue: String) { nil }
+        init?(intValue: Int) { self.intValue = intValue }
+    }
+}
+
+extension Trace.ReadRequest: Codable {
+    private enum Key: String, CodingKey { case files, chipAuthentication, activeAuthentication, extendedLength }
+
+    /// Decodes `{"files": [...], "chipAuthentication": …, "activeAuthentication": …, "extendedLength": …}`.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        func flag(_ key: Key) throws -> Bool {
+            do {
+                return try c.decodeIfPresent(Bool.self, forKey: key) ?? true
+            } catch DecodingError.typeMismatch {
+                throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath + [key], debugDescription: "not true or false"))
+            }
+        }
+        guard c.contains(.files) else {
+            throw DecodingError.keyNotFound(Key.files, .init(codingPath: c.codingPath, debugDescription: "missing"))
+        }
+        var list: UnkeyedDecodingContainer
+        do {
+            list = try c.nestedUnkeyedContainer(forKey: .files)
+        } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath + [Key.files], debugDescription: "not an array"))
+        }
+        var files: [String] = []
+        while !list.isAtEnd {
+            let path = list.codingPath + [Trace.IndexKey(list.currentIndex)]
+            guard let name = try? list.decode(String.self) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: "not a string"))
+            }
+            files.append(name)
+        }
+        self.init(files: files, chipAuthentication: try flag(.chipAuthentication),
+                  activeAuthentication: try flag(.activeAuthentication), extendedLength: try flag(.extendedLength))
+    }
+
+    /// Encodes the four fields.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(files, forKey: .files)
+        try c.encode(chipAuthentication, forKey: .chipAuthentication)
+        try c.encode(activeAuthentication, forKey: .activeAuthentication)
+        try c.encode(extendedLength, forKey: .extendedLength)
+    }
+}
+
+extension TraceError {
+    /// A decoding failure as the field it concerns: its path as `exchanges[3].response` and why. A document that
+    /// is not JSON at all is ``notJSON(_:)``.
+    init(_ error: DecodingError) {
+        func path(_ keys: [any CodingKey]) -> String {
+            var text = ""
+            for key in keys {
+                if let index = key.intValue, key.stringValue.hasPrefix("Index") {
+                    text += "[\(index)]"
+                } else {
+                    text += text.isEmpty ? key.stringValue : "." + key.stringValue
+                }
+            }
+            return text
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            self = .invalidField(path: path(context.codingPath + [key]), reason: "missing")
+        case .valueNotFound(_, let context):
+            self = .invalidField(path: path(context.codingPath), reason: "missing")
+        case .typeMismatch(let type, let context):
+            let reason = type == String.self ? "not a string" : type == [String: Any].self ? "not an object"
+                : type == [Any].self ? "not an array" : "of the wrong type"
+            if context.codingPath.isEmpty {
+                self = .notJSON("the top level is not an object")
+            } else {
+                self = .invalidField(path: path(context.codingPath), reason: reason)
+            }
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty {
+                self = .notJSON("invalid JSON")
+            } else {
+                self = .invalidField(path: path(context.codingPath), reason: context.debugDescription)
+            }
+        @unknown default:
+            self = .notJSON("invalid JSON")
+        }
+    }
+}
+
+/// `write(2)`, outside ``Trace`` where the name means its method.
+private func writeBytes(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int {
+    write(fd, bytes.baseAddress, bytes.count)
 }

@@ -17,31 +17,23 @@ public enum ActiveAuthenticationOutcome: Sendable, Equatable {
 /// `xxCC` with the ISO/IEC 10118-3 hash identifier); EC keys sign with ECDSA, in the plain r ‖ s form (BSI
 /// TR-03111) or DER, the hash named by DG14's ActiveAuthenticationInfo.
 public enum ActiveAuthentication {
-    /// Sends the challenge and checks the answer.
-    ///
-    /// - Returns: the outcome and the response (which, under chip authentication's new keys, confirms it).
+    /// Sends the challenge and checks the answer. Over chip authentication's channel, the protected answer also
+    /// confirms chip authentication (``ChipAuthenticationResult/isConfirmed``).
     public static func perform(over channel: CardChannel, dg15: DataGroup15, signatureAlgorithm: OID?,
                                entropy: EntropySource,
-                               extendedLength: Bool = false) throws(SessionError) -> (ActiveAuthenticationOutcome, ResponseAPDU) {
+                               extendedLength: Bool = false) throws(SessionError) -> ActiveAuthenticationOutcome {
         let challenge: [UInt8]
         do {
             challenge = try entropy.draw(8)
         } catch {
             throw .entropy(error, step: .activeAuthentication)
         }
-        let command = CommandAPDU(cla: 0x00, ins: 0x88, p1: 0x00, p2: 0x00, data: challenge,
-                                  expectedLength: extendedLength ? 65536 : 256, prefersExtendedLength: extendedLength)
-        let response: ResponseAPDU
-        do {
-            response = try channel.transmit(command)
-        } catch {
-            throw .channel(error, step: .activeAuthentication)
-        }
+        let command = CommandAPDU.internalAuthenticate(challenge, extendedLength: extendedLength)
+        let response = try exchange(channel, command, step: .activeAuthentication)
         guard response.statusWord == .success else {
             throw .cardRefused(step: .activeAuthentication, status: response.statusWord)
         }
-        return (verify(signature: response.data, challenge: challenge, dg15: dg15,
-                       signatureAlgorithm: signatureAlgorithm), response)
+        return verify(signature: response.data, challenge: challenge, dg15: dg15, signatureAlgorithm: signatureAlgorithm)
     }
 
     /// Checks a signature over `challenge` with DG15's key.

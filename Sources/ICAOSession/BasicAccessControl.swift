@@ -18,7 +18,7 @@ public enum BasicAccessControl {
         let kMAC = KeyDerivation.derive(sharedSecret: seed, purpose: .mac, cipher: .tripleDES)
 
         // GET CHALLENGE: RND.IC.
-        let challenge = try exchange(channel, CommandAPDU(cla: 0x00, ins: 0x84, p1: 0x00, p2: 0x00, expectedLength: 8),
+        let challenge = try exchange(channel, .getChallenge(length: 8),
                                      step: .getChallenge)
         guard challenge.isSuccess else { throw .cardRefused(step: .getChallenge, status: challenge.statusWord) }
         guard challenge.data.count == 8 else {
@@ -38,8 +38,7 @@ public enum BasicAccessControl {
         } catch {
             throw .crypto(error, step: .externalAuthenticate)
         }
-        let answer = try exchange(channel, CommandAPDU(cla: 0x00, ins: 0x82, p1: 0x00, p2: 0x00, data: eIFD + mIFD,
-                                                       expectedLength: 40), step: .externalAuthenticate)
+        let answer = try exchange(channel, .externalAuthenticate(eIFD + mIFD, expectedLength: 40), step: .externalAuthenticate)
         if answer.statusWord == .authenticationFailed { throw .wrongPassword(step: .externalAuthenticate) }
         guard answer.isSuccess else { throw .cardRefused(step: .externalAuthenticate, status: answer.statusWord) }
         guard answer.data.count == 40 else {
@@ -73,7 +72,17 @@ public enum BasicAccessControl {
     }
 }
 
+/// One command, its failure typed: a secure messaging channel reports its own ``SessionError`` (a MAC that does
+/// not verify stays a ``SecureMessagingFailure``), any other channel its ``ChannelError`` at `step`.
 func exchange(_ channel: CardChannel, _ command: CommandAPDU, step: SessionStep) throws(SessionError) -> ResponseAPDU {
+    if let secure = channel as? SecureMessagingChannel {
+        do {
+            return try secure.send(command)
+        } catch {
+            if case .channel(let underlying, .secureMessaging) = error { throw .channel(underlying, step: step) }
+            throw error
+        }
+    }
     do {
         return try channel.transmit(command)
     } catch {

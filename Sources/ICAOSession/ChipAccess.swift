@@ -2,22 +2,6 @@ import CardIO
 import ICAOCrypto
 import LDS
 
-/// The secret that opens the chip.
-public enum AccessKey: Sendable, CustomStringConvertible {
-    /// The card access number: for the CCCD, the last six digits of the 12-digit ID number.
-    case can(String)
-    /// The MRZ key: document number, birth and expiry dates.
-    case mrz(MRZKey)
-
-    /// Never the secret itself.
-    public var description: String {
-        switch self {
-        case .can: return "CAN"
-        case .mrz: return "MRZ"
-        }
-    }
-}
-
 /// How the session was opened, for the record a verdict keeps.
 public enum AccessProtocol: Sendable, Equatable, CustomStringConvertible {
     /// PACE with the named protocol, e.g. `PACE-ECDH-GM-AES-CBC-CMAC-128`.
@@ -81,23 +65,20 @@ public enum ChipAccess {
             let paceInfos = infos.infos.compactMap { info -> PACEInfo? in
                 if case .pace(let p) = info { return p } else { return nil }
             }
-            let password: PACEPassword
-            switch key {
-            case .can(let can): password = .can(can)
-            case .mrz(let mrz): password = .mrz(mrz)
-            }
             for info in paceInfos {
                 guard (try? PACEProtocol(oid: info.protocolID.dotted)) != nil else { continue }
                 do {
-                    let result = try PACE.establish(over: channel, password: password, info: info, entropy: entropy)
+                    let result = try PACE.establish(over: channel, key: key, info: info, entropy: entropy)
                     try selectApplication(result.channel)
                     return OpenedChip(channel: result.channel, access: .pace(standardName(result.paceProtocol)),
                                       extendedLength: extended, cardAccess: bytes,
                                       chipEphemeralPublicKey: result.chipEphemeralPublicKey)
                 } catch {
+                    // A wrong key, a card that left, a cancelled or diverged session: BAC would not do better.
                     switch error {
-                    case .wrongPassword, .invalidPassword, .channel(.cardRemoved, _), .channel(.noCard, _),
-                         .channel(.readerUnavailable, _), .entropy:
+                    case .wrongPassword, .entropy:
+                        throw error
+                    case .channel(let link, _) where link.isLinkLost || link.isReplayMismatch || link == .cancelled:
                         throw error
                     default:
                         paceFailure = error.description
@@ -114,17 +95,9 @@ public enum ChipAccess {
             throw .notSupported("the chip offers no PACE, and BAC needs the MRZ, not the CAN")
         }
         // BAC: select the application in plain, then authenticate.
-        do {
-            let response = try channel.transmit(selectCommand)
-            guard response.statusWord == .success else {
-                throw SessionError.cardRefused(step: .selectApplication, status: response.statusWord)
-            }
-        } catch let error as SessionError {
-            throw error
-        } catch let error as ChannelError {
-            throw .channel(error, step: .selectApplication)
-        } catch {
-            throw .malformedResponse(step: .selectApplication, reason: "\(error)")
+        let selected = try exchange(channel, selectCommand, step: .selectApplication)
+        guard selected.statusWord == .success else {
+            throw .cardRefused(step: .selectApplication, status: selected.statusWord)
         }
         let secure = try BasicAccessControl.establish(over: channel, key: mrzKey, entropy: entropy)
         if cardAccess == nil { extended = extended && tryExtendedLength }
@@ -151,7 +124,7 @@ public enum ChipAccess {
         return "PACE-\(agreement)-\(mapping)-\(cipher)"
     }
 
-    static let selectCommand = CommandAPDU(cla: 0x00, ins: 0xA4, p1: 0x04, p2: 0x0C, data: applicationID)
+    static let selectCommand = CommandAPDU.selectApplication(applicationID)
 
     static func selectApplication(_ channel: SecureMessagingChannel) throws(SessionError) {
         let response: ResponseAPDU
@@ -167,12 +140,18 @@ public enum ChipAccess {
 
     /// Reads EF.CardAccess by short file identifier in plain: extended Le first, short on refusal.
     /// Returns `nil` content when the chip has none (`6A82`).
+    ///
+    /// The extended probe may fail as the link's way of saying "no extended length" (`6700`, a reader that cannot
+    /// send it, a transaction the reader could not complete): then the short read follows. A card that left, a
+    /// reader or service that went away, a cancelled or diverged session are not that: they end the opening at
+    /// once, typed.
     static func readCardAccess(_ channel: CardChannel,
                                tryExtended: Bool) throws(SessionError) -> (content: [UInt8]?, extended: Bool) {
-        let sfi = ElementaryFile.cardAccess.sfi
-        if tryExtended {
-            let command = CommandAPDU(cla: 0x00, ins: 0xB0, p1: 0x80 | sfi, p2: 0, expectedLength: 65536)
-            if let response = try? channel.transmit(command) {
+        if tryExtended, let sfi = ElementaryFile.cardAccess.shortFileIdentifier {
+            let command = CommandAPDU.readBinary(shortFileIdentifier: sfi,
+                                                 expectedLength: CommandAPDU.maxExtendedExpectedLength)
+            do {
+                let response = try channel.transmit(command)
                 switch response.statusWord.meaning {
                 case .success, .endOfFileBeforeNe:
                     if !response.data.isEmpty { return (response.data, true) }
@@ -181,6 +160,17 @@ public enum ChipAccess {
                 default:
                     break  // 6700 and kin: the extended form did not get through.
                 }
+            } catch {
+                switch error {
+                case .cardReset, .transactionFailed, .timeout, .transport, .commandNotSupported, .sharingViolation,
+                     .responseChainTooLong:
+                    // The card is still there: the extended form did not get through; try the short one (which
+                    // reports the failure, typed, if it persists).
+                    break
+                case .cardRemoved, .noCard, .readerUnavailable, .serviceUnavailable, .cancelled, .replayDiverged,
+                     .replayExhausted:
+                    throw .channel(error, step: .readCardAccess)
+                }
             }
         }
         let reader = FileReader(channel: channel, extendedLength: false, shortLimit: 256)
@@ -188,9 +178,13 @@ public enum ChipAccess {
             return (try reader.read(.cardAccess), false)
         } catch {
             switch error {
-            case .fileNotFound: return (nil, false)
-            case .linkLost(_, _, let why): throw .channel(.transport(why), step: .readCardAccess)
-            default: throw .malformedResponse(step: .readCardAccess, reason: error.description)
+            case .fileNotFound:
+                return (nil, false)
+            case .linkLost(_, _, let cause):
+                if case .channel(let link, _) = cause { throw .channel(link, step: .readCardAccess) }
+                throw cause
+            default:
+                throw .malformedResponse(step: .readCardAccess, reason: error.description)
             }
         }
     }

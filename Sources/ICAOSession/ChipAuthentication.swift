@@ -7,8 +7,8 @@ import LDS
 /// The terminal sends an ephemeral public key on the chip's curve; both sides derive new session keys from
 /// K = x(SK · PK) and restart the send sequence counter at zero. Only a chip holding the private key behind DG14's
 /// public key (itself covered by the SOD) can answer the next protected command: so chip authentication counts as
-/// passed only once an exchange under the new keys has succeeded, which ``ChipAuthenticationResult/confirm(by:)``
-/// records.
+/// passed only once a response has verified under the new keys (``ChipAuthenticationResult/isConfirmed``), the
+/// next exchange's or the one ``ChipAuthenticationResult/confirm()`` sends.
 public enum ChipAuthentication {
     /// Runs chip authentication over `channel` with the protocol and public key of `dg14`.
     ///
@@ -60,21 +60,13 @@ public enum ChipAuthentication {
         }
         // ICAO 9303-11 §6.2.4: the key reference (84) only when DG14 names the key.
         let point = terminalPublic.uncompressed
-        var data = TLVWriter()
         if cipher == .tripleDES {
-            data.append(BERTag(rawValue: 0x91), value: point)
-            if let id = key.keyID { data.appendInteger(id, tag: BERTag(rawValue: 0x84)) }
-            try expectSuccess(channel, CommandAPDU(cla: 0x00, ins: 0x22, p1: 0x41, p2: 0xA6, data: data.bytes))
+            try expectSuccess(channel, .mseSetKAT(ephemeralPublicKey: point, keyID: key.keyID))
         } else {
-            data.append(BERTag(rawValue: 0x80), value: info.protocolID.derContent)
-            if let id = key.keyID { data.appendInteger(id, tag: BERTag(rawValue: 0x84)) }
-            try expectSuccess(channel, CommandAPDU(cla: 0x00, ins: 0x22, p1: 0x41, p2: 0xA4, data: data.bytes))
-            var inner = TLVWriter()
-            inner.append(BERTag(rawValue: 0x80), value: point)
-            var ga = TLVWriter()
-            ga.append(BERTag(rawValue: 0x7C), value: inner.bytes)
-            try expectSuccess(channel, CommandAPDU(cla: 0x00, ins: 0x86, p1: 0x00, p2: 0x00, data: ga.bytes,
-                                                   expectedLength: 256))
+            try expectSuccess(channel, .mseSetATForChipAuthentication(protocolOID: info.protocolID.derContent,
+                                                                      keyID: key.keyID))
+            try expectSuccess(channel, .generalAuthenticate(DataObject.encode(tag: [0x80], value: point),
+                                                            chained: false))
         }
         let newChannel = SecureMessagingChannel(base: channel.base,
                                                 keys: SecureMessagingKeys(sharedSecret: shared, cipher: cipher),
@@ -109,22 +101,44 @@ public enum ChipAuthentication {
     }
 }
 
-/// The outcome of chip authentication: the channel under the new keys, not yet confirmed.
+/// The outcome of chip authentication: the channel under the new keys, unconfirmed until a response verifies
+/// under them (ICAO 9303-11 §6.2: the chip is authenticated implicitly, by secure messaging continuing with the
+/// keys only the holder of DG14's private key can derive).
+///
+/// Any protected exchange on ``channel`` (active authentication, reading a file) confirms it by itself; when none
+/// came, ``confirm()`` sends one.
 public final class ChipAuthenticationResult {
-    /// The secure messaging channel with the chip-authentication session keys.
+    /// The secure messaging channel with the chip-authentication session keys: use it for everything after.
     public let channel: SecureMessagingChannel
     /// The protocol that ran.
     public let protocolID: OID
-    /// Whether an exchange under the new keys has succeeded: only then is the chip proven genuine.
-    public private(set) var confirmed = false
 
     init(channel: SecureMessagingChannel, protocolID: OID) {
         self.channel = channel
         self.protocolID = protocolID
     }
 
-    /// Records that `response`, received on ``channel``, verified under the new keys.
-    public func confirm(by response: ResponseAPDU) {
-        if channel.isOpen && channel.lastFailure == nil && response.statusWord.isSuccessOrWarning { confirmed = true }
+    /// Whether a response has verified under the new keys: only then is the chip proven to hold DG14's key.
+    public var isConfirmed: Bool { channel.verifiedResponseCount > 0 }
+
+    /// Confirms chip authentication, sending the confirming exchange itself when no protected response has
+    /// verified yet: a READ BINARY of one byte of EF.COM by short file identifier (any protected command does;
+    /// this one changes nothing on the chip). Does nothing when already confirmed.
+    ///
+    /// - Returns: ``isConfirmed``: `false` when the chip's answer does not verify under the new keys.
+    /// - Throws: the channel's failure (``SessionError/channel(_:step:)`` at ``SessionStep/chipAuthentication``),
+    ///   so a card that left is told apart from a chip that does not know the keys; a secure messaging failure is
+    ///   not thrown but answered `false`.
+    @discardableResult
+    public func confirm() throws(SessionError) -> Bool {
+        if isConfirmed { return true }
+        guard channel.isOpen, let sfi = ElementaryFile.com.shortFileIdentifier else { return false }
+        do {
+            _ = try exchange(channel, .readBinary(shortFileIdentifier: sfi, expectedLength: 1),
+                             step: .chipAuthentication)
+        } catch {
+            if case .channel = error { throw error }
+        }
+        return isConfirmed
     }
 }

@@ -4,18 +4,9 @@ import LDS
 /// The few BER-TLV pieces the access protocols and secure messaging build (one-byte or two-byte tags, definite
 /// lengths up to `82 xx xx`) and read (through LDS's ``BERReader``).
 enum DataObject {
-    /// A BER definite length: short form below 128, `81 xx` below 256, `82 xx xx` below 65536.
-    static func encodeLength(_ length: Int) -> [UInt8] {
-        switch length {
-        case ..<0x80: return [UInt8(length)]
-        case ..<0x100: return [0x81, UInt8(length)]
-        default: return [0x82, UInt8(truncatingIfNeeded: length >> 8), UInt8(truncatingIfNeeded: length)]
-        }
-    }
-
-    /// Tag ‖ length ‖ value; `tag` is one or two bytes.
+    /// Tag ‖ length ‖ value; `tag` is one or two bytes (CardIO's ``BERDataObject``, the one encoder).
     static func encode(tag: [UInt8], value: [UInt8]) -> [UInt8] {
-        tag + encodeLength(value.count) + value
+        BERDataObject.encode(tag: tag, value: value)
     }
 
     /// One data object read from a buffer.

@@ -1,37 +1,6 @@
 import CardIO
 import LDS
 
-/// An elementary file of the eMRTD application: its file identifier and short file identifier
-/// (ICAO 9303-10 §4.6.1, Table 38).
-public struct ElementaryFile: Hashable, Sendable, CustomStringConvertible {
-    /// The name used in dumps and messages: `EF.COM`, `DG2`, …
-    public let name: String
-    /// The two-byte file identifier.
-    public let fid: UInt16
-
-    /// A file by name and identifier.
-    public init(name: String, fid: UInt16) {
-        self.name = name
-        self.fid = fid
-    }
-
-    /// The short file identifier: the low five bits of the FID.
-    public var sfi: UInt8 { UInt8(fid & 0x1F) }
-
-    public var description: String { name }
-
-    /// EF.CardAccess, at the master file, readable without access control.
-    public static let cardAccess = ElementaryFile(name: "EF.CardAccess", fid: 0x011C)
-    /// EF.COM.
-    public static let com = ElementaryFile(name: "EF.COM", fid: 0x011E)
-    /// EF.SOD.
-    public static let sod = ElementaryFile(name: "EF.SOD", fid: 0x011D)
-    /// Data group `n` (1…16).
-    public static func dataGroup(_ n: Int) -> ElementaryFile {
-        ElementaryFile(name: "DG\(n)", fid: 0x0100 | UInt16(n))
-    }
-}
-
 /// Why a file could not be read.
 public enum FileReadError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The chip has no such file (`6A82`).
@@ -42,8 +11,10 @@ public enum FileReadError: Error, Equatable, Sendable, CustomStringConvertible {
     case malformedFile(ElementaryFile, String)
     /// The chip answered a READ BINARY with an unexpected status word.
     case unexpectedStatus(ElementaryFile, offset: Int, status: StatusWord)
-    /// The link or the session broke and could not be re-opened (or no re-opening was offered).
-    case linkLost(ElementaryFile, offset: Int, underlying: String)
+    /// The link or the session broke and could not be re-opened (or no re-opening was offered), with the typed
+    /// cause: the failure of the last re-opening when there was one, else the break itself (a ``ChannelError`` in
+    /// ``SessionError/channel(_:step:)``, a secure messaging failure, the chip ending the session…).
+    case linkLost(ElementaryFile, offset: Int, cause: SessionError)
     /// The file announces a length beyond what any eMRTD file holds.
     case tooLong(ElementaryFile, Int)
 
@@ -54,7 +25,7 @@ public enum FileReadError: Error, Equatable, Sendable, CustomStringConvertible {
         case .malformedFile(let f, let why): return "\(f) does not start with a valid header: \(why)"
         case .unexpectedStatus(let f, let offset, let sw):
             return "reading \(f) at offset \(offset): the chip answered \(sw) (\(sw.explanation))"
-        case .linkLost(let f, let offset, let why): return "reading \(f) at offset \(offset): \(why)"
+        case .linkLost(let f, let offset, let cause): return "reading \(f) at offset \(offset): \(cause)"
         case .tooLong(let f, let n): return "\(f) announces \(n) bytes, more than an eMRTD file holds"
         }
     }
@@ -78,7 +49,8 @@ public final class FileReader {
     /// The largest Le of a short READ BINARY.
     public let shortLimit: Int
     /// Re-opens the session after a break, returning the new channel; `nil` to give up at the first break.
-    public var reopen: (() throws -> CardChannel)?
+    /// A failure whose cause is ``SessionStep/reopen`` with the card still gone ends the attempts at once.
+    public var reopen: (() throws(SessionError) -> CardChannel)?
     /// Called after each chunk with the file, the bytes read so far and the file's total length.
     public var progress: ((ElementaryFile, Int, Int) -> Void)?
     /// How many times the session was re-opened.
@@ -114,42 +86,35 @@ public final class FileReader {
         var selected = false
         var le = extendedLength ? CommandAPDU.maxExtendedExpectedLength : shortLimit
         var reopensHere = 0
+        // LDS1 has no data group beyond 16: nothing to ask the chip for.
+        guard let sfi = file.shortFileIdentifier else { throw .fileNotFound(file) }
         while total == nil || content.count < total! {
             let offset = content.count
             let wanted = total.map { min($0 - offset, le) } ?? le
             let command: CommandAPDU
             if offset == 0 && !selected {
                 // READ BINARY by short file identifier: selects and reads in one command.
-                command = CommandAPDU(cla: 0x00, ins: 0xB0, p1: 0x80 | file.sfi, p2: 0x00, expectedLength: wanted,
-                                      prefersExtendedLength: extendedLength)
+                command = .readBinary(shortFileIdentifier: sfi, expectedLength: wanted, extendedLength: extendedLength)
             } else if offset <= 0x7FFF {
-                command = CommandAPDU(cla: 0x00, ins: 0xB0, p1: UInt8(offset >> 8), p2: UInt8(offset & 0xFF),
-                                      expectedLength: wanted, prefersExtendedLength: extendedLength)
+                command = .readBinary(offset: offset, expectedLength: wanted, extendedLength: extendedLength)
             } else {
                 // ISO/IEC 7816-4 odd INS: the offset in DO'54', the data in DO'53', whose header counts in Le:
                 // ask for a chunk that fits the same limit once wrapped.
-                let offsetBytes: [UInt8] = offset > 0xFFFF
-                    ? [UInt8(offset >> 16), UInt8((offset >> 8) & 0xFF), UInt8(offset & 0xFF)]
-                    : [UInt8(offset >> 8), UInt8(offset & 0xFF)]
                 let chunk = max(1, min(wanted, le - 4))
                 let header = chunk < 0x80 ? 2 : chunk < 0x100 ? 3 : 4
-                command = CommandAPDU(cla: 0x00, ins: 0xB1, p1: 0, p2: 0,
-                                      data: [0x54, UInt8(offsetBytes.count)] + offsetBytes,
-                                      expectedLength: chunk + header, prefersExtendedLength: extendedLength)
+                command = .readBinary(beyond: offset, expectedLength: chunk + header, extendedLength: extendedLength)
             }
             let response: ResponseAPDU
             do {
                 commandCount += 1
-                response = try channel.transmit(command)
+                response = try exchange(channel, command, step: .readFile)
             } catch {
-                switch error {
-                case .replayDiverged, .replayExhausted:
-                    // A recorded session that no longer matches cannot be repaired by re-opening it.
-                    throw .linkLost(file, offset: offset, underlying: error.description)
-                default:
-                    break
+                // A recorded session that no longer matches cannot be repaired by re-opening it, and a cancelled
+                // read is not to be resumed.
+                if case .channel(let link, _) = error, link.isReplayMismatch || link == .cancelled {
+                    throw .linkLost(file, offset: offset, cause: error)
                 }
-                try recover(file, offset: offset, because: error.description, count: &reopensHere)
+                try recover(file, offset: offset, because: error, count: &reopensHere)
                 selected = try selectAfterReopen(file, offset: offset)
                 continue
             }
@@ -183,7 +148,7 @@ public final class FileReader {
             case .securityStatusNotSatisfied:
                 throw .accessDenied(file)
             case .secureMessagingObjectsIncorrect, .secureMessagingObjectsMissing:
-                try recover(file, offset: offset, because: "the chip ended secure messaging (\(response.statusWord))",
+                try recover(file, offset: offset, because: .secureMessaging(.sessionClosed(response.statusWord)),
                             count: &reopensHere)
                 selected = try selectAfterReopen(file, offset: offset)
                 continue
@@ -208,10 +173,10 @@ public final class FileReader {
         return content
     }
 
-    private func recover(_ file: ElementaryFile, offset: Int, because reason: String,
+    private func recover(_ file: ElementaryFile, offset: Int, because cause: SessionError,
                          count: inout Int) throws(FileReadError) {
-        guard let reopen else { throw .linkLost(file, offset: offset, underlying: reason) }
-        var lastFailure = "no attempt left"
+        guard let reopen else { throw .linkLost(file, offset: offset, cause: cause) }
+        var lastFailure = cause
         // A card just put back may still be powered up by the reader's own insertion handling while we open
         // it: a failed re-opening is tried again, within the same budget.
         while count < maxReopens {
@@ -221,31 +186,30 @@ public final class FileReader {
                 reopenCount += 1
                 return
             } catch {
-                lastFailure = "\(error)"
+                lastFailure = error
                 // The card did not come back in time: waiting again would only repeat that wait.
-                if let link = error as? ChannelError, link == .cardRemoved || link == .noCard { break }
+                if case .channel(let link, .reopen) = error, link == .cardRemoved || link == .noCard { break }
+                if case .channel(let link, _) = error, link == .cancelled { break }
             }
         }
-        throw .linkLost(file, offset: offset, underlying: "\(reason); re-opening failed: \(lastFailure)")
+        throw .linkLost(file, offset: offset, cause: lastFailure)
     }
 
     /// After a re-opened session nothing is selected: select the file by identifier, then read at the offset.
     private func selectAfterReopen(_ file: ElementaryFile, offset: Int) throws(FileReadError) -> Bool {
-        let select = CommandAPDU(cla: 0x00, ins: 0xA4, p1: 0x02, p2: 0x0C,
-                                 data: [UInt8(file.fid >> 8), UInt8(file.fid & 0xFF)])
+        guard let fid = file.fileIdentifier else { throw .fileNotFound(file) }
+        let response: ResponseAPDU
         do {
             commandCount += 1
-            let response = try channel.transmit(select)
-            switch response.statusWord.meaning {
-            case .success: return true
-            case .fileNotFound: throw FileReadError.fileNotFound(file)
-            case .securityStatusNotSatisfied: throw FileReadError.accessDenied(file)
-            default: throw FileReadError.unexpectedStatus(file, offset: offset, status: response.statusWord)
-            }
-        } catch let error as FileReadError {
-            throw error
+            response = try exchange(channel, .selectFile(fid), step: .readFile)
         } catch {
-            throw .linkLost(file, offset: offset, underlying: "\(error)")
+            throw .linkLost(file, offset: offset, cause: error)
+        }
+        switch response.statusWord.meaning {
+        case .success: return true
+        case .fileNotFound: throw .fileNotFound(file)
+        case .securityStatusNotSatisfied: throw .accessDenied(file)
+        default: throw .unexpectedStatus(file, offset: offset, status: response.statusWord)
         }
     }
 

@@ -2,42 +2,6 @@ import CardIO
 import ICAOCrypto
 import LDS
 
-/// A PACE password and its reference in MSE:Set AT (ICAO 9303-11 §4.4.4.1, data object `83`).
-public enum PACEPassword: Hashable, Sendable, CustomStringConvertible {
-    /// The MRZ key (reference 1): π = SHA-1(MRZ_information).
-    case mrz(MRZKey)
-    /// The card access number (reference 2): π = the CAN's digits as ISO 8859-1 bytes.
-    case can(String)
-
-    /// The password reference: 1 for the MRZ, 2 for the CAN.
-    public var reference: UInt8 {
-        switch self {
-        case .mrz: return 1
-        case .can: return 2
-        }
-    }
-
-    /// f(π) of ICAO 9303-11 §9.7.3: what K_π = KDF_π(f(π)) is derived from.
-    func secret() throws(SessionError) -> [UInt8] {
-        switch self {
-        case .mrz(let key): return HashAlgorithm.sha1.hash(key.mrzInformation)
-        case .can(let can):
-            guard !can.isEmpty, can.utf8.count <= 16, can.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
-                throw .invalidPassword("the CAN must be digits")
-            }
-            return Array(can.utf8)
-        }
-    }
-
-    /// Which kind of password, never its value.
-    public var description: String {
-        switch self {
-        case .mrz: return "PACEPassword.mrz(redacted)"
-        case .can: return "PACEPassword.can(redacted)"
-        }
-    }
-}
-
 /// A PACE protocol identifier (`id-PACE-…`, ICAO 9303-11 §9.2.2 / BSI TR-03110-3 A.1.1.1) and what it implies.
 public struct PACEProtocol: Hashable, Sendable, CustomStringConvertible {
     /// How the nonce is mapped to ephemeral domain parameters.
@@ -140,7 +104,7 @@ public enum PACE {
     /// - Throws: ``SessionError/wrongPassword(step:)`` when the chip answers mutual authentication with `63xx`;
     ///   ``SessionError/notSupported(_:)`` for integrated mapping, chip authentication mapping, DH groups and
     ///   unknown parameter IDs, before any command is sent.
-    public static func establish(over channel: CardChannel, password: PACEPassword, protocolOID: String,
+    public static func establish(over channel: CardChannel, key: AccessKey, protocolOID: String,
                                  parameterID: Int, entropy: EntropySource) throws(SessionError) -> PACEResult {
         let paceProtocol = try supportedProtocol(protocolOID)
         let curve: EllipticCurve
@@ -149,30 +113,30 @@ public enum PACE {
         } catch {
             throw .notSupported("PACE domain parameter ID \(parameterID)")
         }
-        return try run(channel, password, paceProtocol, curve: curve, parameterReference: parameterID,
+        return try run(channel, key, paceProtocol, curve: curve, parameterReference: parameterID,
                        entropy: entropy)
     }
 
     /// Runs PACE as EF.CardAccess' PACEInfo describes it (protocol OID and standardized parameter ID).
     ///
     /// - Throws: ``SessionError/notSupported(_:)`` when the PACEInfo names no standardized domain parameters
-    ///   (those come with PACEDomainParameterInfo: use ``establish(over:password:protocolOID:domainParameters:parameterReference:entropy:)``).
-    public static func establish(over channel: CardChannel, password: PACEPassword, info: PACEInfo,
+    ///   (those come with PACEDomainParameterInfo: use ``establish(over:key:protocolOID:domainParameters:parameterReference:entropy:)``).
+    public static func establish(over channel: CardChannel, key: AccessKey, info: PACEInfo,
                                  entropy: EntropySource) throws(SessionError) -> PACEResult {
         guard let parameterID = info.parameterID else {
             throw .notSupported("PACEInfo without a standardized domain parameter ID")
         }
-        return try establish(over: channel, password: password, protocolOID: info.protocolID.dotted,
+        return try establish(over: channel, key: key, protocolOID: info.protocolID.dotted,
                              parameterID: parameterID, entropy: entropy)
     }
 
     /// Runs PACE over `channel` on explicitly given domain parameters (PACEDomainParameterInfo), with the
     /// chip's reference to them (`84` in MSE:Set AT) when PACEInfo names one.
-    public static func establish(over channel: CardChannel, password: PACEPassword, protocolOID: String,
+    public static func establish(over channel: CardChannel, key: AccessKey, protocolOID: String,
                                  domainParameters curve: EllipticCurve, parameterReference: Int?,
                                  entropy: EntropySource) throws(SessionError) -> PACEResult {
         let paceProtocol = try supportedProtocol(protocolOID)
-        return try run(channel, password, paceProtocol, curve: curve, parameterReference: parameterReference,
+        return try run(channel, key, paceProtocol, curve: curve, parameterReference: parameterReference,
                        entropy: entropy)
     }
 
@@ -186,20 +150,17 @@ public enum PACE {
         }
     }
 
-    private static func run(_ channel: CardChannel, _ password: PACEPassword, _ paceProtocol: PACEProtocol,
+    private static func run(_ channel: CardChannel, _ key: AccessKey, _ paceProtocol: PACEProtocol,
                             curve: EllipticCurve, parameterReference: Int?,
                             entropy: EntropySource) throws(SessionError) -> PACEResult {
-        let kPi = KeyDerivation.derive(sharedSecret: try password.secret(), purpose: .password,
+        let kPi = KeyDerivation.derive(sharedSecret: key.pacePasswordSecret, purpose: .password,
                                        cipher: paceProtocol.cipher)
 
         // MSE:Set AT (§4.4.4.1): protocol OID, password reference, domain parameter ID.
-        var setAT = DataObject.encode(tag: [0x80], value: paceProtocol.oidContent)
-        setAT += DataObject.encode(tag: [0x83], value: [password.reference])
-        if let parameterReference {
-            setAT += DataObject.encode(tag: [0x84], value: integerContent(parameterReference))
-        }
-        let mse = try exchange(channel, CommandAPDU(cla: 0x00, ins: 0x22, p1: 0xC1, p2: 0xA4, data: setAT),
-                               step: .mseSetAT)
+        let setAT = CommandAPDU.mseSetATForPACE(protocolOID: paceProtocol.oidContent,
+                                                passwordReference: key.pacePasswordReference,
+                                                domainParameterReference: parameterReference)
+        let mse = try exchange(channel, setAT, step: .mseSetAT)
         guard mse.isSuccess else { throw .cardRefused(step: .mseSetAT, status: mse.statusWord) }
 
         // Step 1: the encrypted nonce z; s = D(K_π, z).
@@ -245,10 +206,8 @@ public enum PACE {
         // Step 4: mutual authentication (§4.4.3.4): T_IFD = MAC(KS_MAC, PK_IC), T_IC = MAC(KS_MAC, PK_IFD),
         // each over the public key data object 7F49 { 06 OID, 86 point }.
         let tIFD = try token(keys: keys, protocol: paceProtocol, publicKey: pkICBytes)
-        let answer = try exchange(channel, CommandAPDU(cla: 0x00, ins: 0x86, p1: 0x00, p2: 0x00,
-                                                       data: DataObject.encode(tag: [0x7C],
-                                                                               value: DataObject.encode(tag: [0x85], value: tIFD)),
-                                                       expectedLength: 256),
+        let answer = try exchange(channel, .generalAuthenticate(DataObject.encode(tag: [0x85], value: tIFD),
+                                                                chained: false),
                                   step: .mutualAuthentication)
         // 6300, or 63Cx with a retry counter: the chip's token check failed, i.e. K_π differed.
         if answer.statusWord.sw1 == 0x63 {
@@ -284,9 +243,7 @@ public enum PACE {
     /// authentication data `7C { data }`, returning the value of `responseTag` inside the chip's `7C`.
     private static func generalAuthenticate(_ channel: CardChannel, _ data: [UInt8], responseTag: UInt8,
                                             step: SessionStep) throws(SessionError) -> [UInt8] {
-        let command = CommandAPDU(cla: 0x10, ins: 0x86, p1: 0x00, p2: 0x00,
-                                  data: DataObject.encode(tag: [0x7C], value: data), expectedLength: 256)
-        let response = try exchange(channel, command, step: step)
+        let response = try exchange(channel, .generalAuthenticate(data, chained: true), step: step)
         guard response.isSuccess else { throw .cardRefused(step: step, status: response.statusWord) }
         return try dynamicAuthenticationData(response.data, responseTag: responseTag, step: step)
     }
@@ -327,16 +284,5 @@ public enum PACE {
         } catch {
             throw .crypto(error, step: step)
         }
-    }
-
-    private static func integerContent(_ value: Int) -> [UInt8] {
-        var bytes: [UInt8] = []
-        var v = value
-        repeat {
-            bytes.insert(UInt8(v & 0xFF), at: 0)
-            v >>= 8
-        } while v > 0
-        if bytes[0] & 0x80 != 0 { bytes.insert(0, at: 0) }
-        return bytes
     }
 }

@@ -137,9 +137,13 @@ public final class SecureMessaging {
                 throw SessionError.secureMessaging(.commandTooLong(objects.count))
             }
             let extended = command.requiresExtendedLength || objects.count > CommandAPDU.maxShortDataLength
-            return CommandAPDU(cla: cla, ins: command.ins, p1: command.p1, p2: command.p2, data: objects,
-                               expectedLength: extended ? CommandAPDU.maxExtendedExpectedLength
-                                                        : CommandAPDU.maxShortExpectedLength)
+            // The same header with the SM bits, the data objects as data, Le' = 00 (or 0000).
+            var wrapped = command
+            wrapped.cla = cla
+            wrapped.data = objects
+            wrapped.expectedLength = extended ? CommandAPDU.maxExtendedExpectedLength : CommandAPDU.maxShortExpectedLength
+            wrapped.prefersExtendedLength = false
+            return wrapped
         } catch let error as CryptoError {
             throw .crypto(error, step: .secureMessaging)
         } catch let error as SessionError {
@@ -256,6 +260,9 @@ public final class SecureMessagingChannel: CardChannel {
     public let session: SecureMessaging
     /// The last secure messaging failure, if any.
     public private(set) var lastFailure: SessionError?
+    /// How many responses have verified under this session's keys (their DO'8E' MAC checked, ICAO 9303-11
+    /// §9.8.5): the proof that the chip holds them, which chip authentication waits for.
+    public private(set) var verifiedResponseCount = 0
     private var closedBy: SecureMessagingFailure?
 
     /// Wraps `base` with a session using `keys`, starting at `counter`.
@@ -293,6 +300,9 @@ public final class SecureMessagingChannel: CardChannel {
             if case .secureMessaging(let failure) = error { closedBy = failure }
             throw error
         }
+        // ``SecureMessaging/unprotect(_:)`` passes only data-less error answers through unchecked; anything with
+        // data has had its MAC verified.
+        if !raw.data.isEmpty { verifiedResponseCount += 1 }
         if response.data.isEmpty, raw.data.isEmpty,
            response.statusWord == .secureMessagingObjectsMissing || response.statusWord == .secureMessagingObjectsIncorrect {
             closedBy = .sessionClosed(response.statusWord)

@@ -27,6 +27,10 @@ public enum SessionStep: String, Sendable, Hashable {
     case chipAuthentication = "chip authentication"
     /// Active authentication: INTERNAL AUTHENTICATE (ICAO 9303-11 §6.1).
     case activeAuthentication = "active authentication"
+    /// Reading an elementary file: SELECT and READ BINARY.
+    case readFile = "reading a file"
+    /// Waiting for the card to come back and opening a new session after a break.
+    case reopen = "re-opening the session"
 }
 
 /// Why secure messaging refused a response (ICAO 9303-11 §9.8).
@@ -83,8 +87,6 @@ public enum SessionError: Error, Equatable, Sendable, CustomStringConvertible {
     case malformedResponse(step: SessionStep, reason: String)
     /// Secure messaging refused a response or a command.
     case secureMessaging(SecureMessagingFailure)
-    /// An access secret that does not have the form the protocol needs (with the field, never the value).
-    case invalidPassword(String)
     /// A protocol, mapping or domain that this library does not implement yet.
     case notSupported(String)
 
@@ -98,7 +100,6 @@ public enum SessionError: Error, Equatable, Sendable, CustomStringConvertible {
         case .chipAuthenticationFailed(let step, let why): return "\(step.rawValue): chip authentication failed: \(why)"
         case .malformedResponse(let step, let why): return "\(step.rawValue): malformed response: \(why)"
         case .secureMessaging(let failure): return "secure messaging: \(failure)"
-        case .invalidPassword(let why): return "invalid access key: \(why)"
         case .notSupported(let what): return "not supported yet: \(what)"
         }
     }

@@ -19,14 +19,14 @@ public struct EFCOM: Sendable, Equatable, Hashable {
     /// An EF.COM listing the given data groups.
     public init(ldsVersion: String = "0107", unicodeVersion: String = "040000", dataGroups: [Int]) {
         self.init(ldsVersion: ldsVersion, unicodeVersion: unicodeVersion,
-                  dataGroupTags: dataGroups.compactMap { LDSFile.dataGroup($0).tag.map { UInt8($0.rawValue) } })
+                  dataGroupTags: dataGroups.compactMap { ElementaryFile.dataGroup($0).tag.map { UInt8($0.rawValue) } })
     }
 
     /// The data groups listed, by number; tags that name no data group are left out (they stay in
     /// ``dataGroupTags``).
     public var dataGroups: [Int] {
         dataGroupTags.compactMap { tag in
-            if case .dataGroup(let n)? = LDSFile(dataGroupTag: tag) { return n }
+            if case .dataGroup(let n)? = ElementaryFile(dataGroupTag: tag) { return n }
             return nil
         }
     }

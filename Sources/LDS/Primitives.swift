@@ -247,7 +247,7 @@ struct Cursor {
 
 extension LDSError {
     /// Runs a file parser, attaching the file to its failure.
-    static func parsing<T>(_ file: LDSFile, _ body: () throws(LDSError.Reason) -> T) throws(LDSError) -> T {
+    static func parsing<T>(_ file: ElementaryFile, _ body: () throws(LDSError.Reason) -> T) throws(LDSError) -> T {
         do { return try body() } catch { throw LDSError(file: file, reason: error) }
     }
 }

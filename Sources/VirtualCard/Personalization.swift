@@ -28,7 +28,7 @@ public struct PersonalizedCard {
     /// Every elementary file by identifier, as the chip serves it.
     public var files: [UInt16: [UInt8]]
     /// The card access number (last six digits of the ID).
-    public var cardAccessNumber: String
+    public var cardAccessNumber: CardAccessNumber
     /// The MRZ of DG1.
     public var mrz: MRZ
     /// ICAO 9303-11 §9.7.2.1 MRZ_information for BAC and PACE with the MRZ.
@@ -235,9 +235,14 @@ public enum Personalization {
         files[sodFID] = try signSecurityObject(securityObject, digest: digest, certificate: certificate,
                                                privateKey: signerKey)
 
-        let can = String(id.suffix(6))
+        let can: CardAccessNumber
+        do {
+            can = try CardAccessNumber(personalIdNumber: id)
+        } catch {
+            throw .invalidValue(field: "identity.personalIdNumber", reason: error.description)
+        }
         let configuration = ChipConfiguration(
-            files: files, cardAccessNumber: can, mrzInformation: mrzInformation, pace: pace,
+            files: files, cardAccessNumber: can.digits, mrzInformation: mrzInformation, pace: pace,
             supportsBAC: card.chip.bac ?? true, chipAuthentication: caKey, activeAuthentication: aaKey)
         return PersonalizedCard(description: card, files: files, cardAccessNumber: can, mrz: mrz,
                                 mrzInformation: mrzInformation, configuration: configuration)

@@ -50,7 +50,7 @@ func fullRead(_ card: PersonalizedCard, extended: Bool) throws -> Figures {
     let start = clock.now
     let readout = try CardReader.read(over: link, key: .can(card.cardAccessNumber), entropy: SystemEntropy())
     let total = clock.now - start
-    guard readout.files.count == ReadOptions.allFiles.filter({ card.files[$0.fid] != nil }).count,
+    guard readout.files.count == ReadOptions.allFiles.filter({ card.files[$0.fileIdentifier ?? 0] != nil }).count,
           readout.chipAuthentication == .passed, readout.activeAuthentication == .passed
     else { throw BenchError("the read of \(card.description.title ?? "a card") was incomplete") }
     return Figures(apdus: link.exchanges, bytes: link.bytes, terminalCPU: seconds(total - link.chipTime))
@@ -66,10 +66,10 @@ func baselineRead(_ card: PersonalizedCard) throws -> Figures {
     let opened = try ChipAccess.open(over: link, key: .can(card.cardAccessNumber), entropy: SystemEntropy(),
                                      tryExtendedLength: false)
     let channel = opened.channel
-    for file in ReadOptions.allFiles where card.files[file.fid] != nil {
-        _ = try channel.send(CommandAPDU(cla: 0, ins: 0xA4, p1: 2, p2: 0x0C,
-                                         data: [UInt8(file.fid >> 8), UInt8(file.fid & 0xFF)]))
-        let head = try channel.send(CommandAPDU(cla: 0, ins: 0xB0, p1: 0, p2: 0, expectedLength: 4)).data
+    for file in ReadOptions.allFiles where card.files[file.fileIdentifier ?? 0] != nil {
+        guard let fid = file.fileIdentifier else { continue }
+        _ = try channel.send(.selectFile(fid))
+        let head = try channel.send(.readBinary(offset: 0, expectedLength: 4)).data
         var length = Int(head[1])
         var header = 2
         if head[1] & 0x80 != 0 {
@@ -81,8 +81,7 @@ func baselineRead(_ card: PersonalizedCard) throws -> Figures {
         let total = header + length
         while offset < total {
             let chunk = min(0xDF, total - offset)
-            let data = try channel.send(CommandAPDU(cla: 0, ins: 0xB0, p1: UInt8(offset >> 8), p2: UInt8(offset & 0xFF),
-                                                    expectedLength: chunk)).data
+            let data = try channel.send(.readBinary(offset: offset, expectedLength: chunk)).data
             offset += data.count
         }
     }
@@ -108,13 +107,13 @@ func fixedExchanges(_ card: PersonalizedCard) -> Int {
 
 /// The floor on an extended-length link: one READ BINARY per file.
 func extendedFloor(_ card: PersonalizedCard) -> Int {
-    ReadOptions.allFiles.filter { card.files[$0.fid] != nil }.count + fixedExchanges(card)
+    ReadOptions.allFiles.filter { card.files[$0.fileIdentifier ?? 0] != nil }.count + fixedExchanges(card)
 }
 
 /// The floor the short-APDU limit sets: one READ BINARY per 223 bytes of each file under AES (231 under 3DES).
 func shortFloor(_ card: PersonalizedCard) -> Int {
     let limit = card.configuration.pace?.cipher == .tripleDES ? 0xE7 : 0xDF
-    let files = ReadOptions.allFiles.compactMap { card.files[$0.fid]?.count }
+    let files = ReadOptions.allFiles.compactMap { card.files[$0.fileIdentifier ?? 0]?.count }
     return files.map { ($0 + limit - 1) / limit }.reduce(0, +) + fixedExchanges(card)
 }
 

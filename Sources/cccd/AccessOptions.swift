@@ -1,4 +1,5 @@
 import ArgumentParser
+import CardIO
 import CCCD
 import CCCDQR
 import Foundation
@@ -41,45 +42,29 @@ struct AccessOptions: ParsableArguments {
     }
 
     /// The key, checked for form; exit 2 for a malformed or missing one.
-    func accessKey(qr: CardQRCode?) throws -> (key: AccessKey, trace: TraceAccess) {
+    func accessKey(qr: CardQRCode?) throws -> AccessKey {
         let given = [can, id, mrz].compactMap { $0 }.count
         guard given <= 1 else { throw CommandFailure(.usage, "give one of --can, --id, --mrz") }
-        if let can {
-            guard can.count == 6, can.allSatisfy(\.isASCIIDigit) else {
-                throw CommandFailure(.usage, "--can takes six digits")
-            }
-            return (.can(can), .can(can))
-        }
-        if let id {
-            guard id.count == 12, id.allSatisfy(\.isASCIIDigit) else {
-                throw CommandFailure(.usage, "--id takes the 12-digit ID number")
-            }
-            let can = String(id.suffix(6))
-            return (.can(can), .can(can))
-        }
-        if let mrz {
-            let parts = mrz.split(separator: ",", omittingEmptySubsequences: false).map {
-                $0.trimmingCharacters(in: .whitespaces).uppercased()
-            }
-            guard parts.count == 3 else { throw CommandFailure(.usage, "--mrz takes DOCNUMBER,YYMMDD,YYMMDD") }
-            do {
+        do {
+            if let can { return .can(try CardAccessNumber(can)) }
+            if let id { return .can(try CardAccessNumber(personalIdNumber: id)) }
+            if let mrz {
+                let parts = mrz.split(separator: ",", omittingEmptySubsequences: false).map {
+                    $0.trimmingCharacters(in: .whitespaces).uppercased()
+                }
+                guard parts.count == 3 else { throw CommandFailure(.usage, "--mrz takes DOCNUMBER,YYMMDD,YYMMDD") }
                 let key = try MRZKey(documentNumber: parts[0], dateOfBirth: parts[1], dateOfExpiry: parts[2])
-                return (.mrz(key), .mrz(parts[0], parts[1], parts[2]))
-            } catch {
-                throw CommandFailure(.usage, "--mrz: \(error)")
+                if key.documentNumberIsFromPersonalIdNumber {
+                    Standard.error("cccd: --mrz: a 12-digit ID number was given; its last 9 digits are the document number")
+                }
+                return .mrz(key)
             }
-        }
-        if let qr {
-            let can = String(qr.personalIdNumber.suffix(6))
-            return (.can(can), .can(can))
+            if let qr { return .can(try CardAccessNumber(personalIdNumber: qr.personalIdNumber)) }
+        } catch let error as AccessKeyError {
+            let option = can != nil ? "--can" : id != nil ? "--id" : mrz != nil ? "--mrz" : "the QR's ID number"
+            throw CommandFailure(.usage, "\(option): \(error)")
         }
         throw CommandFailure(.usage, "give the access key: --can, --id, --mrz, --qr-text or --qr")
-    }
-
-    /// The access secret as a trace records it.
-    enum TraceAccess {
-        case can(String)
-        case mrz(String, String, String)
     }
 }
 

@@ -2,6 +2,7 @@ import CardIO
 import CCCD
 import Foundation
 import ICAOSession
+import LDS
 
 /// Runs one read for the commands (`read`, `level1`, `replay`, `watch`): opens the reader or the trace, records
 /// when asked, and turns failures into the exit codes of `shared/CLI.md`.
@@ -44,8 +45,7 @@ enum CardSession {
     }
 
     /// Reads the card in a PC/SC reader, recording the session to `record` when given.
-    static func readLive(reader query: String?, key: AccessKey, traceAccess: AccessOptions.TraceAccess,
-                         options: ReadOptions, record: String?, progress: ReadProgress?) throws -> Outcome {
+    static func readLive(reader query: String?, key: AccessKey, options: ReadOptions, record: String?, progress: ReadProgress?) throws -> Outcome {
         let (_, card) = try connect(query)
         defer { card.disconnect() }
         let atr = (try? card.status().atr) ?? []
@@ -54,14 +54,13 @@ enum CardSession {
         let started = Date()
         func saveTrace() throws {
             guard let record, let recorder, let entropy else { return }
-            let access: Trace.AccessSecret
-            switch traceAccess {
-            case .can(let can): access = .can(can)
-            case .mrz(let d, let b, let e): access = .mrz(documentNumber: d, dateOfBirth: b, dateOfExpiry: e)
-            }
             let trace = recorder.trace(title: "cccd read of a card in \(card.readerName)", origin: "recorded",
-                                       reader: .init(name: card.readerName, atr: atr), access: access,
-                                       entropy: entropy.draws, recordedAt: ISO8601.string(started))
+                                       reader: .init(name: card.readerName, atr: atr), access: key,
+                                       entropy: entropy.draws, recordedAt: ISO8601.string(started),
+                                       read: Trace.ReadRequest(files: options.files.map(\.name),
+                                                               chipAuthentication: options.chipAuthentication,
+                                                               activeAuthentication: options.activeAuthentication,
+                                                               extendedLength: options.tryExtendedLength))
             do {
                 try trace.write(to: URL(fileURLWithPath: record))
             } catch {
@@ -80,26 +79,27 @@ enum CardSession {
         }
     }
 
-    /// Replays a trace: the same read, over the recorded exchanges and randomness.
-    static func replay(_ path: String, options: ReadOptions, progress: ReadProgress?) throws -> Outcome {
+    /// Replays a trace: the same read, over the recorded exchanges and randomness. Without `options`, the read
+    /// the trace says was made (its `read` object), else the full read.
+    static func replay(_ path: String, options given: ReadOptions?, progress: ReadProgress?) throws -> Outcome {
         let trace: Trace
         do {
             trace = try Trace(contentsOf: URL(fileURLWithPath: path))
         } catch {
             throw CommandFailure(.badInput, "\(path): \(error.description)")
         }
-        let key: AccessKey
-        switch trace.access {
-        case .can(let can)?:
-            key = .can(can)
-        case .mrz(let d, let b, let e)?:
-            do {
-                key = .mrz(try MRZKey(documentNumber: d, dateOfBirth: b, dateOfExpiry: e))
-            } catch {
-                throw CommandFailure(.badInput, "\(path): access.mrz: \(error)")
-            }
-        case nil:
+        guard let key = trace.access else {
             throw CommandFailure(.badInput, "\(path): the trace has no \"access\" secret, so it cannot be replayed")
+        }
+        var options = given ?? ReadOptions()
+        if given == nil, let read = trace.read {
+            let files = read.files.compactMap(ElementaryFile.init(name:))
+            guard files.count == read.files.count else {
+                throw CommandFailure(.badInput, "\(path): read.files names a file this reader does not know")
+            }
+            options = ReadOptions(files: files, chipAuthentication: read.chipAuthentication,
+                                  activeAuthentication: read.activeAuthentication,
+                                  tryExtendedLength: read.extendedLength)
         }
         let channel = ReplayChannel(trace: trace)
         let recordedAt = trace.recordedAt.flatMap(ISO8601.date) ?? Date()

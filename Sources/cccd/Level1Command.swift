@@ -57,9 +57,9 @@ struct Level1Command: ParsableCommand {
             if let replay {
                 outcome = try CardSession.replay(replay, options: ReadOptions(), progress: nil)
             } else {
-                let (key, traceAccess) = try access.accessKey(qr: qr)
+                let key = try access.accessKey(qr: qr)
                 let progress = ProgressBar()
-                outcome = try CardSession.readLive(reader: reader, key: key, traceAccess: traceAccess,
+                outcome = try CardSession.readLive(reader: reader, key: key,
                                                    options: ReadOptions(), record: record, progress: progress)
                 progress.clear()
             }

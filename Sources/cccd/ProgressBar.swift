@@ -1,6 +1,7 @@
 import CCCD
 import Foundation
 import ICAOSession
+import LDS
 
 /// Progress on stderr for people: a bar per file on a terminal, nothing when stderr is a pipe or file
 /// (scripts get only the final line and JSON on stdout).

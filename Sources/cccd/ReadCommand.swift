@@ -62,9 +62,9 @@ struct ReadCommand: ParsableCommand {
             let options = try readOptions(files)
             let trust = try TrustLoader.load(verify.trust)
             let qr = try access.qrCode()
-            let (key, traceAccess) = try access.accessKey(qr: qr)
+            let key = try access.accessKey(qr: qr)
             let progress = ProgressBar(verbose: verbose)
-            let outcome = try CardSession.readLive(reader: reader, key: key, traceAccess: traceAccess,
+            let outcome = try CardSession.readLive(reader: reader, key: key,
                                                    options: options, record: record, progress: progress)
             progress.clear()
             try finish(outcome, trust: trust, qr: qr, verify: verify, json: json, out: out, force: force)
@@ -155,7 +155,7 @@ struct ReplayCommand: ParsableCommand {
 
     func run() throws {
         try runCommand {
-            let options = try readOptions(files)
+            let options = try files.map { try readOptions($0) }
             let trust = try TrustLoader.load(verify.trust)
             let outcome = try CardSession.replay(trace, options: options, progress: nil)
             try finish(outcome, trust: trust, qr: nil, verify: verify, json: json, out: nil, force: false)

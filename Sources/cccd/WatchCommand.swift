@@ -61,9 +61,8 @@ struct WatchCommand: ParsableCommand {
     private func handle(_ line: String, trust: TrustInput) {
         let qr: CardQRCode?
         let key: AccessKey
-        let traceAccess: AccessOptions.TraceAccess
         do {
-            (qr, key, traceAccess) = try Self.parse(line)
+            (qr, key) = try Self.parse(line)
         } catch {
             report(error: "the input is not a QR text, a 12-digit ID, a 6-digit CAN or DOC,YYMMDD,YYMMDD")
             return
@@ -74,7 +73,7 @@ struct WatchCommand: ParsableCommand {
         }
         do {
             let outcome = try CardSession.readLive(reader: reader ?? firstReaderWithCard(), key: key,
-                                                   traceAccess: traceAccess, options: ReadOptions(), record: nil,
+                                                   options: ReadOptions(), record: nil,
                                                    progress: nil)
             let passive = PassiveCheck.run(outcome.readout, trust: trust)
             let record = CitizenRecord(dg13: outcome.readout.dg13, dg1: outcome.readout.dg1)
@@ -119,21 +118,22 @@ struct WatchCommand: ParsableCommand {
     }
 
     /// Parses one input line.
-    static func parse(_ line: String) throws -> (CardQRCode?, AccessKey, AccessOptions.TraceAccess) {
+    static func parse(_ line: String) throws -> (CardQRCode?, AccessKey) {
         if line.contains("|") {
             let qr = try CardQRCode(text: line)
-            let can = String(qr.personalIdNumber.suffix(6))
-            return (qr, .can(can), .can(can))
+            return (qr, .can(try CardAccessNumber(personalIdNumber: qr.personalIdNumber)))
         }
         let digits = line.filter { $0 != " " }
-        if digits.allSatisfy(\.isASCIIDigit), digits.count == 12 || digits.count == 6 {
-            let can = String(digits.suffix(6))
-            return (nil, .can(can), .can(can))
+        if digits.allSatisfy(\.isASCIIDigit), digits.count == 12 {
+            return (nil, .can(try CardAccessNumber(personalIdNumber: digits)))
+        }
+        if digits.allSatisfy(\.isASCIIDigit), digits.count == 6 {
+            return (nil, .can(try CardAccessNumber(digits)))
         }
         let parts = line.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }
         if parts.count == 3 {
             let key = try MRZKey(documentNumber: parts[0], dateOfBirth: parts[1], dateOfExpiry: parts[2])
-            return (nil, .mrz(key), .mrz(parts[0], parts[1], parts[2]))
+            return (nil, .mrz(key))
         }
         throw CommandFailure(.usage, "unrecognised input")
     }

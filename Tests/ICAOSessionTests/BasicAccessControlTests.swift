@@ -33,22 +33,17 @@ import Testing
         #expect(String(decoding: key.mrzInformation, as: UTF8.self) == "099012345999031593903157")
     }
 
-    @Test func badFields_areTypedErrors_withoutTheValue() {
-        #expect(throws: SessionError.invalidPassword("the date of birth must be six digits YYMMDD")) {
-            try MRZKey(documentNumber: "L898902C", dateOfBirth: "6908", dateOfExpiry: "940623")
-        }
-        #expect(throws: SessionError.invalidPassword("the document number may hold only A–Z, 0–9 and <")) {
-            try MRZKey(documentNumber: "L898-902C", dateOfBirth: "690806", dateOfExpiry: "940623")
-        }
-        #expect(throws: SessionError.invalidPassword("the document number must have 1 to 22 characters")) {
-            try MRZKey(documentNumber: "<<<", dateOfBirth: "690806", dateOfExpiry: "940623")
-        }
+    /// A 12-digit CCCD ID number given as the document number is reduced to its last nine digits, the CCCD's
+    /// document number: the key is then that of CCCD.md's synthetic card.
+    @Test func cccdIdNumber_asDocumentNumber_givesTheSameKey() throws {
+        let fromID = try MRZKey(documentNumber: "001099012345", dateOfBirth: "990315", dateOfExpiry: "390315")
+        #expect(String(decoding: fromID.mrzInformation, as: UTF8.self) == "099012345999031593903157")
     }
 
     @Test func descriptions_holdNoSecret() throws {
         let key = try MRZKey(documentNumber: "L898902C<", dateOfBirth: "690806", dateOfExpiry: "940623")
         #expect(!"\(key)".contains("L898902C"))
-        #expect(!"\(PACEPassword.can("123456"))".contains("123456"))
+        #expect(!"\(can("123456"))".contains("123456"))
         let keys = SecureMessagingKeys(sharedSecret: [1, 2, 3], cipher: .aes128)
         #expect("\(keys)" == "SecureMessagingKeys(AES-128)")
     }
@@ -60,13 +55,12 @@ import Testing
     @Test func appendixD3D4_replaysByteForByte() throws {
         let trace = try icaoTrace("bac-d3-d4.json")
         #expect(trace.origin == "icao-9303-11")
-        guard case .mrz(let number, let birth, let expiry) = trace.access else {
+        guard case .mrz(let key) = trace.access else {
             Issue.record("the D.3 trace carries an MRZ key")
             return
         }
         let card = ReplayChannel(trace: trace)
         let entropy = RecordedEntropy(trace.entropy)
-        let key = try MRZKey(documentNumber: number, dateOfBirth: birth, dateOfExpiry: expiry)
         let secure = try BasicAccessControl.establish(over: card, key: key, entropy: entropy)
         #expect(entropy.consumed == 2)
         #expect(secure.session.keys.encryptionKey == hx("979EC13B1CBFE9DCD01AB0FED307EAE5"))

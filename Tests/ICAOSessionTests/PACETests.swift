@@ -6,7 +6,7 @@ import Testing
 
 private let g1OID = "0.4.0.127.0.7.2.2.4.2.2"
 
-private func g1Password() throws -> PACEPassword {
+private func g1Password() throws -> AccessKey {
     .mrz(try MRZKey(documentNumber: "T22000129", dateOfBirth: "640812", dateOfExpiry: "101031"))
 }
 
@@ -15,15 +15,14 @@ private func g1Password() throws -> PACEPassword {
     /// brainpoolP256r1 with the MRZ password, every command byte for byte, the session keys of G.1.
     @Test func appendixG1_replaysByteForByte() throws {
         let trace = try icaoTrace("pace-g1.json")
-        guard case .mrz(let number, let birth, let expiry) = trace.access else {
+        guard let password = trace.access, case .mrz = password else {
             Issue.record("the G.1 trace carries an MRZ key")
             return
         }
         let card = ReplayChannel(trace: trace)
         let entropy = RecordedEntropy(trace.entropy)
-        let password = PACEPassword.mrz(try MRZKey(documentNumber: number, dateOfBirth: birth, dateOfExpiry: expiry))
         // G.1's EF.CardAccess: PACEInfo id-PACE-ECDH-GM-AES-CBC-CMAC-128, parameter ID 13 (also in the trace file).
-        let result = try PACE.establish(over: card, password: password, protocolOID: g1OID, parameterID: 13,
+        let result = try PACE.establish(over: card, key: password, protocolOID: g1OID, parameterID: 13,
                                         entropy: entropy)
         #expect(card.isFinished)
         #expect(entropy.consumed == 2)
@@ -56,7 +55,7 @@ private func g1Password() throws -> PACEPassword {
             ("008600000C7C0A85088706DE272B30461100", "7C0A86084B0741E3AC111FFB9000"),
         ])
         let entropy = RecordedEntropy([[UInt8](repeating: 0x22, count: 32), [UInt8](repeating: 0x44, count: 32)])
-        let result = try PACE.establish(over: card, password: .can("123456"), protocolOID: "0.4.0.127.0.7.2.2.4.2.1",
+        let result = try PACE.establish(over: card, key: can("123456"), protocolOID: "0.4.0.127.0.7.2.2.4.2.1",
                                         parameterID: 12, entropy: entropy)
         #expect(card.isFinished)
         #expect(result.channel.session.keys.cipher == .tripleDES)
@@ -71,7 +70,7 @@ private func g1Password() throws -> PACEPassword {
         let infos = try SecurityInfos(cardAccess: hx("31143012060A04007F0007020204020202010202010D"))
         let info = try #require(infos.pace.first)
         let card = ReplayChannel(trace: trace)
-        let result = try PACE.establish(over: card, password: try g1Password(), info: info,
+        let result = try PACE.establish(over: card, key: try g1Password(), info: info,
                                         entropy: RecordedEntropy(trace.entropy))
         #expect(card.isFinished)
         #expect(result.channel.session.keys.macKey == hx("FE251C7858B356B24514B3BD5F4297D1"))
@@ -91,7 +90,7 @@ private func g1Password() throws -> PACEPassword {
             order: hx("A9FB57DBA1EEA9BC3E660A909D838D718C397AA3B561A6F7901E0E82974856A7"),
             cofactor: [1])
         let card = ReplayChannel(trace: trace)
-        let result = try PACE.establish(over: card, password: try g1Password(), protocolOID: g1OID,
+        let result = try PACE.establish(over: card, key: try g1Password(), protocolOID: g1OID,
                                         domainParameters: curve, parameterReference: 13,
                                         entropy: RecordedEntropy(trace.entropy))
         #expect(card.isFinished)
@@ -106,7 +105,7 @@ private func g1Password() throws -> PACEPassword {
         let card = ReplayChannel(exchanges: exchanges)
         let entropy = RecordedEntropy(trace.entropy)
         #expect(throws: SessionError.wrongPassword(step: .mutualAuthentication)) {
-            try PACE.establish(over: card, password: try g1Password(), protocolOID: g1OID, parameterID: 13,
+            try PACE.establish(over: card, key: try g1Password(), protocolOID: g1OID, parameterID: 13,
                                entropy: entropy)
         }
         #expect(card.isFinished)
@@ -120,7 +119,7 @@ private func g1Password() throws -> PACEPassword {
         let card = ReplayChannel(exchanges: exchanges)
         #expect(throws: SessionError.chipAuthenticationFailed(step: .mutualAuthentication,
                                                               reason: "the chip's token T_IC does not verify")) {
-            try PACE.establish(over: card, password: try g1Password(), protocolOID: g1OID, parameterID: 13,
+            try PACE.establish(over: card, key: try g1Password(), protocolOID: g1OID, parameterID: 13,
                                entropy: RecordedEntropy(trace.entropy))
         }
     }
@@ -133,7 +132,7 @@ private func g1Password() throws -> PACEPassword {
         exchanges[2].response[exchanges[2].response.count - 3] ^= 0x01
         let card = ReplayChannel(exchanges: exchanges)
         #expect(throws: SessionError.crypto(.invalidPoint("not on the curve"), step: .mapNonce)) {
-            try PACE.establish(over: card, password: try g1Password(), protocolOID: g1OID, parameterID: 13,
+            try PACE.establish(over: card, key: try g1Password(), protocolOID: g1OID, parameterID: 13,
                                entropy: RecordedEntropy(trace.entropy))
         }
         #expect(card.isFinished)
@@ -144,7 +143,7 @@ private func g1Password() throws -> PACEPassword {
     @Test func outOfRangeScalarDraw_isRedrawn() throws {
         let trace = try icaoTrace("pace-g1.json")
         let entropy = RecordedEntropy([[UInt8](repeating: 0xFF, count: 32)] + trace.entropy)
-        let result = try PACE.establish(over: ReplayChannel(trace: trace), password: try g1Password(), protocolOID: g1OID,
+        let result = try PACE.establish(over: ReplayChannel(trace: trace), key: try g1Password(), protocolOID: g1OID,
                                         parameterID: 13, entropy: entropy)
         #expect(entropy.consumed == 3)
         #expect(result.channel.session.keys.macKey == hx("FE251C7858B356B24514B3BD5F4297D1"))
@@ -160,7 +159,7 @@ private func g1Password() throws -> PACEPassword {
     func unsupportedProtocols_failBeforeSending(oid: String, message: String) throws {
         let card = replay([])
         #expect(throws: SessionError.notSupported(message)) {
-            try PACE.establish(over: card, password: .can("123456"), protocolOID: oid, parameterID: 13,
+            try PACE.establish(over: card, key: can("123456"), protocolOID: oid, parameterID: 13,
                                entropy: RecordedEntropy([]))
         }
         #expect(card.position == 0)
@@ -168,7 +167,7 @@ private func g1Password() throws -> PACEPassword {
 
     @Test func dhParameterID_isNotSupported() throws {
         #expect(throws: SessionError.notSupported("PACE domain parameter ID 2")) {
-            try PACE.establish(over: replay([]), password: .can("123456"), protocolOID: g1OID,
+            try PACE.establish(over: replay([]), key: can("123456"), protocolOID: g1OID,
                                parameterID: 2, entropy: RecordedEntropy([]))
         }
     }
@@ -185,17 +184,14 @@ private func g1Password() throws -> PACEPassword {
     /// The CAN is sent as reference 2 and is π itself: MSE:Set AT carries 83 01 02, and K_π = KDF_π(CAN).
     /// Expected K_π: SHA-1("123456" ‖ 00000003)[0..16], computed independently with Python's hashlib.
     @Test func can_usesReference2_andItsDigits() throws {
-        #expect(PACEPassword.can("123456").reference == 2)
-        let secret = try PACEPassword.can("123456").secret()
+        #expect(can("123456").pacePasswordReference == 2)
+        let secret = can("123456").pacePasswordSecret
         #expect(KeyDerivation.derive(sharedSecret: secret, purpose: .password, cipher: .aes128)
             == hx("591468CDA83D65219CCCB8560233600F"))
         let card = replay([("0022C1A412800A04007F0007020204020283010284010D", "6A80")])
         #expect(throws: SessionError.cardRefused(step: .mseSetAT, status: .incorrectData)) {
-            try PACE.establish(over: card, password: .can("123456"), protocolOID: g1OID, parameterID: 13,
+            try PACE.establish(over: card, key: can("123456"), protocolOID: g1OID, parameterID: 13,
                                entropy: RecordedEntropy([]))
-        }
-        #expect(throws: SessionError.invalidPassword("the CAN must be digits")) {
-            try PACEPassword.can("12a456").secret()
         }
     }
 }

@@ -15,3 +15,6 @@ func icaoTrace(_ name: String) throws -> Trace {
         .deletingLastPathComponent()
     return try Trace(contentsOf: root.appendingPathComponent("Vectors/icao/\(name)"))
 }
+
+/// A CAN access key for test literals.
+func can(_ digits: String) -> AccessKey { .can(try! CardAccessNumber(digits)) }

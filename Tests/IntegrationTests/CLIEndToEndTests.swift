@@ -23,7 +23,7 @@ extension RealPCSCD {
         @Test func read_trusted_exits0_withEveryVerdictPassed() throws {
             let card = try Repository.card("nguyen-van-an-2021.json")
             let result = try withCard(card.makeChip()) {
-                try CLITool.run(["read", "--can", card.cardAccessNumber, "--reader", "00 00", "--trust", Self.trust, "--json"])
+                try CLITool.run(["read", "--can", card.cardAccessNumber.digits, "--reader", "00 00", "--trust", Self.trust, "--json"])
             }
             #expect(result.status == 0, "\(result.stderr)")
             let out = try json(result.stdout)
@@ -62,7 +62,7 @@ extension RealPCSCD {
             var configuration = card.configuration
             configuration.files[0x010D]![40] ^= 0x01
             let result = try withCard(EMRTDChip(configuration: configuration)) {
-                try CLITool.run(["read", "--can", card.cardAccessNumber, "--reader", "00 00", "--trust", Self.trust])
+                try CLITool.run(["read", "--can", card.cardAccessNumber.digits, "--reader", "00 00", "--trust", Self.trust])
             }
             #expect(result.status == 5)
             #expect(result.stderr.contains("DG13"))
@@ -92,12 +92,15 @@ extension RealPCSCD {
             #expect(noPCSCD.status == 3)
         }
 
-        @Test func read_cardRemovedMidRead_exits3() throws {
+        /// A card pulled during the read exits 3, whatever step it left in: exchange 1 is the EF.CardAccess probe,
+        /// exchange 10 a file under secure messaging.
+        @Test(arguments: [1, 10])
+        func read_cardRemovedMidRead_exits3(atExchange exchange: Int) throws {
             let card = try Repository.card("nguyen-van-an-2021.json")
-            let chip = FaultInjectingChip(wrapping: card.makeChip(), plan: .init(removeAtExchange: 10))
+            let chip = FaultInjectingChip(wrapping: card.makeChip(), plan: .init(removeAtExchange: exchange))
             let connection = try PCSCDaemon.insert(chip, into: PCSCDaemon.reader0)
             defer { connection.disconnect() }
-            let result = try CLITool.run(["read", "--can", card.cardAccessNumber, "--reader", "00 00",
+            let result = try CLITool.run(["read", "--can", card.cardAccessNumber.digits, "--reader", "00 00",
                                           "--trust", Self.trust])
             #expect(result.status == 3, "\(result.stderr)")
             try PCSCDaemon.waitUntil(PCSCDaemon.reader0, present: false)
@@ -111,7 +114,7 @@ extension RealPCSCD {
             let trace = folder.appendingPathComponent("session.json").path
             let trust = [Self.trust, Repository.root.appendingPathComponent("Vectors/pki/csca-a2-link.pem").path]
             let live = try withCard(card.makeChip()) {
-                try CLITool.run(["read", "--can", card.cardAccessNumber, "--reader", "00 00", "--json", "--record", trace,
+                try CLITool.run(["read", "--can", card.cardAccessNumber.digits, "--reader", "00 00", "--json", "--record", trace,
                                  "--trust", trust[0], "--trust", trust[1]])
             }
             #expect(live.status == 0, "\(live.stderr)")
@@ -143,12 +146,38 @@ extension RealPCSCD {
             #expect(rejected.stderr.contains("cccd-trace/9"))
         }
 
+        /// The trace stores what the read asked for: a bare replay of a partial read makes the same partial read.
+        /// The trace is the owner's alone (0600): it holds the CAN and the holder's data.
+        @Test func recordedPartialRead_replaysBare_andTheTraceIsPrivate() throws {
+            let card = try Repository.card("nguyen-van-an-2021.json")
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cccd-e2e-\(UUID())")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let trace = folder.appendingPathComponent("partial.json").path
+            let live = try withCard(card.makeChip()) {
+                try CLITool.run(["read", "--can", card.cardAccessNumber.digits, "--reader", "00 00", "--json",
+                                 "--files", "com,dg1", "--record", trace, "--trust", Self.trust])
+            }
+            #expect(live.status == 0, "\(live.stderr)")
+            let attributes = try FileManager.default.attributesOfItem(atPath: trace)
+            #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+            let recorded = try Trace(contentsOf: URL(fileURLWithPath: trace))
+            #expect(recorded.read == Trace.ReadRequest(files: ["EF.COM", "DG1"]))
+            let replay = try CLITool.run(["replay", trace, "--json", "--trust", Self.trust])
+            #expect(replay.status == 0, "\(replay.stderr)")
+            var a = try json(live.stdout)
+            var b = try json(replay.stdout)
+            a["reader"] = nil
+            b["reader"] = nil
+            #expect(NSDictionary(dictionary: a).isEqual(to: b))
+        }
+
         @Test func read_out_writesEveryFileAtomically_andNeverOverwritesWithoutForce() throws {
             let card = try Repository.card("dam-anh-hang-2021.json")
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cccd-out-\(UUID())")
             defer { try? FileManager.default.removeItem(at: folder) }
             let first = try withCard(card.makeChip()) {
-                try CLITool.run(["read", "--can", card.cardAccessNumber, "--reader", "00 00", "--trust", Self.trust,
+                try CLITool.run(["read", "--can", card.cardAccessNumber.digits, "--reader", "00 00", "--trust", Self.trust,
                                  "--out", folder.path])
             }
             #expect(first.status == 0, "\(first.stderr)")
@@ -157,12 +186,12 @@ extension RealPCSCD {
                               "portrait.jpg", "card.json"])
             #expect(try Data(contentsOf: folder.appendingPathComponent("DG13.bin")) == Data(card.files[0x010D]!))
             let again = try withCard(card.makeChip()) {
-                try CLITool.run(["read", "--can", card.cardAccessNumber, "--reader", "00 00", "--trust", Self.trust,
+                try CLITool.run(["read", "--can", card.cardAccessNumber.digits, "--reader", "00 00", "--trust", Self.trust,
                                  "--out", folder.path])
             }
             #expect(again.status == 2)
             let forced = try withCard(card.makeChip()) {
-                try CLITool.run(["read", "--can", card.cardAccessNumber, "--reader", "00 00", "--trust", Self.trust,
+                try CLITool.run(["read", "--can", card.cardAccessNumber.digits, "--reader", "00 00", "--trust", Self.trust,
                                  "--out", folder.path, "--force"])
             }
             #expect(forced.status == 0)

@@ -24,8 +24,8 @@ extension RealPCSCD {
                 let opened = try ChipAccess.open(over: reader, key: .can(card.cardAccessNumber), entropy: SystemEntropy())
                 guard case .pace = opened.access else { Issue.record("not PACE"); return }
                 let files = opened.fileReader()
-                for file in readOrder where card.files[file.fid] != nil {
-                    #expect(try files.read(file) == card.files[file.fid], "\(file)")
+                for file in readOrder where card.files[file.fileIdentifier ?? 0] != nil {
+                    #expect(try files.read(file) == card.files[file.fileIdentifier ?? 0], "\(file)")
                 }
             }
         }
@@ -60,7 +60,7 @@ extension RealPCSCD {
             let chip = card.makeChip()
             try session(chip) { reader in
                 #expect(throws: SessionError.wrongPassword(step: .mutualAuthentication)) {
-                    try ChipAccess.open(over: reader, key: .can("111111"), entropy: SystemEntropy())
+                    try ChipAccess.open(over: reader, key: .can(try CardAccessNumber("111111")), entropy: SystemEntropy())
                 }
                 let opened = try ChipAccess.open(over: reader, key: .can(card.cardAccessNumber), entropy: SystemEntropy())
                 #expect(try opened.fileReader().read(.dataGroup(1)) == card.files[0x0101])
@@ -76,11 +76,10 @@ extension RealPCSCD {
                 let dg14 = try DataGroup14(bytes: try files.read(.dataGroup(14)))
                 let dg15 = try DataGroup15(bytes: try files.read(.dataGroup(15)))
                 let ca = try ChipAuthentication.perform(over: opened.channel, dg14: dg14, entropy: SystemEntropy())
-                let (outcome, response) = try ActiveAuthentication.perform(over: ca.channel, dg15: dg15,
+                let outcome = try ActiveAuthentication.perform(over: ca.channel, dg15: dg15,
                                                                            signatureAlgorithm: nil, entropy: SystemEntropy())
-                ca.confirm(by: response)
                 #expect(outcome == .passed)
-                #expect(ca.confirmed)
+                #expect(ca.isConfirmed)
             }
         }
 
@@ -93,7 +92,7 @@ extension RealPCSCD {
             try session(chip) { reader in
                 let opened = try ChipAccess.open(over: reader, key: .can(card.cardAccessNumber), entropy: SystemEntropy())
                 let files = opened.fileReader()
-                files.reopen = {
+                files.reopen = { () throws(SessionError) -> CardChannel in
                     try ChipAccess.open(over: reader, key: .can(card.cardAccessNumber), entropy: SystemEntropy()).channel
                 }
                 #expect(try files.read(.dataGroup(2)) == card.files[0x0102])
@@ -110,7 +109,9 @@ extension RealPCSCD {
             let opened = try ChipAccess.open(over: reader, key: .can(card.cardAccessNumber), entropy: SystemEntropy())
             let files = opened.fileReader()
             _ = try files.read(.com)
-            #expect(throws: FileReadError.self) { try files.read(.dataGroup(2)) }
+            #expect(throws: FileReadError.linkLost(.dataGroup(2), offset: 0, cause: .channel(.cardRemoved, step: .readFile))) {
+                try files.read(.dataGroup(2))
+            }
             try PCSCDaemon.waitUntil(PCSCDaemon.reader1, present: false)
         }
 
@@ -154,6 +155,37 @@ extension RealPCSCD {
             let index = try #require(names.firstIndex(of: PCSCDaemon.reader0))
             let select = try run(["-r", String(index), "-s", "00A4040C07A0000002471001"])
             #expect(select.contains("SW1=0x90, SW2=0x00"))
+        }
+    }
+}
+
+/// A chip that answers every command with data and `61 01`: more to come, for ever.
+private final class EndlessChainingChip: VirtualChip {
+    var atr: [UInt8] { [0x3B, 0x80, 0x80, 0x01, 0x01] }
+    private(set) var commands = 0
+    func powerOn() { commands = 0 }
+    func powerOff() {}
+    func process(_ command: [UInt8]) -> [UInt8]? {
+        commands += 1
+        return [0x42, 0x61, 0x01]
+    }
+}
+
+extension RealPCSCD {
+    @Suite struct ResponseChainingPCSCTests {
+        /// Through pcscd: a card that keeps answering 61xx ends the exchange with a typed error after the
+        /// documented number of GET RESPONSE rounds.
+        @Test func endless61xx_throughPCSC_isBounded() throws {
+            let chip = EndlessChainingChip()
+            let connection = try PCSCDaemon.insert(chip)
+            defer { try? PCSCDaemon.remove(connection) }
+            let card = try PCSCContext().connect(reader: PCSCDaemon.reader1)
+            let before = chip.commands
+            #expect(throws: ChannelError.responseChainTooLong(rounds: ResponseChaining.maxGetResponseRounds,
+                                                              bytes: 1 + ResponseChaining.maxGetResponseRounds)) {
+                try card.transmit(.selectApplication([0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01]))
+            }
+            #expect(chip.commands - before == 1 + ResponseChaining.maxGetResponseRounds)
         }
     }
 }

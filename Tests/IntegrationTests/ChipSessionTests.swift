@@ -33,11 +33,11 @@ let readOrder: [ElementaryFile] = [.com, .sod, .dataGroup(1), .dataGroup(2), .da
         guard case .pace = opened.access else { Issue.record("not PACE: \(opened.access)"); return }
         #expect(opened.extendedLength)
         let reader = opened.fileReader()
-        for file in readOrder where card.files[file.fid] != nil {
-            #expect(try reader.read(file) == card.files[file.fid], "\(file)")
+        for file in readOrder where card.files[file.fileIdentifier ?? 0] != nil {
+            #expect(try reader.read(file) == card.files[file.fileIdentifier ?? 0], "\(file)")
         }
         // One READ BINARY per file on an extended-length link.
-        #expect(reader.commandCount == readOrder.filter { card.files[$0.fid] != nil }.count)
+        #expect(reader.commandCount == readOrder.filter { card.files[$0.fileIdentifier ?? 0] != nil }.count)
     }
 
     @Test(arguments: ["nguyen-van-an-2021.json", "ly-tu-2024.json"])
@@ -80,7 +80,7 @@ let readOrder: [ElementaryFile] = [.com, .sod, .dataGroup(1), .dataGroup(2), .da
         let chip = card.makeChip()
         let channel = InProcessChannel(chip: chip)
         #expect(throws: SessionError.wrongPassword(step: .mutualAuthentication)) {
-            try ChipAccess.open(over: channel, key: .can("000000"), entropy: SystemEntropy())
+            try ChipAccess.open(over: channel, key: .can(try CardAccessNumber("000000")), entropy: SystemEntropy())
         }
         #expect(chip.failedAuthentications == 1)
         // The right CAN still opens the same chip: nothing was locked.
@@ -100,11 +100,10 @@ let readOrder: [ElementaryFile] = [.com, .sod, .dataGroup(1), .dataGroup(2), .da
         let aaInfo = dg14.securityInfos.infos.compactMap { info -> ActiveAuthenticationInfo? in
             if case .activeAuthentication(let a) = info { return a } else { return nil }
         }.first
-        let (outcome, response) = try ActiveAuthentication.perform(
+        let outcome = try ActiveAuthentication.perform(
             over: ca.channel, dg15: dg15, signatureAlgorithm: aaInfo?.signatureAlgorithm, entropy: SystemEntropy())
-        ca.confirm(by: response)
         #expect(outcome == .passed)
-        #expect(ca.confirmed)
+        #expect(ca.isConfirmed)
         // Files still read under the chip-authentication keys.
         let after = FileReader(channel: ca.channel, extendedLength: true, shortLimit: 0xDF)
         #expect(try after.read(.dataGroup(1)) == card.files[0x0101])
@@ -122,17 +121,15 @@ let readOrder: [ElementaryFile] = [.com, .sod, .dataGroup(1), .dataGroup(2), .da
         let reader = opened.fileReader()
         let dg14 = try DataGroup14(bytes: try reader.read(.dataGroup(14)))
         let dg15 = try DataGroup15(bytes: try reader.read(.dataGroup(15)))
-        let (outcome, _) = try ActiveAuthentication.perform(over: opened.channel, dg15: dg15, signatureAlgorithm: nil,
+        let outcome = try ActiveAuthentication.perform(over: opened.channel, dg15: dg15, signatureAlgorithm: nil,
                                                             entropy: SystemEntropy())
         if case .failed = outcome {} else { Issue.record("active authentication passed on a clone") }
         let ca = try ChipAuthentication.perform(over: opened.channel, dg14: dg14, entropy: SystemEntropy())
         // The clone derives other keys: the next protected exchange does not verify.
         let answer = try? ca.channel.send(CommandAPDU(cla: 0, ins: 0xB0, p1: 0x81, p2: 0, expectedLength: 4))
-        if let answer {
-            #expect(answer.statusWord == .secureMessagingObjectsIncorrect)
-            ca.confirm(by: answer)
-        }
-        #expect(!ca.confirmed)
+        if let answer { #expect(answer.statusWord == .secureMessagingObjectsIncorrect) }
+        #expect(!ca.isConfirmed)
+        #expect(try ca.confirm() == false)
     }
 
     @Test func corruptedMAC_midRead_reopensTheSession_andResumes() throws {
@@ -145,7 +142,7 @@ let readOrder: [ElementaryFile] = [.com, .sod, .dataGroup(1), .dataGroup(2), .da
         let channel = InProcessChannel(chip: chip)
         let opened = try ChipAccess.open(over: channel, key: .can(card.cardAccessNumber), entropy: SystemEntropy())
         let reader = opened.fileReader()
-        reader.reopen = {
+        reader.reopen = { () throws(SessionError) -> CardChannel in
             try ChipAccess.open(over: channel, key: .can(card.cardAccessNumber), entropy: SystemEntropy()).channel
         }
         let dg2 = try reader.read(.dataGroup(2))
@@ -160,7 +157,10 @@ let readOrder: [ElementaryFile] = [.com, .sod, .dataGroup(1), .dataGroup(2), .da
         let opened = try ChipAccess.open(over: channel, key: .can(card.cardAccessNumber), entropy: SystemEntropy())
         let reader = opened.fileReader()
         _ = try reader.read(.com)
-        #expect(throws: FileReadError.self) { try reader.read(.dataGroup(2)) }
+        // The file reader's error carries the channel's own case and the step, not a sentence.
+        #expect(throws: FileReadError.linkLost(.dataGroup(2), offset: 0, cause: .channel(.cardRemoved, step: .readFile))) {
+            try reader.read(.dataGroup(2))
+        }
     }
 
     @Test func garbageAnswer_isAnErrorNeverData() throws {

@@ -181,7 +181,7 @@ import VirtualCard
                                       plan: .init(removeAtExchange: 40))
         let recorder = RecordingChannel(wrapping: InProcessChannel(chip: chip))
         let readout = try CardReader.read(over: recorder, key: .can(card.cardAccessNumber), entropy: SystemEntropy())
-        for file in ReadOptions.allFiles { #expect(readout.files[file] == card.files[file.fid], "\(file)") }
+        for file in ReadOptions.allFiles { #expect(readout.files[file] == card.files[file.fileIdentifier ?? 0], "\(file)") }
         // PACE ran twice: once at the start, once after the card came back.
         #expect(recorder.exchanges.filter { $0.command.starts(with: [0x00, 0x22, 0xC1, 0xA4]) }.count == 2)
         #expect(readout.chipAuthentication == .passed && readout.activeAuthentication == .passed)

@@ -98,14 +98,14 @@ extension RealPCSCD {
             try PCSCDaemon.remove(connection, from: PCSCDaemon.reader0)
 
             // 4. No card comes: one line after the card timeout.
-            desk.send(an.cardAccessNumber)
+            desk.send(an.cardAccessNumber.digits)
             let none = try desk.next()
             #expect((none["error"] as? String)?.contains("no card") == true)
 
             // 5. A card pulled away mid-read.
             let faulty = FaultInjectingChip(wrapping: an.makeChip(), plan: .init(removeAtExchange: 10))
             connection = try PCSCDaemon.insert(faulty, into: PCSCDaemon.reader0)
-            desk.send(an.cardAccessNumber)
+            desk.send(an.cardAccessNumber.digits)
             let pulled = try desk.next()
             #expect(pulled["error"] != nil)
             connection.disconnect()

@@ -168,12 +168,12 @@ import Testing
     }
 
     @Test func test_fileIdentifiers() {
-        #expect(LDSFile.com.fileIdentifier == 0x011E)
-        #expect(LDSFile.sod.fileIdentifier == 0x011D)
-        #expect(LDSFile.cardAccess.fileIdentifier == 0x011C)
-        #expect(LDSFile.dataGroup(13).fileIdentifier == 0x010D)
-        #expect(LDSFile.dataGroup(2).tag == 0x75)
-        #expect(LDSFile(dataGroupTag: 0x6D) == .dataGroup(13))
+        #expect(ElementaryFile.com.fileIdentifier == 0x011E)
+        #expect(ElementaryFile.sod.fileIdentifier == 0x011D)
+        #expect(ElementaryFile.cardAccess.fileIdentifier == 0x011C)
+        #expect(ElementaryFile.dataGroup(13).fileIdentifier == 0x010D)
+        #expect(ElementaryFile.dataGroup(2).tag == 0x75)
+        #expect(ElementaryFile(dataGroupTag: 0x6D) == .dataGroup(13))
     }
 }
 

@@ -55,7 +55,7 @@ enum Repository {
             let file = try #require(card.files[Personalization.dataGroupFID(hash.dataGroupNumber)])
             #expect(Array(hash.hashValue) == digest.hash(file), "DG\(hash.dataGroupNumber)")
         }
-        #expect(card.cardAccessNumber == String(identity.personalIdNumber.suffix(6)))
+        #expect(card.cardAccessNumber.digits == String(identity.personalIdNumber.suffix(6)))
     }
 
     /// The CCCD's EF.CardAccess as published (shared/CCCD.md), byte for byte from a card with its suite.
