@@ -16,10 +16,12 @@ import CCCD
     "manifest.json").path), "no corpus: run scripts/qr-corpus.sh"))
 struct QRCorpusTests {
     /// Decoded images per category, out of the corpus's images (21 per category, 14 in the 8 and 12 MP photo
-    /// categories).
+    /// categories). zxing-cpp 3.1.1 decodes 14 motion-blur, 14 defocus-blur, 20 noise and 16 glare images of this
+    /// corpus and all the others (scripts/qr-bench.sh); glare's 17 is one less than the reader before the effort
+    /// budget (one image decoded then only after the whole-image ladder, 0.5 s into the search).
     static let floors: [String: Int] = [
         "clean": 21, "rotated": 21, "perspective": 21, "motion-blur": 14, "defocus-blur": 14, "noise": 21,
-        "low-contrast": 21, "glare": 18, "small-modules": 21, "large-photo": 14, "back-scan": 21, "back-photo": 14,
+        "low-contrast": 21, "glare": 17, "small-modules": 21, "large-photo": 14, "back-scan": 21, "back-photo": 14,
         "angled-card": 14,
     ]
 
