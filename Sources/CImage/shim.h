@@ -48,6 +48,24 @@ static void cccd_jpeg_emit_message(j_common_ptr cinfo, int level) {
     if (level < 0 && cinfo->err->msg_code == JWRN_JPEG_EOF) mgr->truncated = 1;
 }
 
+// The error manager both directions use: libjpeg's messages kept, its exits turned into a longjmp.
+static inline struct jpeg_error_mgr *cccd_jpeg_error_setup(cccd_jpeg_error_mgr *err) {
+    struct jpeg_error_mgr *pub = jpeg_std_error(&err->pub);
+    err->pub.error_exit = cccd_jpeg_error_exit;
+    err->pub.output_message = cccd_jpeg_output_message;
+    err->pub.emit_message = cccd_jpeg_emit_message;
+    err->message[0] = 0;
+    err->truncated = 0;
+    return pub;
+}
+
+static inline void cccd_jpeg_copy_message(const cccd_jpeg_error_mgr *err, char *message, size_t message_size) {
+    if (message && message_size) {
+        strncpy(message, err->message, message_size - 1);
+        message[message_size - 1] = 0;
+    }
+}
+
 /// The result of cccd_jpeg_decode_grey: 0 success; 1 libjpeg error (message set); 2 too large; 3 out of memory;
 /// 4 the data ends before the image does.
 /// Decodes a baseline or progressive JPEG to 8-bit grey, scaled by 1/scale_denom (1, 2, 4 or 8) in the IDCT,
@@ -63,18 +81,10 @@ static inline int cccd_jpeg_decode_grey(const unsigned char *data, unsigned long
     unsigned char *volatile pixels = NULL;
     unsigned char *volatile row = NULL;
     memset(&cinfo, 0, sizeof(cinfo));
-    cinfo.err = jpeg_std_error(&err.pub);
-    err.pub.error_exit = cccd_jpeg_error_exit;
-    err.pub.output_message = cccd_jpeg_output_message;
-    err.pub.emit_message = cccd_jpeg_emit_message;
-    err.message[0] = 0;
-    err.truncated = 0;
+    cinfo.err = cccd_jpeg_error_setup(&err);
     *out_pixels = NULL;
     if (setjmp(err.jump)) {
-        if (message && message_size) {
-            strncpy(message, err.message, message_size - 1);
-            message[message_size - 1] = 0;
-        }
+        cccd_jpeg_copy_message(&err, message, message_size);
         jpeg_destroy_decompress(&cinfo);
         free(pixels);
         free(row);
@@ -235,18 +245,11 @@ static inline int cccd_jpeg_encode(const unsigned char *pixels, unsigned int wid
     unsigned char *target = NULL;
     unsigned long buffer_size = 0;
     memset(&cinfo, 0, sizeof(cinfo));
-    cinfo.err = jpeg_std_error(&err.pub);
-    err.pub.error_exit = cccd_jpeg_error_exit;
-    err.pub.output_message = cccd_jpeg_output_message;
-    err.message[0] = 0;
-    err.truncated = 0;
+    cinfo.err = cccd_jpeg_error_setup(&err);
     *out_data = NULL;
     *out_size = 0;
     if (setjmp(err.jump)) {
-        if (message && message_size) {
-            strncpy(message, err.message, message_size - 1);
-            message[message_size - 1] = 0;
-        }
+        cccd_jpeg_copy_message(&err, message, message_size);
         jpeg_destroy_compress(&cinfo);
         free(target);
         return 1;
