@@ -2,7 +2,7 @@
 // targets), the rest is the file. A parser may reject any input with an error; it must never crash, hang or
 // allocate without bound. Inputs a parser accepts are re-encoded, and the re-encoding must parse to a value
 // that encodes the same way again (the round trip's idempotence), so encoder traps are found too.
-import CFuzzerDriver
+import FuzzSupport
 import LDS
 
 enum Target: UInt8, CaseIterable {
@@ -79,7 +79,7 @@ func fuzz(_ target: Target, _ bytes: [UInt8]) {
             require((try? LDSSecurityObject(der: v.encoded())) == v, "LDSSecurityObject")
         }
     case .certificate:
-        _ = try? CertificateInfo(der: bytes)
+        _ = try? Certificate(der: bytes)
     case .mrz:
         if let text = String(validating: bytes, as: UTF8.self), let v = try? MRZ(characters: text) {
             guard let e1 = try? v.characters() else { return require(false, "MRZ does not re-encode") }
@@ -94,23 +94,10 @@ func fuzz(_ target: Target, _ bytes: [UInt8]) {
     }
 }
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    guard size > 0 else { return 0 }
-    let selector = data[0] % UInt8(Target.allCases.count)
-    let bytes = Array(UnsafeBufferPointer(start: data + 1, count: size - 1))
-    fuzz(Target(rawValue: selector)!, bytes)
-    return 0
-}
-
-// SwiftPM links an executable's entry point as `LDSFuzzer_main` (main is an alias for it), so the harness
-// brings its own main and hands control to libFuzzer's driver.
+// SwiftPM links an executable's entry point as `LDSFuzzer_main`: the harness hands control to libFuzzer's driver.
 @_cdecl("LDSFuzzer_main")
 public func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var argc = argc
-    var argv = argv
-    return LLVMFuzzerRunDriver(&argc, &argv) { data, size in
-        guard let data else { return 0 }
-        return fuzzOneInput(data, size)
+    runFuzzer(argc, argv) { selector, bytes in
+        fuzz(Target(rawValue: selector % UInt8(Target.allCases.count))!, bytes)
     }
 }
