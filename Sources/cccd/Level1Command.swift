@@ -1,5 +1,6 @@
 import ArgumentParser
 import CCCD
+import CCCDQR
 import Foundation
 
 /// `cccd level1 ACCESS --qr IMAGE|--qr-text TEXT --phone P [--email E]`: the `cccd-level1/1` payload.
@@ -68,7 +69,10 @@ struct Level1Command: AsyncParsableCommand {
                 result = try await ReadRunner.run(.reader(reader.selection), key: input.key, trust: store, qr: input.qr,
                                                   options: nil, verbose: verbose, record: record)
             }
-            let payload = try Level1Payload(result: result, contact: contact, allowUnverified: trust.allowUnverified)
+            // A JPEG 2000 face becomes the JPEG the payload carries (CCCDQR's transcoder).
+            let payload = try Level1Payload(result: result, contact: contact, allowUnverified: trust.allowUnverified) {
+                portrait throws in try PortraitTranscoder.jpeg(from: portrait.bytes).jpeg
+            }
             Standard.output(payload.json.serialized(pretty: output.pretty))
             if payload.status == .rejected {
                 let codes = payload.problems.filter { $0.kind != .notice }.map { $0.code.rawValue + ($0.field.map { " \($0)" } ?? "") }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CCCD
+import CCCDQR
 import Foundation
 
 /// ACCESS of `shared/CLI.md`: `--can`, `--id`, `--mrz`, or the QR (`--qr-text` / `--qr`), whose ID gives the CAN.

@@ -16,6 +16,22 @@ extension RealPCSCD {
             return try body()
         }
 
+        /// SHA-256, lower-case hex, by the `sha256sum` command (an implementation independent of ours).
+        static func sha256(_ data: Data) -> String {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+            let input = Pipe()
+            let output = Pipe()
+            process.standardInput = input
+            process.standardOutput = output
+            try? process.run()
+            input.fileHandleForWriting.write(data)
+            try? input.fileHandleForWriting.close()
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return String(text.prefix(64))
+        }
+
         func json(_ text: String) throws -> [String: Any] {
             try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         }
@@ -288,7 +304,7 @@ extension RealPCSCD {
             #expect(leftovers.isEmpty)
         }
 
-        @Test(arguments: ["nguyen-van-an-2021", "ho-ngoc-to-2024", "ly-tu-2024"])
+        @Test(arguments: ["nguyen-van-an-2021", "ho-ngoc-to-2024", "ly-tu-2024", "mai-thi-dao-2024"])
         func level1_fromTheCardsQR_isReady_andValidAgainstTheSchema(_ name: String) throws {
             let card = try Repository.card("\(name).json")
             let result = try withCard(card.makeChip()) {
@@ -301,6 +317,14 @@ extension RealPCSCD {
             #expect(payload["status"] as? String == "ready")
             #expect((payload["contact"] as? [String: Any])?["phone"] as? String == "+84912345678")
             #expect((payload["evidence"] as? [String: Any])?["source"] as? String == "live")
+            // A JPEG 2000 face (mai-thi-dao-2024) is carried as JPEG, its own bytes hashed as sourceSha256.
+            let portrait = try #require(payload["portrait"] as? [String: Any])
+            #expect(portrait["mediaType"] as? String == "image/jpeg")
+            if card.description.portrait.hasSuffix(".jp2") {
+                let jp2 = try Data(contentsOf: Repository.cards.appendingPathComponent(card.description.portrait))
+                #expect(portrait["sourceMediaType"] as? String == "image/jp2")
+                #expect(portrait["sourceSha256"] as? String == Self.sha256(jp2))
+            }
             // Keys in LEVEL1.md's order.
             let keys = ["\"schema\"", "\"status\"", "\"subject\"", "\"contact\"", "\"portrait\"", "\"document\"",
                         "\"evidence\"", "\"problems\""].map { result.stdout.range(of: $0)!.lowerBound }

@@ -1,6 +1,7 @@
 // The README's library examples, compiled (and, where no reader is needed, run) by the tests; ReadmeTests checks
 // that the README shows exactly these lines. Edit both together.
 import CCCD
+import CCCDQR
 import Foundation
 import Testing
 
@@ -50,6 +51,15 @@ func readmeCheckADump() throws {
 }
 // README: end
 
+// README: qr-images imports: CCCDQR, Foundation
+func readmeQRImages() throws {
+    let qr = try CardQRReader().read(path: "back.jpg").code      // a CardQRCode (CCCD's text parser), or a typed error
+    let jp2 = [UInt8](try Data(contentsOf: URL(fileURLWithPath: "face.jp2")))
+    let face = try PortraitTranscoder.jpeg(from: jp2)              // (jpeg: [UInt8], sourceMediaType: "image/jp2")
+    _ = (qr, face)
+}
+// README: end
+
 /// The README's examples are these, and those that need no reader run.
 @Suite struct ReadmeTests {
     @Test func theReadmeShowsTheseExamples_exactly() throws {
@@ -58,17 +68,22 @@ func readmeCheckADump() throws {
         var names: [String] = []
         let marker = "// README" + ": "
         for part in source.components(separatedBy: marker).dropFirst() where !part.hasPrefix("end") {
-            let name = String(part.prefix { $0 != "\n" })
+            let header = String(part.prefix { $0 != "\n" }).components(separatedBy: " imports: ")
+            let name = header[0]
+            let imports = header.count > 1 ? header[1].components(separatedBy: ", ") : ["CCCD"]
             let body = String(part.drop { $0 != "\n" }.dropFirst()).trimmingCharacters(in: .whitespacesAndNewlines)
             // The function's body, unindented, is what the README shows after `import CCCD`.
             var lines = body.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().dropLast()
             lines = lines.map { $0.hasPrefix("    ") ? $0.dropFirst(4) : $0 }[...]
-            let block = "```swift\nimport CCCD\n\n" + lines.joined(separator: "\n") + "\n```"
+            // Lines the README does not show: what only silences the compiler.
+            lines = lines.filter { !$0.hasPrefix("_ = ") }[...]
+            let block = "```swift\n" + imports.map { "import \($0)\n" }.joined() + "\n" + lines.joined(separator: "\n")
+                + "\n```"
             let shown = readme.contains(block)
             #expect(shown, "the README lacks the example \(name), or it differs:\n\(block)")
             names.append(name)
         }
-        #expect(names == ["read-a-card", "progress", "replay-a-trace", "check-a-dump"])
+        #expect(names == ["read-a-card", "progress", "replay-a-trace", "check-a-dump", "qr-images"])
     }
 
     @Test func theTraceAndDumpExamples_run() async throws {
