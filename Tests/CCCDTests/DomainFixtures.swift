@@ -40,17 +40,7 @@ enum Domain {
     static func validate(_ documents: [String], against schema: OutputSchema) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", """
-            import json, sys, jsonschema
-            schema = json.load(open(sys.argv[1]))
-            validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
-            for number, line in enumerate(sys.stdin.read().split("\\n\\x1e\\n")):
-                if line.strip():
-                    try:
-                        validator.validate(json.loads(line))
-                    except jsonschema.ValidationError as error:
-                        sys.exit(f"document {number}: {error.message} at {list(error.absolute_path)}")
-            """, path("Schemas/\(schema.fileName)")]
+        process.arguments = ["python3", path("scripts/validate-json.py"), path("Schemas"), schema.rawValue]
         let input = Pipe()
         let errors = Pipe()
         process.standardInput = input

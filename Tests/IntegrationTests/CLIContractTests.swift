@@ -73,20 +73,8 @@ extension RealPCSCD {
             var ran = 0
             // `cccd emulate` serves until stopped: its example runs in the background until the card is seen.
             for example in try Self.examples(of: "emulate") {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/bin/sh")
-                process.arguments = ["-c", "exec " + example]
-                process.currentDirectoryURL = folder
-                process.environment = ["PATH": try CLITool.binary.deletingLastPathComponent().path + ":/usr/bin:/bin"]
-                process.standardOutput = FileHandle.nullDevice
-                process.standardError = FileHandle.nullDevice
-                try process.run()
-                defer {
-                    kill(process.processIdentifier, SIGKILL)
-                    process.waitUntilExit()
-                    try? PCSCDaemon.waitUntil(PCSCDaemon.reader0, present: false)
-                }
-                try PCSCDaemon.waitUntil(PCSCDaemon.reader0, present: true)
+                let emulator = try BackgroundEmulator([example], shell: true, in: folder)
+                emulator.stop()
                 ran += 1
             }
             // The others against the virtual card of nguyen-van-an-2021 in "Virtual PCD 00 00".

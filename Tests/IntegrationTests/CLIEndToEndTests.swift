@@ -383,20 +383,10 @@ extension RealPCSCD {
         @Test func emulate_putsTheCardInTheReader_forAnyPCSCProgram() throws {
             try PCSCDaemon.ensureRunning()
             try PCSCDaemon.waitUntil(PCSCDaemon.reader0, present: false)
-            let process = Process()
-            process.executableURL = try CLITool.binary
-            process.arguments = ["emulate", "--card", Repository.cards.appendingPathComponent("ly-tu-2024.json").path,
-                                 "--port", "35963", "--once"]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            defer {
-                // SIGKILL: a child of the test runner may inherit a mask that blocks SIGTERM.
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
-                try? PCSCDaemon.waitUntil(PCSCDaemon.reader0, present: false)
-            }
-            try PCSCDaemon.waitUntil(PCSCDaemon.reader0, present: true)
+            let emulator = try BackgroundEmulator(["emulate", "--card",
+                                                   Repository.cards.appendingPathComponent("ly-tu-2024.json").path,
+                                                   "--port", "35963", "--once"])
+            defer { emulator.stop() }
             let tool = Process()
             tool.executableURL = URL(fileURLWithPath: "/usr/bin/opensc-tool")
             let names = try PCSCContext().readerNames()

@@ -104,6 +104,41 @@ enum CLITool {
     }
 }
 
+/// `cccd emulate` (or a shell line running it) in the background, until the card it serves is in "Virtual PCD 00 00";
+/// ``stop()`` takes the card away and waits until the reader is empty.
+final class BackgroundEmulator {
+    private let process = Process()
+
+    init(_ arguments: [String], shell: Bool = false, in folder: URL? = nil) throws {
+        if shell {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "exec " + arguments.joined(separator: " ")]
+            process.environment = ["PATH": try CLITool.binary.deletingLastPathComponent().path + ":/usr/bin:/bin"]
+        } else {
+            process.executableURL = try CLITool.binary
+            process.arguments = arguments
+        }
+        if let folder { process.currentDirectoryURL = folder }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        do {
+            try PCSCDaemon.waitUntil(PCSCDaemon.reader0, present: true)
+        } catch {
+            stop()
+            throw error
+        }
+    }
+
+    /// SIGKILL: a child of the test runner may inherit a mask that blocks SIGTERM.
+    func stop() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        try? PCSCDaemon.waitUntil(PCSCDaemon.reader0, present: false)
+    }
+}
+
 /// Output collected on another thread, read after the group is done.
 final class Box: @unchecked Sendable {
     var data = Data()
@@ -127,25 +162,8 @@ enum OutputCheck {
         guard !stdout.isEmpty else { return }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", """
-            import json, os, sys, jsonschema
-            text = sys.stdin.read()
-            try:
-                documents = [json.loads(text)]
-            except json.JSONDecodeError:
-                documents = [json.loads(line) for line in text.splitlines() if line.strip()]
-            for document in documents:
-                name = document.get("schema")
-                if not isinstance(name, str):
-                    sys.exit("a document has no schema member: " + text[:200])
-                path = os.path.join(sys.argv[1], name.replace("/", "-") + ".schema.json")
-                schema = json.load(open(path))
-                validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
-                try:
-                    validator.validate(document)
-                except jsonschema.ValidationError as error:
-                    sys.exit(f"{name}: {error.message} at {list(error.absolute_path)}")
-            """, Repository.root.appendingPathComponent("Schemas").path]
+        process.arguments = ["python3", Repository.root.appendingPathComponent("scripts/validate-json.py").path,
+                             Repository.root.appendingPathComponent("Schemas").path]
         let input = Pipe()
         let errors = Pipe()
         process.standardInput = input
