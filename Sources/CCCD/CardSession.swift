@@ -126,6 +126,19 @@ public final class CardSession: Sendable {
         }
     }
 
+    /// The verdict of this attempt, however it ended: the result's, or the failure's; a failure that is not about
+    /// the card (a malformed input, a bug) is `retry` too, since nothing was concluded about the card. What a desk
+    /// shows.
+    public var verdict: CardVerdict {
+        get async {
+            do {
+                return try await result.verdict
+            } catch {
+                return error.verdict ?? .retry([Problem(code: Problem.Code(rawValue: error.code), detail: error.description)])
+            }
+        }
+    }
+
     /// The session as recorded, once the read ended (also after a failure), when ``ReadOptions/record`` was set.
     /// It holds the access secret.
     public var recordedTrace: Trace? { state.withLock { $0.trace } }

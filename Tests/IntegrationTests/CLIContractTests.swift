@@ -30,6 +30,32 @@ extension RealPCSCD {
             try PCSCDaemon.waitUntil(PCSCDaemon.reader0, present: false)
         }
 
+        /// A session waiting for a card on an empty reader (SCardGetStatusChange) ends at once when cancelled
+        /// (SCardCancel), and a card put down while it waits is read.
+        @Test func waitingForACard_endsAtOnceWhenCancelled_andReadsTheCardPutDown() async throws {
+            try PCSCDaemon.ensureRunning()
+            try PCSCDaemon.waitUntil(PCSCDaemon.reader0, present: false)
+            let key = AccessKey.can(try CardAccessNumber("012345"))
+            let waiting = CardSession(source: .reader("00 00", waitForCard: .seconds(30)), key: key)
+            var events = waiting.progress.makeAsyncIterator()
+            let first = await events.next()
+            #expect(first?.kind == .waitingForCard(reader: PCSCDaemon.reader0))
+            let start = ContinuousClock.now
+            waiting.cancel()
+            await #expect(throws: CCCDError.cancelled) { try await waiting.result }
+            #expect(ContinuousClock.now - start < .seconds(2))
+
+            let card = try Repository.card("nguyen-van-an-2021.json")
+            let session = CardSession(source: .reader("00 00", waitForCard: .seconds(30)), key: .can(card.cardAccessNumber),
+                                      trust: try TrustStore.load(paths: [Self.trust]))
+            try await Task.sleep(for: .milliseconds(300))
+            let connection = try PCSCDaemon.insert(card.makeChip(), into: PCSCDaemon.reader0)
+            defer { try? PCSCDaemon.remove(connection, from: PCSCDaemon.reader0) }
+            let result = try await session.result
+            #expect(result.verdict == .accept)
+            #expect(result.reader == PCSCDaemon.reader0)
+        }
+
         /// The examples of a command's `--help`, as printed (80 columns), continuation lines joined.
         static func examples(of command: String) throws -> [String] {
             let help = try CLITool.run([command, "--help"])

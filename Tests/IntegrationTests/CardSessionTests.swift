@@ -75,20 +75,18 @@ import VirtualCard
         #expect(ContinuousClock.now - start < .seconds(5))
     }
 
-    @Test func waitingForACard_endsAtOnceWhenCancelled() async throws {
-        // Needs pcscd only to be absent or present: with none, the wait fails at once as PCSC_UNAVAILABLE.
-        let session = CardSession(source: .reader("no such reader anywhere", waitForCard: .seconds(30)),
-                                  key: .can(try CardAccessNumber("012345")))
-        try await Task.sleep(for: .milliseconds(300))
-        let start = ContinuousClock.now
-        session.cancel()
-        do {
-            _ = try await session.result
-            Issue.record("a card was read")
-        } catch let error as CCCDError {
-            #expect([CCCDError.cancelled, .pcscUnavailable].contains(error) || error.code == "READER_NOT_FOUND")
-        }
-        #expect(ContinuousClock.now - start < .seconds(2))
+    @Test func theSessionsVerdict_isTheResultsOrTheFailures() async throws {
+        let card = try Repository.card("nguyen-van-an-2021.json")
+        let genuine = CardSession(source: Self.source(card.makeChip()), key: .can(card.cardAccessNumber), trust: Self.trust)
+        #expect(await genuine.verdict == .accept)
+        let chip = FaultInjectingChip(wrapping: card.makeChip(), plan: .init(removeAtExchange: 15))
+        nonisolated(unsafe) let link = CardThatStaysAway(chip)
+        let pulled = CardSession(source: .channel(name: "in-process") { link }, key: .can(card.cardAccessNumber),
+                                 trust: Self.trust)
+        let verdict = await pulled.verdict
+        #expect(verdict.name == "retry")
+        #expect(verdict.reasons.map(\.code) == ["CARD_REMOVED"])
+        #expect(verdict.reasons.first?.field == "chip authentication")
     }
 
     @Test(arguments: Repository.cardNames.map { String($0.dropLast(5)) })
