@@ -17,7 +17,7 @@ struct ConfigCommand: ParsableCommand {
             command given them would use. $CCCD_SYSTEM_CONFIG names another system file.
 
             Examples:
-              cccd config
+              cccd config --json
               cccd config --lang en --operator "Trần Thị Bình" --json
             """
     )
