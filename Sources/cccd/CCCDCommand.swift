@@ -15,7 +15,7 @@ struct CCCDCommand: AsyncParsableCommand {
             --json, a failure prints {"schema": "cccd-error/1", "code", "message", "exit"} on stdout too.
             """,
         subcommands: [ReadCommand.self, Level1Command.self, QRCommand.self, ReplayCommand.self, WatchCommand.self,
-                      VerifyCommand.self, ReadersCommand.self, EmulateCommand.self]
+                      VerifyCommand.self, ReadersCommand.self, EmulateCommand.self, ConfigCommand.self]
     )
 
     /// Parses and runs; a usage error exits 2 with one line (and `cccd-error/1` under `--json`).

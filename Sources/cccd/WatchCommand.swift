@@ -1,5 +1,6 @@
 import ArgumentParser
 import CCCD
+import CCCDConfiguration
 import Foundation
 
 /// `cccd watch`: the desk in a terminal. Each card's access secret comes as a line on stdin (the QR text typed by a
@@ -27,7 +28,7 @@ struct WatchCommand: AsyncParsableCommand {
     @OptionGroup var reader: ReaderOption
     @OptionGroup var output: OutputOptions
 
-    @Option(name: .long, help: ArgumentHelp("Save each card's files, portrait and card.json in a folder under this one (default: $XDG_DATA_HOME/cccd/cards).",
+    @Option(name: .long, help: ArgumentHelp("Save each card's files, portrait and card.json in a folder under this one (default: the configuration's out, $XDG_DATA_HOME/cccd/cards).",
                                             valueName: "DIR"))
     var out: String?
 
@@ -47,7 +48,8 @@ struct WatchCommand: AsyncParsableCommand {
     func run() async throws {
         try await runCommand(json: output.isJSON) {
             let store = try trust.load()
-            let folder = out ?? Self.defaultFolder
+            let selection = try reader.selection()
+            let folder = try CCCDConfiguration.load(overrides: .init(out: out)).out.value
             let current = CurrentSession()
             signal(SIGINT, SIG_IGN)
             let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
@@ -60,14 +62,15 @@ struct WatchCommand: AsyncParsableCommand {
             Standard.error("cccd: watching for cards; scan the QR (or type the ID / CAN) and put the card on a reader")
             for await line in StandardInput.lines() {
                 if line.trimmingCharacters(in: .whitespacesAndNewlines.union(["\u{FEFF}"])).isEmpty { continue }
-                await handle(line, trust: store, folder: folder, current: current)
+                await handle(line, reader: selection, trust: store, folder: folder, current: current)
             }
             Standard.error("cccd: end of input; watch stopped")
         }
     }
 
     /// One card: never throws; every failure is one line and the loop goes on.
-    private func handle(_ line: String, trust: TrustStore?, folder: String, current: CurrentSession) async {
+    private func handle(_ line: String, reader selection: ReaderSelection, trust: TrustStore?, folder: String,
+                        current: CurrentSession) async {
         let input: CardInput
         do {
             input = try CardInput(parsing: line)
@@ -75,7 +78,7 @@ struct WatchCommand: AsyncParsableCommand {
             _ = report(error, json: output.isJSON)
             return
         }
-        let session = CardSession(source: .reader(reader.selection, waitForCard: .seconds(cardTimeout)), key: input.key,
+        let session = CardSession(source: .reader(selection, waitForCard: .seconds(cardTimeout)), key: input.key,
                                   trust: trust, qr: input.qr, apduLog: verbose ? ReadRunner.logAPDU : nil)
         current.set(session)
         defer { current.set(nil) }
@@ -106,14 +109,6 @@ struct WatchCommand: AsyncParsableCommand {
             Standard.error(saved.map { "saved in \($0)" } ?? "not saved")
             Standard.error("")
         }
-    }
-
-    /// `$XDG_DATA_HOME/cccd/cards`, else `~/.local/share/cccd/cards`.
-    static var defaultFolder: String {
-        let environment = ProcessInfo.processInfo.environment
-        let data = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".local/share").path
-        return URL(fileURLWithPath: data).appendingPathComponent("cccd/cards").path
     }
 }
 
