@@ -280,7 +280,7 @@ public enum CardReader {
                         extendedLength: opened.extendedLength)
                     switch outcome {
                     case .passed: readout.activeAuthentication = .passed
-                    case .failed(let why): readout.activeAuthentication = .failed(reason: why)
+                    case .failed(let why): readout.activeAuthentication = .failed(reason: why.description)
                     }
                 } catch {
                     if case .channel(let e, _) = error, e.isLinkLost {
