@@ -15,9 +15,10 @@ public final class FaultInjectingChip: VirtualChip {
         /// The card leaves the field during the exchange (vpcd: the connection closes; in process
         /// ``ChannelError/cardRemoved``). It comes back when the link is recovered.
         case remove
-        /// The reader cannot complete the exchange: vpcd sees its connection reset, and pcscd answers
-        /// `SCARD_E_NOT_TRANSACTED` (in process ``ChannelError/transactionFailed``). The command never reaches the
-        /// chip; the card is back, powered up afresh, when the link is recovered.
+        /// The reader cannot complete the exchange: in process ``ChannelError/transactionFailed`` (PC/SC's
+        /// `SCARD_E_NOT_TRANSACTED`). Over vpcd the connection is reset, which pcscd reports as an empty answer
+        /// and then as the card leaving (vpcd has no way to make pcscd answer `SCARD_E_NOT_TRANSACTED`). The
+        /// command never reaches the chip; the card is back, powered up afresh, when the link is recovered.
         case transactionFailed
         /// One bit of the answer's data flipped (the last data byte: under secure messaging that breaks the MAC).
         case corrupt

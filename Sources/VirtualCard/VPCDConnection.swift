@@ -116,8 +116,8 @@ public final class VPCDConnection: @unchecked Sendable {
             }
             guard let response = chip.process(message) else {
                 if (chip as? FaultInjectingChip)?.lastFailure == .transactionFailed {
-                    // A connection reset makes vpcd's receive fail: pcscd answers SCARD_E_NOT_TRANSACTED (and then
-                    // sees the card leave, until it connects again).
+                    // The link breaks mid-exchange: the connection is reset (vpcd then hands pcscd an empty answer
+                    // and ejects the card until it connects again).
                     abort()
                 } else {
                     disconnect()  // the chip left the field mid-exchange
