@@ -14,5 +14,13 @@ let package = Package(
             name: "LDSFuzzer",
             dependencies: [.product(name: "LDS", package: "cccd"), "CFuzzerDriver"]
         ),
+        // The session layer: secure messaging unwrapping, the file reader, PACE, active authentication.
+        .executableTarget(
+            name: "SMFuzzer",
+            dependencies: [
+                .product(name: "CardIO", package: "cccd"), .product(name: "ICAOCrypto", package: "cccd"),
+                .product(name: "LDS", package: "cccd"), .product(name: "ICAOSession", package: "cccd"), "CFuzzerDriver",
+            ]
+        ),
     ]
 )
