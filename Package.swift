@@ -5,9 +5,10 @@
 //   CPCSC, COpenSSL, CZBar, CImage   system libraries (module map + a tiny shim header)
 //   CardIO        APDUs, status words, the channel protocol, PC/SC, trace replay and recording, entropy
 //   ICAOCrypto    OpenSSL calls: 3DES, AES, CMAC, retail MAC, KDF, EC and ECDH, signatures, hashes
-//   LDS           zero-copy BER-TLV and every file of the card (EF.COM, DG1, DG2, DG13, DG14, DG15, SOD)
+//   LDS           zero-copy BER-TLV, every file of the card (EF.COM, DG1, DG2, DG13, DG14, DG15, SOD), and the one
+//                 parser of X.509 certificates, Names, CRLs, CMS SignedData and CSCA master lists
 //   ICAOSession   secure messaging, BAC, PACE, chip and active authentication, the file reader
-//   Verification  passive authentication, the trust store, master lists, verdicts
+//   Verification  passive authentication, the trust store, certificate paths, master lists, CRLs, algorithm policy
 //   CCCD          the card's domain: QR, cross-check, the read pipeline, the level-1 payload
 //   VirtualCard   the chip emulator: in-process channel and vpcd server
 //   cccd          the command line
@@ -22,12 +23,12 @@ let package = Package(
         .library(name: "ICAOCrypto", targets: ["ICAOCrypto"]),
         .library(name: "LDS", targets: ["LDS"]),
         .library(name: "ICAOSession", targets: ["ICAOSession"]),
+        .library(name: "Verification", targets: ["Verification"]),
         .library(name: "CCCD", targets: ["CCCD"]),
         .library(name: "VirtualCard", targets: ["VirtualCard"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
@@ -44,7 +45,7 @@ let package = Package(
         // Layers.
         .target(name: "CardIO", dependencies: ["CPCSC"]),
         .target(name: "ICAOCrypto", dependencies: ["COpenSSL"]),
-        .target(name: "LDS", dependencies: [.product(name: "SwiftASN1", package: "swift-asn1")]),
+        .target(name: "LDS"),
         .target(name: "ICAOSession", dependencies: ["CardIO", "ICAOCrypto", "LDS"]),
         .target(name: "Verification", dependencies: ["ICAOCrypto", "LDS"]),
         .target(name: "CCCD", dependencies: ["CardIO", "ICAOCrypto", "LDS", "ICAOSession", "Verification",

@@ -20,5 +20,15 @@ let package = Package(
             path: "LDSBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "VerificationBenchmarks",
+            dependencies: [
+                .product(name: "LDS", package: "cccd"),
+                .product(name: "Verification", package: "cccd"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "VerificationBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

@@ -1,5 +1,6 @@
 // swift-tools-version: 6.1
-// libFuzzer harness for the LDS parsers, kept out of the main package so its build is unaffected.
+// libFuzzer harnesses for the LDS parsers and the PKI (X.509, CRL, CMS, master lists, passive authentication), kept
+// out of the main package so its build is unaffected.
 // Build and run through scripts/fuzz.sh; see README.md.
 import PackageDescription
 
@@ -10,9 +11,15 @@ let package = Package(
     ],
     targets: [
         .target(name: "CFuzzerDriver"),
+        .target(name: "FuzzSupport", dependencies: ["CFuzzerDriver"]),
         .executableTarget(
             name: "LDSFuzzer",
-            dependencies: [.product(name: "LDS", package: "cccd"), "CFuzzerDriver"]
+            dependencies: [.product(name: "LDS", package: "cccd"), "FuzzSupport"]
+        ),
+        .executableTarget(
+            name: "PKIFuzzer",
+            dependencies: [.product(name: "LDS", package: "cccd"), .product(name: "Verification", package: "cccd"),
+                           "FuzzSupport"]
         ),
         // The session layer: secure messaging unwrapping, the file reader, PACE, active authentication.
         .executableTarget(

@@ -1,38 +1,72 @@
 #!/bin/sh
-# Fuzzes every LDS parser under libFuzzer for a bounded time (default 60 s in total).
-# Usage: scripts/fuzz.sh [seconds]      See Fuzz/README.md for longer runs.
+# Fuzzes every LDS parser, then the PKI (certificates, Names, CRLs, CMS SignedData, master lists, passive
+# authentication), each under libFuzzer for a bounded time (default 60 s per harness).
+# Usage: scripts/fuzz.sh [seconds-per-harness]      See Fuzz/README.md for longer runs.
 set -eu
-SECONDS_TOTAL="${1:-60}"
+SECONDS_EACH="${1:-60}"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 FUZZ="$ROOT/Fuzz"
 WORK="${FUZZ_WORKDIR:-$FUZZ/.work}"
-mkdir -p "$WORK/corpus" "$WORK/artifacts"
+FLAGS="-c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library"
 
-echo "fuzz: building the harness (release, -sanitize=fuzzer,address)" >&2
-(cd "$FUZZ" && swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library \
-    --product LDSFuzzer >&2)
-BIN="$(cd "$FUZZ" && swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library \
-    --product LDSFuzzer --show-bin-path)/LDSFuzzer"
+echo "fuzz: building the harnesses (release, -sanitize=fuzzer,address)" >&2
+# shellcheck disable=SC2086
+(cd "$FUZZ" && swift build $FLAGS --product LDSFuzzer >&2 && swift build $FLAGS --product PKIFuzzer >&2)
+# shellcheck disable=SC2086
+BIN="$(cd "$FUZZ" && swift build $FLAGS --show-bin-path)"
 
-# Seeds: every sample file behind the selector byte of each parser that reads it (see LDSFuzzer.swift).
+seed() { # folder selector file
+    name="$(basename "$3")"
+    { printf "\\$(printf '%03o' "$2")"; cat "$3"; } > "$1/$2-$name"
+}
+
+run() { # harness corpus seeds
+    mkdir -p "$2" "$WORK/artifacts"
+    echo "fuzz: $1 for ${SECONDS_EACH}s" >&2
+    # -rss_limit_mb and -malloc_limit_mb turn an unbounded allocation into a failure; -timeout catches hangs.
+    "$BIN/$1" "$2" "$3" -max_total_time="$SECONDS_EACH" -timeout=5 -rss_limit_mb=2048 -malloc_limit_mb=512 \
+        -max_len=65536 -print_final_stats=1 -artifact_prefix="$WORK/artifacts/$1-" >&2
+}
+
+# LDS seeds: every sample file behind the selector byte of each parser that reads it (see LDSFuzzer.swift).
 SEEDS="$WORK/seeds"
 rm -rf "$SEEDS"
 mkdir -p "$SEEDS"
 V="$ROOT/Vectors/lds/cccd"
-seed() { # selector file
-    name="$(basename "$2")"
-    { printf "\\$(printf '%03o' "$1")"; cat "$2"; } > "$SEEDS/$1-$name"
-}
-for f in "$V"/*.bin "$V"/LDSSecurityObject.der; do seed 0 "$f"; seed 1 "$f"; done
-seed 2 "$V/EF.COM.bin"; seed 3 "$V/DG1.bin"; seed 4 "$V/DG2.bin"; seed 5 "$V/DG13.bin"; seed 5 "$V/DG13-2024.bin"
-seed 6 "$V/DG14.bin"; seed 7 "$V/DG15.bin"; seed 8 "$V/EF.CardAccess.bin"; seed 9 "$V/EF.SOD.bin"
-seed 9 "$V/EF.SOD-indefinite.bin"; seed 9 "$V/EF.SOD-keyid.bin"; seed 9 "$V/EF.SOD-rsapss.bin"
-seed 10 "$V/LDSSecurityObject.der"; seed 11 "$ROOT/Vectors/lds/keys/test-only-ds.cert.der"
-seed 13 "$ROOT/Vectors/lds/keys/test-only-ca.pub.der"; seed 11 "$ROOT/Vectors/lds/keys/test-only-ds-rsa.cert.der"
+for f in "$V"/*.bin "$V"/LDSSecurityObject.der; do seed "$SEEDS" 0 "$f"; seed "$SEEDS" 1 "$f"; done
+seed "$SEEDS" 2 "$V/EF.COM.bin"; seed "$SEEDS" 3 "$V/DG1.bin"; seed "$SEEDS" 4 "$V/DG2.bin"; seed "$SEEDS" 4 "$V/DG2-sloppy.bin"
+seed "$SEEDS" 5 "$V/DG13.bin"; seed "$SEEDS" 5 "$V/DG13-2024.bin"; seed "$SEEDS" 5 "$V/DG13-nested.bin"
+for f in "$V"/dg13/*.bin; do seed "$SEEDS" 5 "$f"; done
+seed "$SEEDS" 6 "$V/DG14.bin"; seed "$SEEDS" 6 "$V/DG14-explicit.bin"
+seed "$SEEDS" 7 "$V/DG15.bin"; seed "$SEEDS" 7 "$V/DG15-explicit.bin"
+seed "$SEEDS" 8 "$V/EF.CardAccess.bin"; seed "$SEEDS" 9 "$V/EF.SOD.bin"; seed "$SEEDS" 9 "$V/EF.SOD-indefinite.bin"
+seed "$SEEDS" 9 "$V/EF.SOD-keyid.bin"; seed "$SEEDS" 9 "$V/EF.SOD-rsapss.bin"; seed "$SEEDS" 10 "$V/LDSSecurityObject.der"
+seed "$SEEDS" 11 "$ROOT/Vectors/lds/keys/test-only-ds.cert.der"; seed "$SEEDS" 13 "$ROOT/Vectors/lds/keys/test-only-ca.pub.der"
+seed "$SEEDS" 13 "$ROOT/Vectors/lds/keys/test-only-ca-explicit.pub.der"
+seed "$SEEDS" 13 "$ROOT/Vectors/lds/keys/test-only-aa-explicit.pub.der"
+seed "$SEEDS" 11 "$ROOT/Vectors/lds/keys/test-only-ds-rsa.cert.der"
 printf '\014IDVNM0990123459001099012345<<09903159M3903157VNM<<<<<<<<<<<0NGUYEN<<VAN<AN<<<<<<<<<<<<<<<<' > "$SEEDS/12-mrz"
 
-echo "fuzz: running for ${SECONDS_TOTAL}s" >&2
-# -rss_limit_mb and -malloc_limit_mb turn an unbounded allocation into a failure; -timeout catches hangs.
-"$BIN" "$WORK/corpus" "$SEEDS" -max_total_time="$SECONDS_TOTAL" -timeout=5 -rss_limit_mb=2048 \
-    -malloc_limit_mb=512 -max_len=65536 -print_final_stats=1 -artifact_prefix="$WORK/artifacts/" >&2
-echo "fuzz: no crash, hang or runaway allocation in ${SECONDS_TOTAL}s" >&2
+# PKI seeds (see Target in PKIFuzzer.swift): 0 certificate, 1 Name, 2 CRL, 3 SignedData, 4 master list, 5 EF.SOD
+# (passive authentication), 6 master list verification. Vectors/pki and Vectors/real; Germany's 900 KB master list
+# is left out (beyond -max_len).
+PKI_SEEDS="$WORK/pki-seeds"
+rm -rf "$PKI_SEEDS"
+mkdir -p "$PKI_SEEDS"
+P="$ROOT/Vectors/pki"
+for f in "$P"/*.der; do case "$f" in *.key.der) ;; *) seed "$PKI_SEEDS" 0 "$f";; esac; done
+for f in "$ROOT"/Vectors/real/sod/*/ds.der "$ROOT"/Vectors/real/sod/*/csca.der; do
+    seed "$PKI_SEEDS" 0 "$f"
+done
+seed "$PKI_SEEDS" 0 "$ROOT/Vectors/real/masterlist/DE_ROOT_CA_CSCA07.cer"
+# Names: C=VN, O=cccd TEST ONLY, CN=cccd TEST CSCA A (as openssl writes it), and two RDNs in one SET.
+printf '\001\060\101\061\013\060\011\006\003\125\004\006\023\002VN\061\027\060\025\006\003\125\004\012\014\016cccd TEST ONLY\061\031\060\027\006\003\125\004\003\014\020cccd TEST CSCA A' \
+    > "$PKI_SEEDS/1-name"
+printf '\001\060\032\061\030\060\011\006\003\125\004\006\023\002VN\060\013\006\003\125\004\003\023\004CSCA' > "$PKI_SEEDS/1-multivalued"
+for f in "$P"/*.crl; do seed "$PKI_SEEDS" 2 "$f"; done
+for f in "$P"/*.ml; do seed "$PKI_SEEDS" 3 "$f"; seed "$PKI_SEEDS" 4 "$f"; seed "$PKI_SEEDS" 6 "$f"; done
+for f in "$ROOT"/Vectors/real/sod/*/EF.SOD.bin "$V"/EF.SOD*.bin; do seed "$PKI_SEEDS" 5 "$f"; done
+
+run LDSFuzzer "$WORK/corpus" "$SEEDS"
+run PKIFuzzer "$WORK/pki-corpus" "$PKI_SEEDS"
+echo "fuzz: no crash, hang or runaway allocation in ${SECONDS_EACH}s per harness" >&2

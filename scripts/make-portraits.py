@@ -1,19 +1,25 @@
 #!/usr/bin/env python3
 """Draws the synthetic portraits of the virtual cards (no real person): a face-like figure on a pale backdrop,
 with skin texture noise so JPEG sizes land where a chip's DG2 portrait does (15-25 KB). Deterministic per name.
+Some chips hold their face as JPEG 2000: the names in JP2_NAMES are written as JP2 files by OpenJPEG's
+`opj_compress` (Debian's libopenjp2-tools), near the same size.
 
-Usage: scripts/make-portraits.py  (writes Vectors/cards/portraits/*.jpg)
-Needs Pillow and numpy (pip install pillow numpy).
+Usage: scripts/make-portraits.py  (writes Vectors/cards/portraits/*.jpg and *.jp2)
+Needs Pillow and numpy (pip install pillow numpy), and opj_compress for the JP2 portraits.
 """
 import io
 import pathlib
+import subprocess
+import tempfile
 import zlib
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
 OUT = pathlib.Path(__file__).resolve().parent.parent / "Vectors" / "cards" / "portraits"
-NAMES = ["nguyen-van-an", "dam-anh-hang", "he-le-khue", "ho-ngoc-to", "truong-thuy-duong", "ly-tu"]
+NAMES = ["nguyen-van-an", "dam-anh-hang", "he-le-khue", "ho-ngoc-to", "truong-thuy-duong", "ly-tu",
+         "luc-van-son", "kieu-thi-nga", "quach-minh-tri", "ton-nu-hoa"]
+JP2_NAMES = ["mai-thi-dao"]
 W, H = 360, 480
 TARGET = (17_000, 23_000)
 
@@ -55,12 +61,32 @@ def jpeg_near_target(img: Image.Image) -> bytes:
     return best
 
 
+def jp2_near_target(img: Image.Image) -> bytes:
+    """JPEG 2000 (JP2 file format) from OpenJPEG, the compression ratio raised until the file is in TARGET."""
+    with tempfile.TemporaryDirectory() as folder:
+        source = pathlib.Path(folder) / "face.png"
+        img.save(source)
+        best = None
+        for ratio in (20, 25, 30, 35, 40, 50, 60, 80):
+            out = pathlib.Path(folder) / "face.jp2"
+            subprocess.run(["opj_compress", "-i", str(source), "-o", str(out), "-r", str(ratio)],
+                           check=True, stdout=subprocess.DEVNULL)
+            best = out.read_bytes()
+            if len(best) <= TARGET[1]:
+                break
+        return best
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     for name in NAMES:
         data = jpeg_near_target(portrait(name))
         (OUT / f"{name}.jpg").write_bytes(data)
         print(f"{name}.jpg {len(data)} bytes")
+    for name in JP2_NAMES:
+        data = jp2_near_target(portrait(name))
+        (OUT / f"{name}.jp2").write_bytes(data)
+        print(f"{name}.jp2 {len(data)} bytes")
 
 
 if __name__ == "__main__":

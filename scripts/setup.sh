@@ -10,6 +10,7 @@ packages=(
   opensc                                   # opensc-tool: an independent PC/SC client the tests check the virtual card with
   libzbar-dev                              # QR decoding
   libpng-dev libjpeg62-turbo-dev libopenjp2-7-dev   # image loading (PNG, JPEG, JPEG 2000)
+  iso-codes                                # ISO 3166-1, the independent table the issuing-state tests check against
 )
 if [ "${CCCD_EXTRA_PACKAGES:-}" != "" ]; then
   # shellcheck disable=SC2206

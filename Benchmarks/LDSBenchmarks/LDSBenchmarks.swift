@@ -70,6 +70,13 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("Parse DG13", configuration: .init(metrics: parseMetrics)) { _ in
         blackHole(try DataGroup13(bytes: card.dg13))
     }
+    let nested = load("DG13-nested.bin"), sloppy = load("DG2-sloppy.bin")
+    Benchmark("Parse DG13 (older nested layout)", configuration: .init(metrics: parseMetrics)) { _ in
+        blackHole(try DataGroup13(bytes: nested))
+    }
+    Benchmark("Parse DG2 (19794-5 record with wrong lengths)", configuration: .init(metrics: parseMetrics)) { _ in
+        blackHole(try DataGroup2(bytes: sloppy))
+    }
     Benchmark("Parse EF.SOD", configuration: .init(metrics: parseMetrics)) { _ in
         blackHole(try EFSOD(bytes: card.sod))
     }

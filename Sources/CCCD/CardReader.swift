@@ -277,7 +277,7 @@ public enum CardReader {
                 do {
                     let outcome = try ActiveAuthentication.perform(
                         over: channelForAA, dg15: dg15, signatureAlgorithm: algorithm, entropy: entropy,
-                        extendedLength: opened.extendedLength)
+                        extendedLength: reader.extendedLength)
                     switch outcome {
                     case .passed: readout.activeAuthentication = .passed
                     case .failed(let why): readout.activeAuthentication = .failed(reason: why.description)
@@ -332,6 +332,10 @@ public enum CardReader {
         readout.sod = attempt(.sod) { try EFSOD(bytes: $0) }
         readout.dg1 = attempt(.dataGroup(1)) { try DataGroup1(bytes: $0) }
         readout.dg2 = attempt(.dataGroup(2)) { try DataGroup2(bytes: $0) }
+        // A face found despite its record's lengths: a warning (see Problem.isWarning), the hash still decides.
+        for w in readout.dg2?.warnings ?? [] {
+            readout.problems.append(Problem(code: "DG2_RECORD_INCONSISTENT", field: "DG2", detail: w.description))
+        }
         readout.dg13 = attempt(.dataGroup(13)) { try DataGroup13(bytes: $0) }
         readout.dg14 = attempt(.dataGroup(14)) { try DataGroup14(bytes: $0) }
         readout.dg15 = attempt(.dataGroup(15)) { try DataGroup15(bytes: $0) }

@@ -1,3 +1,4 @@
+import CardIO
 import Foundation
 import LDS
 
@@ -67,12 +68,22 @@ public struct CitizenRecord: Sendable, Equatable {
     public var documentNumber: String?
     /// The MRZ text of DG1.
     public var mrz: String?
-    /// Inconsistencies between DG13 and DG1 (code `CHIP_INCONSISTENT`).
+    /// DG13's fields without a property of their own, as the card has them: field 16, fields 17 and up, and
+    /// fields that did not parse (kept raw), in field order. `read --json` and the dump show them under
+    /// `subject.otherFields`.
+    public var otherFields: [DG13OtherField]
+    /// Inconsistencies between DG13 and DG1 (code `CHIP_INCONSISTENT`), and DG13's fields that did not parse
+    /// (`DG13_FIELD_MALFORMED`, `field` = `DG13.n`) or damage around them (`DG13_DAMAGED`).
     public var problems: [Problem]
 
-    /// Builds the record from what was read; either group may be missing.
+    /// Builds the record from what was read; either group may be missing. Text is NFC-normalised and trimmed;
+    /// an empty DG13 field (present with no value, such as an unmarried holder's spouse) reads as nil.
     public init(dg13: DataGroup13?, dg1: DataGroup1?) {
-        let nfc = { (s: String?) in s.map { $0.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespaces) } }
+        let nfc = { (s: String?) -> String? in
+            guard let t = s?.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespaces), !t.isEmpty
+            else { return nil }
+            return t
+        }
         personalIdNumber = dg13?.personalIDNumber ?? dg1?.mrz.personalIDNumber
         fullName = nfc(dg13?.fullName)
         dateOfBirth = PartialDate(dg13?.dateOfBirth)
@@ -111,8 +122,17 @@ public struct CitizenRecord: Sendable, Equatable {
         spouseName = nfc(dg13?.spouseName)
         documentNumber = dg1?.mrz.documentNumber
         mrz = try? dg1?.mrz.characters()
+        otherFields = dg13.map(DG13OtherField.all(of:)) ?? []
         problems = []
         if let dg13, let dg1 { problems = Self.compare(dg13: dg13, record: self, mrz: dg1.mrz) }
+        for field in dg13?.malformedFields ?? [] {
+            problems.append(Problem(code: "DG13_FIELD_MALFORMED", field: field.error.fieldName,
+                                    detail: field.error.description))
+        }
+        if let damage = dg13?.damage {
+            problems.append(Problem(code: "DG13_DAMAGED", field: "DG13",
+                                    detail: "\(damage); the fields before it are kept"))
+        }
     }
 
     /// DG13 against DG1 (LEVEL1.md): the ID number, the name with diacritics folded, birth, sex, expiry, and the
@@ -181,7 +201,78 @@ public struct CitizenRecord: Sendable, Equatable {
                     ("identifyingCharacteristics", .optional(identifyingCharacteristics)),
                     ("fatherName", .optional(fatherName)),
                     ("motherName", .optional(motherName)),
-                    ("spouseName", .optional(spouseName))]
+                    ("spouseName", .optional(spouseName)),
+                    ("otherFields", .array(otherFields.map(\.json)))]
         return .object(members)
+    }
+}
+
+/// A DG13 field shown as the card has it: field 16 (meaning unconfirmed), a field numbered 17 or more (which
+/// CCCD.md does not know yet), or a field that did not parse.
+public struct DG13OtherField: Sendable, Equatable {
+    /// The field number; nil for a malformed field whose number could not be read.
+    public var number: Int?
+    /// The field's text values, when it holds text (NFC-normalised).
+    public var texts: [String]?
+    /// The bytes, when the field holds something other than text: the value after the number for an unknown
+    /// field, the whole field as read for a malformed one.
+    public var encoded: [UInt8]?
+    /// Why the field did not parse; nil for a field that did.
+    public var error: DG13FieldError?
+
+    /// A field.
+    public init(number: Int?, texts: [String]?, encoded: [UInt8]?, error: DG13FieldError?) {
+        self.number = number
+        self.texts = texts
+        self.encoded = encoded
+        self.error = error
+    }
+
+    /// Field 16, the unknown fields and the malformed ones, by number (a number-less malformed field last).
+    static func all(of dg13: DataGroup13) -> [DG13OtherField] {
+        let nfc = { (s: String) in s.precomposedStringWithCanonicalMapping }
+        var out: [DG13OtherField] = []
+        if let f = dg13.field16 { out.append(DG13OtherField(number: 16, texts: [f], encoded: nil, error: nil)) }
+        for f in dg13.unknownFields {
+            let texts = f.texts?.map(nfc)
+            out.append(DG13OtherField(number: f.number, texts: texts, encoded: texts == nil ? f.value : nil,
+                                      error: nil))
+        }
+        for f in dg13.malformedFields {
+            out.append(DG13OtherField(number: f.number, texts: nil, encoded: f.encoded, error: f.error))
+        }
+        return out.enumerated().sorted { ($0.element.number ?? Int.max, $0.offset) < ($1.element.number ?? Int.max, $1.offset) }
+            .map(\.element)
+    }
+
+    /// `{"field": 16, "text": "…"}`; several values also as `"values": […]` (the text joins them with "; ");
+    /// `"hex"` for bytes that are not text; a malformed field adds `"error"`.
+    public var json: JSONValue {
+        var members: [(String, JSONValue)] = [("field", number.map(JSONValue.integer) ?? .null)]
+        if let texts {
+            members.append(("text", .string(texts.joined(separator: "; "))))
+            if texts.count > 1 { members.append(("values", .array(texts.map(JSONValue.string)))) }
+        }
+        if let encoded { members.append(("hex", .string(encoded.hexString))) }
+        if let error { members.append(("error", .string(error.description))) }
+        return .object(members)
+    }
+}
+
+extension Problem {
+    /// Whether the problem reports how the card is written without casting doubt on who the holder is, on the
+    /// card's validity or on its being genuine: a DG2 record whose lengths disagree with its image
+    /// (`DG2_RECORD_INCONSISTENT`), or a malformed DG13 field outside the ID number, name, birth, sex, and the
+    /// dates of issue and expiry (`DG13_FIELD_MALFORMED`). A level-1 payload is not rejected for these.
+    public var isWarning: Bool {
+        switch code {
+        case "DG2_RECORD_INCONSISTENT":
+            return true
+        case "DG13_FIELD_MALFORMED":
+            guard let field, field.hasPrefix("DG13."), let n = Int(field.dropFirst(5)) else { return false }
+            return ![1, 2, 3, 4, 11, 12].contains(n)
+        default:
+            return false
+        }
     }
 }

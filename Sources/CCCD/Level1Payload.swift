@@ -68,7 +68,7 @@ public struct Level1Payload {
             }
         }
 
-        let blocking = problems.filter { $0.code != "NO_TRUST_ANCHOR" }
+        let blocking = problems.filter { $0.code != "NO_TRUST_ANCHOR" && !$0.isWarning }
         let status: String
         switch passive.verdict {
         case .passed where qrState == "matched" && blocking.isEmpty:

@@ -12,8 +12,8 @@ public enum PassiveCheck {
                                   signature: "not-run", chain: "not-run",
                                   problems: [Problem(code: "SOD_MISSING", field: "EF.SOD", detail: "EF.SOD was not read")])
         }
-        return summary(PassiveAuthentication.verify(sod: sod, dataGroups: readout.dataGroups, trust: trust,
-                                                    at: readout.readAt))
+        return summary(PassiveAuthentication.verify(sod: sod, dataGroups: readout.dataGroups, issuingState: nil,
+                                                    trust: trust, at: readout.readAt))
     }
 
     /// A Verification report as the domain's summary.

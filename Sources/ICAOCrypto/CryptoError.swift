@@ -16,8 +16,8 @@ public enum CryptoError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidMACLength(Int)
     /// A curve parameter ID that is not one of ICAO 9303-11 Table 4's elliptic curves (8…18).
     case unsupportedDomainParameterID(Int)
-    /// Explicit domain parameters OpenSSL rejects (not a prime field curve, generator not on it, …).
-    case invalidDomainParameters(String)
+    /// Explicit domain parameters that fail a check (not a prime field, generator not on the curve, …).
+    case invalidDomainParameters(DomainParameterDefect)
     /// An encoded point that is malformed, not on the curve, or the point at infinity.
     case invalidPoint(String)
     /// A private scalar outside 1…n−1, or of the wrong length.

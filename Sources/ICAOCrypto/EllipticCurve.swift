@@ -131,33 +131,55 @@ public final class EllipticCurve: @unchecked Sendable {
         try self.init(taking: group, named: curve)
     }
 
-    /// A curve y² = x³ + ax + b over GF(p) from explicit domain parameters, all big-endian.
+    /// Explicit domain parameters as a document carries them (DG14, DG15): the standardized curve of ICAO 9303-11
+    /// Table 4 when every parameter (p, a, b, G, n, h) is that curve's, else a curve built from the parameters
+    /// after the checks of ``init(prime:a:b:generator:order:cofactor:)``.
     ///
-    /// - Parameters:
-    ///   - generator: G, uncompressed (`04 ‖ x ‖ y`).
-    ///   - order: n, the order of G.
-    ///   - cofactor: h.
+    /// A missing cofactor is computed as SEC 1 §C.2 allows, ⌊(√p + 1)² / n⌋, and then checked like a given one.
+    public convenience init(recognizing prime: [UInt8], a: [UInt8], b: [UInt8], generator: [UInt8], order: [UInt8],
+                            cofactor: [UInt8]?) throws(CryptoError) {
+        let h: [UInt8]
+        if let cofactor { h = cofactor } else { h = try EllipticCurve.impliedCofactor(prime: prime, order: order) }
+        if let named = NamedCurve.matching(prime: prime, a: a, b: b, generator: generator, order: order, cofactor: h) {
+            try self.init(named)
+        } else {
+            try self.init(prime: prime, a: a, b: b, generator: generator, order: order, cofactor: h)
+        }
+    }
+
+    /// A curve y² = x³ + ax + b over GF(p) from explicit domain parameters, all big-endian, checked before use
+    /// (SEC 1 v2 §3.1.1.2.1, BSI TR-03111 §2.3):
+    /// - p is an odd prime of 192 to 521 bits;
+    /// - a and b are field elements (below p) and the curve is not singular (4a³ + 27b² ≢ 0 mod p);
+    /// - G decodes (uncompressed or compressed), lies on the curve and is not the point at infinity;
+    /// - n is a prime other than p, and n·G is the point at infinity, so G has order n;
+    /// - h is between 1 and 2^(bits(p)/16) and h·n lies in Hasse's interval, |h·n − (p + 1)| ≤ 2√p, so n really
+    ///   is the order of a large subgroup of this curve;
+    /// - p^k ≢ 1 mod n for k = 1…100 (no small embedding degree: the MOV condition).
+    ///
+    /// - Throws: ``CryptoError/invalidDomainParameters(_:)`` naming the first check that fails.
     public convenience init(prime: [UInt8], a: [UInt8], b: [UInt8], generator: [UInt8], order: [UInt8],
                             cofactor: [UInt8]) throws(CryptoError) {
+        try self.init(checked: prime, a: a, b: b, generator: generator, order: order, cofactor: cofactor,
+                      validateDomain: true)
+    }
+
+    private convenience init(checked prime: [UInt8], a: [UInt8], b: [UInt8], generator: [UInt8], order: [UInt8],
+                             cofactor: [UInt8], validateDomain: Bool) throws(CryptoError) {
         guard !prime.isEmpty, prime.count <= 80, !order.isEmpty, order.count <= 81, !cofactor.isEmpty,
-              cofactor.count <= 8, a.count <= prime.count + 1, b.count <= prime.count + 1 else {
-            throw .invalidDomainParameters("a parameter is empty or implausibly long")
+              cofactor.count <= 80, a.count <= 80, b.count <= 80, generator.count <= 1 + 2 * 80 else {
+            throw .invalidDomainParameters(.implausibleLength)
         }
         let p = BigNumber(prime), ca = BigNumber(a), cb = BigNumber(b)
         let n = BigNumber(order), h = BigNumber(cofactor)
         guard let ctx = BN_CTX_new() else { throw .fromQueue("BN_CTX_new") }
         defer { BN_CTX_free(ctx) }
-        guard BN_is_odd(p.bn) == 1, BN_num_bits(p.bn) >= 128 else {
-            throw .invalidDomainParameters("p is not an odd prime of at least 128 bits")
+        if validateDomain {
+            try EllipticCurve.checkDomain(p: p, a: ca, b: cb, n: n, h: h, ctx: ctx)
         }
         guard let group = EC_GROUP_new_curve_GFp(p.bn, ca.bn, cb.bn, ctx) else {
             ERR_clear_error()
-            throw .invalidDomainParameters("EC_GROUP_new_curve_GFp rejected p, a, b")
-        }
-        let fieldLength = Int(cccd_bn_num_bytes(p.bn))
-        guard generator.count == 1 + 2 * fieldLength, generator.first == 0x04 else {
-            EC_GROUP_free(group)
-            throw .invalidDomainParameters("generator is not an uncompressed point of the field's length")
+            throw .invalidDomainParameters(.fieldNotPrime)
         }
         guard let g = EC_POINT_new(group) else {
             EC_GROUP_free(group)
@@ -165,11 +187,15 @@ public final class EllipticCurve: @unchecked Sendable {
         }
         defer { EC_POINT_free(g) }
         guard EC_POINT_oct2point(group, g, generator, generator.count, ctx) == 1,
-              EC_POINT_is_on_curve(group, g, ctx) == 1,
-              EC_GROUP_set_generator(group, g, n.bn, h.bn) == 1 else {
+              EC_POINT_is_at_infinity(group, g) == 0, EC_POINT_is_on_curve(group, g, ctx) == 1 else {
             ERR_clear_error()
             EC_GROUP_free(group)
-            throw .invalidDomainParameters("the generator is not on the curve, or n / h are rejected")
+            throw .invalidDomainParameters(.generatorNotOnCurve)
+        }
+        guard EC_GROUP_set_generator(group, g, n.bn, h.bn) == 1 else {
+            ERR_clear_error()
+            EC_GROUP_free(group)
+            throw .invalidDomainParameters(.orderNotPrime)
         }
         // n·G must be the point at infinity, or n is not G's order.
         guard let check = EC_POINT_new(group) else {
@@ -180,9 +206,82 @@ public final class EllipticCurve: @unchecked Sendable {
         guard EC_POINT_mul(group, check, nil, g, n.bn, ctx) == 1, EC_POINT_is_at_infinity(group, check) == 1 else {
             ERR_clear_error()
             EC_GROUP_free(group)
-            throw .invalidDomainParameters("n·G is not the point at infinity")
+            throw .invalidDomainParameters(.generatorOrderMismatch)
         }
         try self.init(taking: group, named: nil)
+    }
+
+    /// The checks on p, a, b, n and h of ``init(prime:a:b:generator:order:cofactor:)``.
+    private static func checkDomain(p: BigNumber, a: BigNumber, b: BigNumber, n: BigNumber, h: BigNumber,
+                                    ctx: OpaquePointer) throws(CryptoError) {
+        let bits = Int(BN_num_bits(p.bn))
+        guard (192...521).contains(bits) else { throw .invalidDomainParameters(.fieldSize(bits: bits)) }
+        guard BN_is_odd(p.bn) == 1, BN_check_prime(p.bn, ctx, nil) == 1 else {
+            ERR_clear_error()
+            throw .invalidDomainParameters(.fieldNotPrime)
+        }
+        guard BN_cmp(a.bn, p.bn) < 0, BN_cmp(b.bn, p.bn) < 0 else {
+            throw .invalidDomainParameters(.coefficientNotFieldElement)
+        }
+        // 4a³ + 27b² mod p.
+        let a3 = BigNumber(), b2 = BigNumber(), sum = BigNumber()
+        guard BN_mod_sqr(a3.bn, a.bn, p.bn, ctx) == 1, BN_mod_mul(a3.bn, a3.bn, a.bn, p.bn, ctx) == 1,
+              BN_mul_word(a3.bn, 4) == 1, BN_mod_sqr(b2.bn, b.bn, p.bn, ctx) == 1, BN_mul_word(b2.bn, 27) == 1,
+              BN_mod_add(sum.bn, a3.bn, b2.bn, p.bn, ctx) == 1 else {
+            throw .fromQueue("BN arithmetic (discriminant)")
+        }
+        guard BN_is_zero(sum.bn) == 0 else { throw .invalidDomainParameters(.singularCurve) }
+        guard BN_check_prime(n.bn, ctx, nil) == 1 else {
+            ERR_clear_error()
+            throw .invalidDomainParameters(.orderNotPrime)
+        }
+        guard BN_cmp(n.bn, p.bn) != 0 else { throw .invalidDomainParameters(.anomalous) }
+        guard BN_is_zero(h.bn) == 0, Int(BN_num_bits(h.bn)) <= bits / 16 + 1 else {
+            throw .invalidDomainParameters(.cofactorImplausible)
+        }
+        // Hasse: (h·n − (p + 1))² ≤ 4p.
+        let hn = BigNumber(), p1 = BigNumber(), d = BigNumber(), d2 = BigNumber(), p4 = BigNumber()
+        guard BN_mul(hn.bn, h.bn, n.bn, ctx) == 1, BN_copy(p1.bn, p.bn) != nil, BN_add_word(p1.bn, 1) == 1,
+              BN_sub(d.bn, hn.bn, p1.bn) == 1, BN_sqr(d2.bn, d.bn, ctx) == 1, BN_copy(p4.bn, p.bn) != nil,
+              BN_mul_word(p4.bn, 4) == 1 else {
+            throw .fromQueue("BN arithmetic (Hasse bound)")
+        }
+        guard BN_cmp(d2.bn, p4.bn) <= 0 else { throw .invalidDomainParameters(.orderOutsideHasseBound) }
+        // MOV: p^k mod n for k = 1…100.
+        let pk = BigNumber(), pn = BigNumber()
+        guard BN_nnmod(pn.bn, p.bn, n.bn, ctx) == 1, BN_copy(pk.bn, pn.bn) != nil else {
+            throw .fromQueue("BN arithmetic (MOV)")
+        }
+        for k in 1...100 {
+            if BN_is_one(pk.bn) == 1 { throw .invalidDomainParameters(.smallEmbeddingDegree(k)) }
+            guard BN_mod_mul(pk.bn, pk.bn, pn.bn, n.bn, ctx) == 1 else { throw .fromQueue("BN arithmetic (MOV)") }
+        }
+    }
+
+    /// SEC 1 §C.2: h = ⌊(√p + 1)² / n⌋ when the parameters leave the cofactor out.
+    static func impliedCofactor(prime: [UInt8], order: [UInt8]) throws(CryptoError) -> [UInt8] {
+        guard !prime.isEmpty, prime.count <= 80, !order.isEmpty, order.count <= 81 else {
+            throw .invalidDomainParameters(.implausibleLength)
+        }
+        let p = BigNumber(prime), n = BigNumber(order)
+        guard let ctx = BN_CTX_new() else { throw .fromQueue("BN_CTX_new") }
+        defer { BN_CTX_free(ctx) }
+        guard BN_is_zero(n.bn) == 0 else { throw .invalidDomainParameters(.orderNotPrime) }
+        // (√p + 1)² = p + 2√p + 1; with s = ⌊√p⌋ (integer square root by Newton's method), p + 2s + 2 bounds it.
+        let s = BigNumber(), t = BigNumber(), sum = BigNumber(), q = BigNumber()
+        guard BN_copy(s.bn, p.bn) != nil else { throw .fromQueue("BN_copy") }
+        while true {
+            // t = (s + p / s) / 2
+            guard BN_div(t.bn, nil, p.bn, s.bn, ctx) == 1, BN_add(t.bn, t.bn, s.bn) == 1,
+                  BN_rshift1(t.bn, t.bn) == 1 else { throw .fromQueue("BN arithmetic (square root)") }
+            if BN_cmp(t.bn, s.bn) >= 0 { break }
+            guard BN_copy(s.bn, t.bn) != nil else { throw .fromQueue("BN_copy") }
+        }
+        guard BN_copy(sum.bn, s.bn) != nil, BN_lshift1(sum.bn, sum.bn) == 1, BN_add(sum.bn, sum.bn, p.bn) == 1,
+              BN_add_word(sum.bn, 1) == 1, BN_div(q.bn, nil, sum.bn, n.bn, ctx) == 1 else {
+            throw .fromQueue("BN arithmetic (cofactor)")
+        }
+        return q.bytes(length: max(1, Int(cccd_bn_num_bytes(q.bn))))
     }
 
     private init(taking group: OpaquePointer, named: NamedCurve?) throws(CryptoError) {
@@ -222,8 +321,9 @@ public final class EllipticCurve: @unchecked Sendable {
     /// ICAO 9303-11 §4.4.3.3.1: PACE generic mapping's ephemeral domain parameters keep p, a, b, n, h and replace
     /// G by Ĝ = s·G + H.
     public func withGenerator(_ newGenerator: ECPoint) throws(CryptoError) -> EllipticCurve {
-        try EllipticCurve(prime: prime, a: a, b: b, generator: newGenerator.uncompressed, order: order,
-                          cofactor: cofactor)
+        // p, a, b, n and h are this curve's, already checked: only the new generator needs checking.
+        try EllipticCurve(checked: prime, a: a, b: b, generator: newGenerator.uncompressed, order: order,
+                          cofactor: cofactor, validateDomain: false)
     }
 
     // MARK: Encoding
@@ -413,4 +513,86 @@ extension EllipticCurve {
         if leadingZeroBytes < out.count { out[leadingZeroBytes] &= mask }
         return out
     }
+}
+
+extension NamedCurve {
+    /// The parameters of each curve of Table 4, leading zero octets removed, computed once.
+    private static let parameters: [(curve: NamedCurve, p: [UInt8], a: [UInt8], b: [UInt8], x: [UInt8], y: [UInt8],
+                                     n: [UInt8], h: [UInt8])] = NamedCurve.allCases.compactMap { curve in
+        guard let c = try? EllipticCurve(curve) else { return nil }
+        return (curve, c.prime.strippingLeadingZeros, c.a.strippingLeadingZeros, c.b.strippingLeadingZeros,
+                c.generator.x.strippingLeadingZeros, c.generator.y.strippingLeadingZeros,
+                c.order.strippingLeadingZeros, c.cofactor.strippingLeadingZeros)
+    }
+
+    /// The curve of ICAO 9303-11 Table 4 whose parameters are all these (p, a, b, G, n, h, compared as numbers;
+    /// G uncompressed, or compressed with the parity of y); nil when none matches in every parameter.
+    public static func matching(prime: [UInt8], a: [UInt8], b: [UInt8], generator: [UInt8], order: [UInt8],
+                                cofactor: [UInt8]) -> NamedCurve? {
+        let p = prime.strippingLeadingZeros, n = order.strippingLeadingZeros, h = cofactor.strippingLeadingZeros
+        let ca = a.strippingLeadingZeros, cb = b.strippingLeadingZeros
+        for c in parameters where c.p == p && c.a == ca && c.b == cb && c.n == n && c.h == h {
+            let length = (c.p.count)
+            switch generator.first {
+            case 0x04? where generator.count == 1 + 2 * length:
+                if Array(generator[1...length]).strippingLeadingZeros == c.x,
+                   Array(generator[(1 + length)...]).strippingLeadingZeros == c.y { return c.curve }
+            case let form? where (form == 0x02 || form == 0x03) && generator.count == 1 + length:
+                let yIsOdd = (c.y.last ?? 0) & 1 == 1
+                if Array(generator[1...]).strippingLeadingZeros == c.x, yIsOdd == (form == 0x03) { return c.curve }
+            default:
+                break
+            }
+        }
+        return nil
+    }
+}
+
+/// Which check explicit elliptic-curve domain parameters fail (``EllipticCurve/init(prime:a:b:generator:order:cofactor:)``).
+public enum DomainParameterDefect: Sendable, Equatable, Hashable, CustomStringConvertible {
+    /// A parameter is empty or far longer than any curve's.
+    case implausibleLength
+    /// The field size is outside 192…521 bits.
+    case fieldSize(bits: Int)
+    /// p is not an odd prime.
+    case fieldNotPrime
+    /// a or b is not below p.
+    case coefficientNotFieldElement
+    /// 4a³ + 27b² ≡ 0 (mod p): not an elliptic curve.
+    case singularCurve
+    /// G does not decode, is the point at infinity, or is not on the curve.
+    case generatorNotOnCurve
+    /// n is not prime.
+    case orderNotPrime
+    /// n·G is not the point at infinity.
+    case generatorOrderMismatch
+    /// n equals p (an anomalous curve).
+    case anomalous
+    /// h is zero or too large for the field.
+    case cofactorImplausible
+    /// h·n is outside Hasse's interval around p + 1.
+    case orderOutsideHasseBound
+    /// p^k ≡ 1 (mod n) for this small k (the MOV condition).
+    case smallEmbeddingDegree(Int)
+
+    public var description: String {
+        switch self {
+        case .implausibleLength: return "a parameter is empty or implausibly long"
+        case .fieldSize(let bits): return "a \(bits)-bit field (192 to 521 bits accepted)"
+        case .fieldNotPrime: return "p is not an odd prime"
+        case .coefficientNotFieldElement: return "a or b is not below p"
+        case .singularCurve: return "4a³ + 27b² is 0 mod p (a singular curve)"
+        case .generatorNotOnCurve: return "the generator does not decode to a point on the curve"
+        case .orderNotPrime: return "the order n is not prime"
+        case .generatorOrderMismatch: return "n·G is not the point at infinity"
+        case .anomalous: return "n equals p (an anomalous curve)"
+        case .cofactorImplausible: return "the cofactor is zero or too large"
+        case .orderOutsideHasseBound: return "h·n is outside Hasse's interval around p + 1"
+        case .smallEmbeddingDegree(let k): return "p^\(k) is 1 mod n (MOV condition)"
+        }
+    }
+}
+
+extension Array where Element == UInt8 {
+    var strippingLeadingZeros: [UInt8] { Array(drop(while: { $0 == 0 })) }
 }

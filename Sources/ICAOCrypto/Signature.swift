@@ -190,7 +190,7 @@ public enum ECDSASignature {
     }
 }
 
-/// An ECDSA private key on a named curve, for the virtual chip's active authentication and test signers.
+/// An ECDSA private key, for the virtual chip's active authentication and test signers.
 public final class ECPrivateKey: @unchecked Sendable {
     let pkey: OpaquePointer
     /// The curve.
@@ -198,16 +198,22 @@ public final class ECPrivateKey: @unchecked Sendable {
     /// The public point d·G.
     public let publicPoint: ECPoint
 
-    /// A key from its private scalar d (big-endian, the order's byte length) on a named curve.
+    /// A key from its private scalar d (big-endian, the order's byte length) on a named curve, or on a curve of
+    /// explicit parameters (given to OpenSSL as p, a, b, G, n, h).
     public init(curve: EllipticCurve, privateKey: [UInt8]) throws(CryptoError) {
-        guard let named = curve.namedCurve else {
-            throw .invalidKey("signing keys need a named curve")
-        }
         let point = try curve.publicKey(privateKey: privateKey)
         let pub = point.uncompressed
-        guard let key = cccd_ec_private_key(named.openSSLName, privateKey, privateKey.count, pub, pub.count) else {
-            throw .fromQueue("EVP_PKEY_fromdata")
+        let made: OpaquePointer?
+        if let named = curve.namedCurve {
+            made = cccd_ec_private_key(named.openSSLName, privateKey, privateKey.count, pub, pub.count)
+        } else {
+            let g = curve.generator.uncompressed
+            made = cccd_ec_private_key_explicit(curve.prime, curve.prime.count, curve.a, curve.a.count, curve.b,
+                                                curve.b.count, g, g.count, curve.order, curve.order.count,
+                                                curve.cofactor, curve.cofactor.count, privateKey, privateKey.count,
+                                                pub, pub.count)
         }
+        guard let key = made else { throw .fromQueue("EVP_PKEY_fromdata") }
         pkey = key
         self.curve = curve
         publicPoint = point

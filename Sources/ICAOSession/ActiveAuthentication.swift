@@ -111,6 +111,16 @@ public enum ActiveAuthentication {
         }
         switch key.kind {
         case .ec:
+            // Explicit domain parameters are checked (or recognised as a Table 4 curve) and the point validated
+            // on them before OpenSSL uses the key.
+            if case .explicit? = (try? dg15.publicKey.ecParameters()) ?? nil {
+                do {
+                    let curve = try ChipAuthentication.curveOf(dg15.publicKey)
+                    _ = try curve.decodePoint(Array(dg15.publicKey.publicKey))
+                } catch {
+                    return .failed(.keyUnusable(error))
+                }
+            }
             guard let signatureAlgorithm else { return .failed(.signatureAlgorithmMissing) }
             guard let digest = ecdsaDigest(signatureAlgorithm) else {
                 return .failed(.signatureAlgorithmUnsupported(signatureAlgorithm.dotted))

@@ -92,12 +92,26 @@ public enum ChipAuthentication {
         }
     }
 
-    /// The curve of an EC SubjectPublicKeyInfo: a named curve of ICAO 9303-11 Table 4.
+    /// The curve of an EC SubjectPublicKeyInfo: a named curve of ICAO 9303-11 Table 4, or explicit domain
+    /// parameters (as many documents write them), recognised as a Table 4 curve when every parameter is that
+    /// curve's, else checked and built as given (``EllipticCurve/init(recognizing:a:b:generator:order:cofactor:)``).
     static func curveOf(_ key: SubjectPublicKeyInfo) throws(CryptoError) -> EllipticCurve {
-        guard let id = key.namedCurve?.standardizedDomainParameterID, let curve = NamedCurve(rawValue: id) else {
-            throw .invalidKey("the chip authentication key is not on a standardized named curve")
+        let parameters: ECKeyParameters?
+        do { parameters = try key.ecParameters() } catch {
+            throw .invalidKey("the key's EC domain parameters do not parse: \(error)")
         }
-        return try EllipticCurve(curve)
+        switch parameters {
+        case .named(let oid)?:
+            guard let id = oid.standardizedDomainParameterID, let curve = NamedCurve(rawValue: id) else {
+                throw .invalidKey("the key's named curve \(oid.dotted) is not one of ICAO 9303-11 Table 4")
+            }
+            return try EllipticCurve(curve)
+        case .explicit(let p)?:
+            return try EllipticCurve(recognizing: p.prime, a: p.a, b: p.b, generator: p.generator, order: p.order,
+                                     cofactor: p.cofactor)
+        case nil:
+            throw .invalidKey("not an EC key")
+        }
     }
 }
 

@@ -1,8 +1,16 @@
 /// DG13 of the CCCD: the holder's personal data in Vietnamese (CCCD.md, "DG13").
 ///
-/// `6D { 30 { 02 version, 06 1.0.10646.1.0.8, 31 { 30 { 02 n, value } … } } }`. Fields are found by their
-/// number, never by position; both card generations (2021 CCCD and 2024 Căn cước) use the same numbers.
-/// Numbers this type does not know are kept, raw, in ``unknownFields``.
+/// `6D { 30 { 02 version, 06 1.0.10646.1.0.8, 31 { 30 { 02 n, value… } … } } }`. Fields are found by their
+/// number, never by position, and parsed one at a time: a field that does not parse is kept raw in
+/// ``malformedFields`` (with an error naming its number) and costs no other field; damage to the file around the
+/// fields (a length running past the end, bytes after the last field) stops the parse but keeps every field read
+/// before it, and is reported in ``damage``. Both card generations (2021 CCCD and 2024 Căn cước) use the same
+/// numbers. Field 16 and numbers this type does not know (17 and up) are kept.
+///
+/// What a field may look like (CCCD.md, read from real cards): PrintableString or UTF8String (IA5String too) for
+/// any field; present with no value (the SEQUENCE holds only its number: an empty field, `""`); several values,
+/// as sibling `SEQUENCE { string }`s, one SEQUENCE holding several strings, or bare strings, all read the same
+/// way. An empty `SEQUENCE` stands for a value left out (field 13's father, when only the mother is given).
 public struct DataGroup13: Sendable, Equatable, Hashable {
     /// The structure's version (`1` on cards seen); nil when the card leaves it out.
     public var version: Int?
@@ -32,16 +40,22 @@ public struct DataGroup13: Sendable, Equatable, Hashable {
     public var dateOfIssue: DG13Date?
     /// Field 12: date of expiry, or "Không thời hạn".
     public var dateOfExpiry: DG13Expiry?
-    /// Field 13: `SEQUENCE { father's name, mother's name }`.
+    /// Field 13: the parents' names.
     public var parents: DG13Parents?
-    /// Field 14: `SEQUENCE { spouse's name }`; absent when unmarried.
+    /// Field 14: the spouse's name; `""` when the field is present with no value (an unmarried holder, as real
+    /// cards write it: `30 03 02 01 0E`), nil when absent.
     public var spouseName: String?
-    /// Field 15: the old ID (CMND) or another document number (unconfirmed, CCCD.md).
+    /// Field 15: the old ID (CMND, 9 digits).
     public var otherDocumentNumber: String?
-    /// Field 16: a 16-hex-digit value of unconfirmed meaning, kept as text.
+    /// Field 16: a 16-character value of unconfirmed meaning, kept as text.
     public var field16: String?
-    /// Fields whose numbers this type does not know, in file order, raw.
+    /// Fields whose numbers this type does not know (17 and up, or out of range), in file order, raw.
     public var unknownFields: [DG13RawField]
+    /// Fields present in the file that do not parse, in file order, kept raw with the reason.
+    public var malformedFields: [DG13MalformedField]
+    /// Damage to the file's structure around the fields, which stopped the parse; every field read before it is
+    /// kept. Nil for a file whose structure is whole.
+    public var damage: DG13FieldError?
 
     /// A DG13 from its values.
     public init(version: Int? = 1, encoding: OID? = .utf8Encoding, personalIDNumber: String? = nil,
@@ -50,7 +64,8 @@ public struct DataGroup13: Sendable, Equatable, Hashable {
                 placeOfOrigin: String? = nil, placeOfResidence: String? = nil,
                 identifyingCharacteristics: String? = nil, dateOfIssue: DG13Date? = nil,
                 dateOfExpiry: DG13Expiry? = nil, parents: DG13Parents? = nil, spouseName: String? = nil,
-                otherDocumentNumber: String? = nil, field16: String? = nil, unknownFields: [DG13RawField] = []) {
+                otherDocumentNumber: String? = nil, field16: String? = nil, unknownFields: [DG13RawField] = [],
+                malformedFields: [DG13MalformedField] = [], damage: DG13FieldError? = nil) {
         self.version = version
         self.encoding = encoding
         self.personalIDNumber = personalIDNumber
@@ -70,159 +85,112 @@ public struct DataGroup13: Sendable, Equatable, Hashable {
         self.otherDocumentNumber = otherDocumentNumber
         self.field16 = field16
         self.unknownFields = unknownFields
+        self.malformedFields = malformedFields
+        self.damage = damage
     }
 
     /// The field numbers this type parses into typed values (1 to 16).
     public static let knownFieldNumbers: ClosedRange<Int> = 1...16
 
-    /// Parses DG13. Fields may come in any order and any may be absent; a known field whose value has the
-    /// wrong type, or that appears twice, is an error naming the field.
+    /// The numbers of the fields present and parsed into typed values, ascending.
+    public var presentFieldNumbers: [Int] {
+        let present: [Bool] = [
+            personalIDNumber != nil, fullName != nil, dateOfBirth != nil, sex != nil, nationality != nil,
+            ethnicity != nil, religion != nil, placeOfOrigin != nil, placeOfResidence != nil,
+            identifyingCharacteristics != nil, dateOfIssue != nil, dateOfExpiry != nil, parents != nil,
+            spouseName != nil, otherDocumentNumber != nil, field16 != nil,
+        ]
+        return present.enumerated().compactMap { $0.element ? $0.offset + 1 : nil }
+    }
+
+    // MARK: Parsing
+
+    /// Parses DG13 one field at a time (see the type's description).
+    ///
+    /// - Throws: only when no field can be reached: the file does not start with the `6D` and `30` headers, or
+    ///   its structure is broken before the first field. Everything else is kept and reported in
+    ///   ``malformedFields`` and ``damage``.
     public init(bytes: [UInt8]) throws(LDSError) {
         self = try LDSError.parsing(.dataGroup(13)) { () throws(LDSError.Reason) -> DataGroup13 in
-            try DataGroup13.parse(bytes)
+            var parser = DG13Parser(bytes)
+            return try parser.parse()
         }
     }
 
-    private static func fieldName(_ n: Int) -> String { "DG13 field \(n)" }
+    // MARK: Encoding
 
-    private static func parse(_ bytes: [UInt8]) throws(LDSError.Reason) -> DataGroup13 {
-        let r = FileReader(bytes)
-        let outer = try r.single(0x6D)
-        var top = try r.children(outer)
-        let body = try top.expect(.sequence)
-        try top.requireEnd()
-        var c = try r.children(body)
-        var dg = DataGroup13(version: nil, encoding: nil)
-        if let v = try c.optional(.integer) { dg.version = try r.integer(v) }
-        if let o = try c.optional(.objectIdentifier) { dg.encoding = try r.oid(o) }
-        // The fields sit in a SET; a card that lists them straight in the SEQUENCE is read the same way.
-        var fields: Cursor
-        if let set = try c.optional(.set) {
-            try c.requireEnd()
-            fields = try r.children(set)
-        } else {
-            fields = c
-        }
-        var seen: UInt32 = 0
-        while let field = try fields.next() {
-            guard field.tag == .sequence else {
-                throw .tlv(.unexpectedTag(offset: field.offset, expected: .sequence, found: field.tag))
-            }
-            var fc = try r.children(field)
-            let numberElement = try fc.expect(.integer)
-            let number = try r.integer(numberElement)
-            guard knownFieldNumbers.contains(number) else {
-                dg.unknownFields.append(DG13RawField(number: number,
-                                                     value: Array(r.bytes[fc.position..<field.valueEnd])))
-                continue
-            }
-            guard seen & (1 << number) == 0 else {
-                throw .invalidField(field: fieldName(number), offset: field.offset, expected: "a single occurrence")
-            }
-            seen |= 1 << number
-            guard let value = try fc.next() else {
-                throw .invalidField(field: fieldName(number), offset: field.valueEnd, expected: "a value")
-            }
-            try fc.requireEnd()
-            try dg.set(number, value, r)
-        }
-        return dg
+    /// How the encoder lays the fields out.
+    public enum Layout: Sendable, Equatable, Hashable {
+        /// As real cards are read (CCCD.md): the ID, the dates of birth and issue, the old ID and field 16 as
+        /// PrintableString (UTF8String where the text is not printable), everything else UTF8String; the parents as
+        /// sibling `SEQUENCE { UTF8String }`s (an empty SEQUENCE for a father left out); the spouse as
+        /// `SEQUENCE { UTF8String }`; an empty field (`""`) as its number alone (`30 03 02 01 0E`).
+        case realCard
+        /// The older form this project first wrote: every text a UTF8String, an empty one as `0C 00`; the parents
+        /// as one SEQUENCE holding both names (a name left out as `0C 00`); the spouse as `SEQUENCE { UTF8String }`.
+        case nested
     }
 
-    private static func isString(_ tag: BERTag) -> Bool {
-        tag == .utf8String || tag == .printableString || tag == .ia5String
-    }
-
-    private func text(_ n: Int, _ e: TLVElement, _ r: FileReader) throws(LDSError.Reason) -> String {
-        guard DataGroup13.isString(e.tag) else {
-            throw .invalidField(field: DataGroup13.fieldName(n), offset: e.offset,
-                                expected: "UTF8String or PrintableString, found tag \(e.tag)")
+    /// The DG13 file, fields in ascending number order (unknown fields among them by number, malformed fields
+    /// whose bytes are whole kept as read), long-form lengths where the values need them.
+    public func encoded(layout: Layout = .realCard) -> [UInt8] {
+        typealias Body = (inout TLVWriter) -> Void
+        let real = layout == .realCard
+        func tag(_ s: String, printable: Bool) -> BERTag {
+            real && printable && DG13Parser.isPrintable(s) ? .printableString : .utf8String
         }
-        do { return try r.reader.string(e) } catch {
-            throw .invalidField(field: DataGroup13.fieldName(n), offset: e.offset, expected: "valid text")
-        }
-    }
-
-    /// The names in a SEQUENCE of at most `limit` strings (fields 13 and 14); absent ones are empty.
-    private func names(_ n: Int, _ e: TLVElement, _ r: FileReader,
-                       limit: Int) throws(LDSError.Reason) -> (String, String) {
-        guard e.tag == .sequence else {
-            throw .invalidField(field: DataGroup13.fieldName(n), offset: e.offset,
-                                expected: "a SEQUENCE of names, found tag \(e.tag)")
-        }
-        var c = try r.children(e)
-        let first = try c.next().map { (s) throws(LDSError.Reason) in try text(n, s, r) } ?? ""
-        let second = limit > 1 ? try c.next().map { (s) throws(LDSError.Reason) in try text(n, s, r) } ?? "" : ""
-        guard c.isAtEnd else {
-            throw .invalidField(field: DataGroup13.fieldName(n), offset: e.offset,
-                                expected: limit == 1 ? "one name" : "at most two names")
-        }
-        return (first, second)
-    }
-
-    private mutating func set(_ n: Int, _ e: TLVElement, _ r: FileReader) throws(LDSError.Reason) {
-        switch n {
-        case 1: personalIDNumber = try text(n, e, r)
-        case 2: fullName = try text(n, e, r)
-        case 3: dateOfBirth = DG13Date(text: try text(n, e, r))
-        case 4: sex = DG13Sex(text: try text(n, e, r))
-        case 5: nationality = try text(n, e, r)
-        case 6: ethnicity = try text(n, e, r)
-        case 7: religion = try text(n, e, r)
-        case 8: placeOfOrigin = try text(n, e, r)
-        case 9: placeOfResidence = try text(n, e, r)
-        case 10: identifyingCharacteristics = try text(n, e, r)
-        case 11: dateOfIssue = DG13Date(text: try text(n, e, r))
-        case 12: dateOfExpiry = DG13Expiry(text: try text(n, e, r))
-        case 13:
-            let (father, mother) = try names(n, e, r, limit: 2)
-            parents = DG13Parents(fatherName: father, motherName: mother)
-        case 14:
-            // A bare string is accepted too: the nesting is reported, not confirmed on every card.
-            if DataGroup13.isString(e.tag) {
-                spouseName = try text(n, e, r)
-            } else {
-                spouseName = try names(n, e, r, limit: 1).0
-            }
-        case 15: otherDocumentNumber = try text(n, e, r)
-        default: field16 = try text(n, e, r)
-        }
-    }
-
-    /// The DG13 file, fields in ascending number order (unknown fields among them by number), text as
-    /// UTF8String, long-form lengths where the values need them.
-    public func encoded() -> [UInt8] {
-        var w = TLVWriter(reservingCapacity: 1024)
-        func string(_ n: Int, _ s: String?) -> (Int, (inout TLVWriter) -> Void)? {
+        func single(_ n: Int, _ s: String?, printable: Bool = false) -> (Int, Body)? {
             guard let s else { return nil }
-            return (n, { w in w.appendString(s) })
+            if s.isEmpty && real { return (n, { _ in }) }
+            return (n, { w in w.appendString(s, tag: tag(s, printable: printable)) })
         }
-        var entries: [(Int, (inout TLVWriter) -> Void)] = []
-        let typed: [(Int, (inout TLVWriter) -> Void)?] = [
-            string(1, personalIDNumber), string(2, fullName), string(3, dateOfBirth?.text), string(4, sex?.text),
-            string(5, nationality), string(6, ethnicity), string(7, religion), string(8, placeOfOrigin),
-            string(9, placeOfResidence), string(10, identifyingCharacteristics), string(11, dateOfIssue?.text),
-            string(12, dateOfExpiry?.text),
-            parents.map { p in (13, { w in w.append(.sequence) { w in
-                w.appendString(p.fatherName)
-                w.appendString(p.motherName)
-            } }) },
-            spouseName.map { s in (14, { w in w.append(.sequence) { w in w.appendString(s) } }) },
-            string(15, otherDocumentNumber), string(16, field16),
-        ]
-        entries = typed.compactMap { $0 }
-        for f in unknownFields { entries.append((f.number, { w in w.appendEncoded(f.value) })) }
-        // Stable: unknown fields with equal numbers keep their order.
-        let ordered = entries.enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }
+        let entries: [(Int, Body)] = [
+            single(1, personalIDNumber, printable: true), single(2, fullName),
+            single(3, dateOfBirth?.text, printable: true), single(4, sex?.text), single(5, nationality),
+            single(6, ethnicity), single(7, religion), single(8, placeOfOrigin), single(9, placeOfResidence),
+            single(10, identifyingCharacteristics), single(11, dateOfIssue?.text, printable: true),
+            single(12, dateOfExpiry?.text),
+            parents.map { p in (13, { w in
+                if real {
+                    if p.fatherName != nil || p.motherName != nil {
+                        w.append(.sequence) { w in if let f = p.fatherName { w.appendString(f) } }
+                    }
+                    if let m = p.motherName { w.append(.sequence) { w in w.appendString(m) } }
+                } else {
+                    w.append(.sequence) { w in
+                        w.appendString(p.fatherName ?? "")
+                        w.appendString(p.motherName ?? "")
+                    }
+                }
+            }) },
+            spouseName.map { s in (14, { w in
+                if !(real && s.isEmpty) { w.append(.sequence) { w in w.appendString(s) } }
+            }) },
+            single(15, otherDocumentNumber, printable: true), single(16, field16, printable: true),
+        ].compactMap { $0 }
+        var fields: [(number: Int, wrapped: Bool, body: Body)] = entries.map { ($0.0, true, $0.1) }
+        for f in unknownFields { fields.append((f.number, true, { w in w.appendEncoded(f.value) })) }
+        // A malformed field is written back as read (its whole SEQUENCE) when its bytes are one whole TLV, not a
+        // field cut by the end of the file.
+        for f in malformedFields where f.isWholeElement {
+            fields.append((f.number ?? Int.max, false, { w in w.appendEncoded(f.encoded) }))
+        }
+        // Stable: fields with equal numbers keep their order.
+        let ordered = fields.enumerated().sorted { ($0.element.number, $0.offset) < ($1.element.number, $1.offset) }
+        var w = TLVWriter(reservingCapacity: 1024)
         w.append(0x6D) { w in
             w.append(.sequence) { w in
                 if let version { w.appendInteger(version) }
                 if let encoding { w.appendOID(encoding) }
                 w.append(.set) { w in
-                    for (_, (number, body)) in ordered {
+                    for (_, field) in ordered {
+                        guard field.wrapped else {
+                            field.body(&w)
+                            continue
+                        }
                         w.append(.sequence) { w in
-                            w.appendInteger(number)
-                            body(&w)
+                            w.appendInteger(field.number)
+                            field.body(&w)
                         }
                     }
                 }
@@ -236,7 +204,7 @@ public struct DataGroup13: Sendable, Equatable, Hashable {
 public struct DG13RawField: Sendable, Equatable, Hashable {
     /// The field number.
     public var number: Int
-    /// The encoded value, tag and length included.
+    /// The encoded value, tag and length included (empty for a field present with no value).
     public var value: [UInt8]
 
     /// A raw field.
@@ -244,24 +212,123 @@ public struct DG13RawField: Sendable, Equatable, Hashable {
         self.number = number
         self.value = value
     }
+
+    /// The field's text values, read as DG13's known fields are (strings, sibling or nested SEQUENCEs of strings);
+    /// nil when the value holds anything else (show ``value`` instead). An empty SEQUENCE gives `""`.
+    public var texts: [String]? {
+        let r = BERReader(value)
+        var out: [String] = []
+        do throws(DG13FieldError.Kind) {
+            try DG13Parser.forEachValue(r.topLevel(), r) { out.append($0 ?? "") }
+        } catch {
+            return nil
+        }
+        return out
+    }
 }
 
-/// Field 13 of DG13: the parents' names. A name the card leaves out is empty.
+/// Why one DG13 field (or the file's structure around the fields) does not parse. The description names the
+/// field by its number and never includes its value.
+public struct DG13FieldError: Error, Sendable, Equatable, Hashable, CustomStringConvertible {
+    /// What is wrong.
+    public enum Kind: Error, Sendable, Equatable, Hashable {
+        /// The bytes end inside the field (or inside the file's SEQUENCE or SET).
+        case truncated
+        /// An element among the fields that is not a SEQUENCE.
+        case notASequence(found: BERTag)
+        /// A field SEQUENCE that does not start with its number (an INTEGER of at most 8 octets).
+        case missingFieldNumber
+        /// A value that is neither text nor a SEQUENCE of text.
+        case unexpectedValue(found: BERTag)
+        /// Text that is not valid UTF-8 (UTF8String) or not ASCII (PrintableString, IA5String).
+        case invalidText(tag: BERTag)
+        /// More values than the field holds.
+        case tooManyValues(found: Int, allowed: Int)
+        /// A date in none of the forms DG13 uses (`dd/MM/yyyy`, `ddMMyyyy`, a year; `00` for an unknown part).
+        case invalidDate
+        /// A second occurrence of a known field (the first is kept).
+        case duplicate
+        /// A TLV inside the field that does not decode.
+        case malformedTLV(String)
+        /// Bytes after the fields that are not fields (after the SET, or after the file's outer element).
+        case trailingBytes
+        /// A version or encoding identifier that does not decode.
+        case malformedHeader(String)
+    }
+
+    /// The field's number; nil when it could not be read, or for damage outside any field.
+    public var number: Int?
+    /// Offset of the field (or of the damage) in the file.
+    public var offset: Int
+    /// What is wrong.
+    public var kind: Kind
+
+    /// An error.
+    public init(number: Int?, offset: Int, kind: Kind) {
+        self.number = number
+        self.offset = offset
+        self.kind = kind
+    }
+
+    /// `DG13.3`, the name problem reports give the field; `DG13` when the number is unknown.
+    public var fieldName: String { number.map { "DG13.\($0)" } ?? "DG13" }
+
+    public var description: String {
+        let what: String
+        switch kind {
+        case .truncated: what = "the bytes end inside it"
+        case .notASequence(let t): what = "expected a field SEQUENCE, found tag \(t)"
+        case .missingFieldNumber: what = "no field number (an INTEGER) at its start"
+        case .unexpectedValue(let t): what = "expected text or a SEQUENCE of text, found tag \(t)"
+        case .invalidText(let t): what = "text under tag \(t) is not valid \(t == .utf8String ? "UTF-8" : "ASCII")"
+        case .tooManyValues(let n, let allowed): what = "\(n) values where at most \(allowed) fit"
+        case .invalidDate: what = "a date in none of the forms dd/MM/yyyy, ddMMyyyy or yyyy"
+        case .duplicate: what = "a second occurrence of the field (the first is kept)"
+        case .malformedTLV(let why): what = why
+        case .trailingBytes: what = "bytes that are not fields"
+        case .malformedHeader(let why): what = "version or encoding identifier: \(why)"
+        }
+        let place = number.map { "field \($0)" } ?? "structure"
+        return "DG13 \(place) at offset \(offset): \(what)"
+    }
+}
+
+/// A DG13 field that is present but does not parse: its bytes as read and why.
+public struct DG13MalformedField: Sendable, Equatable, Hashable {
+    /// The field's number, when it could be read.
+    public var number: Int? { error.number }
+    /// The field's bytes as stored (the whole SEQUENCE, or what the file holds of it when truncated).
+    public var encoded: [UInt8]
+    /// Why it does not parse.
+    public var error: DG13FieldError
+
+    /// A malformed field.
+    public init(encoded: [UInt8], error: DG13FieldError) {
+        self.encoded = encoded
+        self.error = error
+    }
+
+    /// Whether ``encoded`` is one whole TLV (false for a field cut by the end of the file).
+    public var isWholeElement: Bool { error.kind != .truncated }
+}
+
+/// Field 13 of DG13: the parents' names. A name the card leaves out is nil.
 public struct DG13Parents: Sendable, Equatable, Hashable {
     /// The father's full name.
-    public var fatherName: String
+    public var fatherName: String?
     /// The mother's full name.
-    public var motherName: String
+    public var motherName: String?
 
     /// Parents' names.
-    public init(fatherName: String, motherName: String) {
+    public init(fatherName: String?, motherName: String?) {
         self.fatherName = fatherName
         self.motherName = motherName
     }
 }
 
-/// A date as DG13 writes it: `dd/MM/yyyy` (seen), `ddMMyyyy`, or a bare year. The text is kept as is; the
-/// components are set when the text has one of these forms and a valid day and month.
+/// A date as DG13 writes it: `dd/MM/yyyy` (seen), `ddMMyyyy`, or a bare year, with `00` for a day or month the
+/// record does not know (`00/00/1950`, `00/07/1950`). The text is kept as is; the components are set as far as
+/// the text knows them, and all are nil when it has none of these forms (or a day above 31, a month above 12).
 public struct DG13Date: Sendable, Equatable, Hashable, CustomStringConvertible {
     /// The text as stored on the card.
     public let text: String
@@ -282,7 +349,15 @@ public struct DG13Date: Sendable, Equatable, Hashable, CustomStringConvertible {
         year = parsed.year
     }
 
-    private static func components(_ u: UnsafeBufferPointer<UInt8>) -> (day: Int?, month: Int?, year: Int?) {
+    /// Whether the text is a date in one of the known forms (at least its year is known).
+    public var isValid: Bool { year != nil }
+
+    private static func components(_ all: UnsafeBufferPointer<UInt8>) -> (day: Int?, month: Int?, year: Int?) {
+        // Surrounding spaces are not part of the date.
+        var lo = 0, hi = all.count
+        while lo < hi && all[lo] == 0x20 { lo += 1 }
+        while hi > lo && all[hi - 1] == 0x20 { hi -= 1 }
+        let u = UnsafeBufferPointer(rebasing: all[lo..<hi])
         func number(_ r: Range<Int>) -> Int? {
             var v = 0
             for i in r {
@@ -291,20 +366,27 @@ public struct DG13Date: Sendable, Equatable, Hashable, CustomStringConvertible {
             }
             return v
         }
-        var d: Int?, m: Int?, y: Int?
+        func separator(_ c: UInt8) -> Bool { c == UInt8(ascii: "/") || c == UInt8(ascii: "-") || c == UInt8(ascii: ".") }
+        let d: Int?, m: Int?, y: Int?
         switch u.count {
-        case 10 where u[2] == UInt8(ascii: "/") && u[5] == UInt8(ascii: "/"):
+        case 10 where separator(u[2]) && u[5] == u[2]:
             d = number(0..<2); m = number(3..<5); y = number(6..<10)
         case 8:
             d = number(0..<2); m = number(2..<4); y = number(4..<8)
         case 4:
-            y = number(0..<4)
+            guard let year = number(0..<4), year >= 1 else { return (nil, nil, nil) }
+            return (nil, nil, year)
         default:
-            break
+            return (nil, nil, nil)
         }
-        if u.count != 4, d == nil || m == nil || y == nil || !(1...31).contains(d!) || !(1...12).contains(m!) {
-            d = nil; m = nil; y = nil
-        }
+        guard let d, let m, let y, y >= 1 else { return (nil, nil, nil) }
+        // 00 marks an unknown part; a day without its month is not kept.
+        if m == 0 { return d == 0 ? (nil, nil, y) : (nil, nil, nil) }
+        guard m <= 12 else { return (nil, nil, nil) }
+        if d == 0 { return (nil, m, y) }
+        // A day the month lacks (29/02 of a common year, as a card valid "until the 25th birthday" of someone born
+        // on a leap day may write) is kept: the card says it, and the file's hash vouches for it.
+        guard d <= 31 else { return (nil, nil, nil) }
         return (d, m, y)
     }
 
@@ -371,6 +453,265 @@ public enum DG13Expiry: Sendable, Equatable, Hashable {
         switch self {
         case .date(let d): return d.text
         case .unlimited(let s): return s
+        }
+    }
+}
+
+// MARK: - The parser
+
+/// DG13's field-at-a-time parser: containers whose lengths run past the end are read up to the end, each field is
+/// parsed on its own, and what does not parse is kept and reported.
+struct DG13Parser {
+    let r: BERReader
+    var dg = DataGroup13(version: nil, encoding: nil)
+    private var seen: UInt32 = 0
+
+    init(_ bytes: [UInt8]) { r = BERReader(bytes, options: .dataGroup) }
+
+    static func isString(_ tag: BERTag) -> Bool {
+        tag == .utf8String || tag == .printableString || tag == .ia5String
+    }
+
+    /// X.680 §41.4: PrintableString's alphabet.
+    static func isPrintable(_ s: String) -> Bool {
+        s.utf8.allSatisfy { c in
+            (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39)
+                || " '()+,-./:=?".utf8.contains(c)
+        }
+    }
+
+    /// The header at `offset`; a length running past `end` is cut at `end` and reported as truncated.
+    private func header(at offset: Int, end: Int, depth: Int) throws(TLVError) -> (TLVElement, truncated: Bool) {
+        do throws(TLVError) {
+            return (try BERReader.decodeHeader(r.bytes.span, at: offset, end: end, depth: depth, options: r.options),
+                    false)
+        } catch {
+            guard case .lengthPastEnd(let o, let t, _, let available) = error else { throw error }
+            let valueStart = end - available
+            return (TLVElement(tag: t, offset: o, valueStart: valueStart, valueEnd: end, end: end, depth: depth), true)
+        }
+    }
+
+    mutating func parse() throws(LDSError.Reason) -> DataGroup13 {
+        let bytes = r.bytes
+        let outer: TLVElement, body: TLVElement
+        var truncated: Bool
+        do throws(TLVError) {
+            let (o, t1) = try header(at: 0, end: bytes.count, depth: 0)
+            guard o.tag == 0x6D else { throw TLVError.unexpectedTag(offset: 0, expected: 0x6D, found: o.tag) }
+            let (b, t2) = try header(at: o.valueStart, end: o.valueEnd, depth: 1)
+            guard b.tag == .sequence else {
+                throw TLVError.unexpectedTag(offset: b.offset, expected: .sequence, found: b.tag)
+            }
+            outer = o
+            body = b
+            truncated = t1 || t2
+        } catch {
+            throw .tlv(error)
+        }
+        if outer.end < bytes.count { note(nil, outer.end, .trailingBytes) }
+
+        var position = body.valueStart
+        var fieldsEnd = body.valueEnd
+        var depth = 2
+        // Version and encoding identifier, each optional; then the SET, or the fields straight in the SEQUENCE.
+        headerLoop: while position < body.valueEnd {
+            let element: TLVElement
+            let cut: Bool
+            do throws(TLVError) { (element, cut) = try header(at: position, end: body.valueEnd, depth: 2) } catch {
+                note(nil, position, .malformedTLV(error.description))
+                return finish(truncated)
+            }
+            switch element.tag {
+            case .integer where dg.version == nil && dg.encoding == nil && !cut:
+                do throws(TLVError) { dg.version = try r.integer(element) } catch { note(nil, element.offset, .malformedHeader(error.description)) }
+                position = element.end
+            case .objectIdentifier where dg.encoding == nil && !cut:
+                do throws(TLVError) { dg.encoding = try r.objectIdentifier(element) } catch {
+                    note(nil, element.offset, .malformedHeader(error.description))
+                }
+                position = element.end
+            case .set:
+                truncated = truncated || cut
+                if element.end < body.valueEnd { note(nil, element.end, .trailingBytes) }
+                position = element.valueStart
+                fieldsEnd = element.valueEnd
+                depth = 3
+                break headerLoop
+            default:
+                break headerLoop
+            }
+        }
+        while position < fieldsEnd {
+            let field: TLVElement
+            let cut: Bool
+            do throws(TLVError) { (field, cut) = try header(at: position, end: fieldsEnd, depth: depth) } catch {
+                note(nil, position, error.isTruncation ? .truncated : .malformedTLV(error.description))
+                return finish(false)
+            }
+            if cut {
+                // The file ends inside this field: keep what there is of it, raw, and stop.
+                let number = leadingNumber(field)
+                keep(field, number, .truncated, whole: false)
+                dg.damage = DG13FieldError(number: number, offset: field.offset, kind: .truncated)
+                return dg
+            }
+            parseField(field)
+            position = field.end
+        }
+        return finish(truncated)
+    }
+
+    private mutating func finish(_ truncated: Bool) -> DataGroup13 {
+        if truncated && dg.damage == nil {
+            dg.damage = DG13FieldError(number: nil, offset: r.bytes.count, kind: .truncated)
+        }
+        return dg
+    }
+
+    private mutating func note(_ number: Int?, _ offset: Int, _ kind: DG13FieldError.Kind) {
+        if dg.damage == nil { dg.damage = DG13FieldError(number: number, offset: offset, kind: kind) }
+    }
+
+    private mutating func keep(_ field: TLVElement, _ number: Int?, _ kind: DG13FieldError.Kind, whole: Bool = true) {
+        let end = whole ? field.end : r.bytes.count
+        dg.malformedFields.append(DG13MalformedField(
+            encoded: Array(r.bytes[field.offset..<min(end, r.bytes.count)]),
+            error: DG13FieldError(number: number, offset: field.offset, kind: kind)))
+    }
+
+    /// The number at the start of a (possibly truncated) field, when it can be read.
+    private func leadingNumber(_ field: TLVElement) -> Int? {
+        guard field.tag == .sequence else { return nil }
+        var c = r.contents(of: field)
+        guard let e = try? c.next(), e.tag == .integer else { return nil }
+        return try? r.integer(e)
+    }
+
+    private mutating func parseField(_ field: TLVElement) {
+        guard field.tag == .sequence else {
+            keep(field, nil, .notASequence(found: field.tag))
+            return
+        }
+        var number: Int?
+        do throws(TLVError) {
+            var c = try r.children(of: field)
+            guard let first = try c.next(), first.tag == .integer, let n = try? r.integer(first) else {
+                keep(field, nil, .missingFieldNumber)
+                return
+            }
+            number = n
+            guard DataGroup13.knownFieldNumbers.contains(n) else {
+                dg.unknownFields.append(DG13RawField(number: n, value: Array(r.bytes[c.position..<field.valueEnd])))
+                return
+            }
+            guard seen & (1 << n) == 0 else {
+                keep(field, n, .duplicate)
+                return
+            }
+            var values = FieldValues()
+            do throws(DG13FieldError.Kind) { try DG13Parser.forEachValue(c, r) { values.add($0) } } catch {
+                keep(field, n, error)
+                return
+            }
+            if let kind = set(n, values) {
+                keep(field, n, kind)
+                return
+            }
+            seen |= 1 << n
+        } catch {
+            keep(field, number, .malformedTLV(error.description))
+        }
+    }
+
+    /// The first two values of a field and how many there are (no field holds more than two).
+    struct FieldValues {
+        var count = 0
+        var first: String?
+        var second: String?
+
+        mutating func add(_ value: String?) {
+            if count == 0 { first = value } else if count == 1 { second = value }
+            count += 1
+        }
+    }
+
+    /// Calls `body` with each value of a field, from `cursor` (the elements after its number): each string is
+    /// one; a SEQUENCE contributes each string it holds, or one left-out value (nil) when empty. Anything else is
+    /// not a DG13 value.
+    static func forEachValue(_ cursor: TLVCursor, _ r: BERReader,
+                             _ body: (String?) -> Void) throws(DG13FieldError.Kind) {
+        func next(_ c: inout TLVCursor) throws(DG13FieldError.Kind) -> TLVElement? {
+            do throws(TLVError) { return try c.next() } catch { throw .malformedTLV(error.description) }
+        }
+        func text(_ e: TLVElement) throws(DG13FieldError.Kind) -> String {
+            guard isString(e.tag) else { throw .unexpectedValue(found: e.tag) }
+            do throws(TLVError) { return try r.string(e) } catch { throw .invalidText(tag: e.tag) }
+        }
+        var c = cursor
+        while let e = try next(&c) {
+            guard e.tag == .sequence else {
+                body(try text(e))
+                continue
+            }
+            var inner: TLVCursor
+            do throws(TLVError) { inner = try r.children(of: e) } catch { throw .malformedTLV(error.description) }
+            var any = false
+            while let v = try next(&inner) {
+                body(try text(v))
+                any = true
+            }
+            if !any { body(nil) }
+        }
+    }
+
+    /// Sets a known field from its values; the reason when they do not fit it.
+    private mutating func set(_ n: Int, _ values: FieldValues) -> DG13FieldError.Kind? {
+        if n == 13 {
+            guard values.count <= 2 else { return .tooManyValues(found: values.count, allowed: 2) }
+            dg.parents = DG13Parents(fatherName: values.first, motherName: values.second)
+            return nil
+        }
+        guard values.count <= 1 else { return .tooManyValues(found: values.count, allowed: 1) }
+        let s = values.first ?? ""
+        func date() -> DG13Date? {
+            let d = DG13Date(text: s)
+            return s.isEmpty || d.isValid ? d : nil
+        }
+        switch n {
+        case 1: dg.personalIDNumber = s
+        case 2: dg.fullName = s
+        case 3:
+            guard let d = date() else { return .invalidDate }
+            dg.dateOfBirth = d
+        case 4: dg.sex = DG13Sex(text: s)
+        case 5: dg.nationality = s
+        case 6: dg.ethnicity = s
+        case 7: dg.religion = s
+        case 8: dg.placeOfOrigin = s
+        case 9: dg.placeOfResidence = s
+        case 10: dg.identifyingCharacteristics = s
+        case 11:
+            guard let d = date() else { return .invalidDate }
+            dg.dateOfIssue = d
+        case 12:
+            let expiry = DG13Expiry(text: s)
+            if case .date = expiry, date() == nil { return .invalidDate }
+            dg.dateOfExpiry = expiry
+        case 14: dg.spouseName = s
+        case 15: dg.otherDocumentNumber = s
+        default: dg.field16 = s
+        }
+        return nil
+    }
+}
+
+extension TLVError {
+    /// Whether the error says the bytes ended too early.
+    var isTruncation: Bool {
+        switch self {
+        case .truncatedTag, .truncatedLength, .lengthPastEnd, .missingEndOfContents: return true
+        default: return false
         }
     }
 }

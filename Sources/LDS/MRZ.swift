@@ -33,6 +33,8 @@ public struct MRZ: Sendable, Equatable, Hashable {
         case documentNumber
         /// TD1 line-1 optional data, TD2 optional data, TD3 personal number (and its check digit).
         case optionalData1
+        /// The CCCD's 12-digit personal ID number in TD1 line 1's optional data, and its check digit (CCCD.md).
+        case personalIDNumber
         /// Date of birth (and its check digit).
         case dateOfBirth
         /// Sex.
@@ -117,12 +119,22 @@ public struct MRZ: Sendable, Equatable, Hashable {
     }
 
     /// The CCCD's 12-digit personal ID number: the first 12 characters of TD1's line-1 optional data when
-    /// they are all digits (CCCD.md), nil otherwise.
+    /// they are all digits (CCCD.md), nil otherwise. Its check digit, when line 1 ends with `<<` and a digit,
+    /// was verified on parsing.
     public var personalIDNumber: String? {
         guard format == .td1 else { return nil }
         let candidate = optionalData1.utf8.prefix(12)
         guard candidate.count == 12, candidate.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
         return String(decoding: candidate, as: UTF8.self)
+    }
+
+    /// TD1 line 1's optional data as the CCCD writes it (CCCD.md): the 12-digit ID number, `<<`, and the check
+    /// digit over the ID (ICAO 9303-3 §4.9). Nil when `id` is not 12 digits.
+    public static func cccdOptionalData(personalIDNumber id: String) -> String? {
+        guard id.utf8.count == 12, id.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let digit = checkDigit(id) else {
+            return nil
+        }
+        return id + "<<" + String(digit)
     }
 
     /// ICAO 9303-3 §4.9: the check digit over MRZ characters, weights 7, 3, 1; `<` counts 0, `A`–`Z` 10–35.
@@ -238,6 +250,10 @@ public struct MRZ: Sendable, Equatable, Hashable {
         throw .checkDigit(field: field, expected: expected, found: found)
     }
 
+    private static func isDigits(_ c: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Bool {
+        r.allSatisfy { c[$0] >= 0x30 && c[$0] <= 0x39 }
+    }
+
     private static func sex(_ byte: UInt8) throws(LDSError.Reason) -> Sex {
         switch byte {
         case UInt8(ascii: "M"): return .male
@@ -284,6 +300,11 @@ public struct MRZ: Sendable, Equatable, Hashable {
                 optionalStart = end + 1
             } else {
                 try requireCheck(c, 5..<14, digitAt: 14, field: .documentNumber)
+                // CCCD.md: line 1 of the CCCD ends with the 12-digit ID number, `<<` and a check digit over the
+                // ID (ICAO 9303-3 §4.9). A card that leaves the last position a filler has no digit to verify.
+                if isDigits(c, 15..<27), c[27] == 0x3C, c[28] == 0x3C, c[29] != 0x3C {
+                    try requireCheck(c, 15..<27, digitAt: 29, field: .personalIDNumber)
+                }
             }
             try requireCheck(c, 30..<36, digitAt: 36, field: .dateOfBirth)
             try requireCheck(c, 38..<44, digitAt: 44, field: .dateOfExpiry)

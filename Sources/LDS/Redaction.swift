@@ -23,14 +23,21 @@ extension DataGroup1: CustomStringConvertible, CustomDebugStringConvertible, Cus
 extension DataGroup13: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// Which fields are present, never their values (field 1 holds the CAN's digits).
     public var description: String {
-        let present: [Int] = [
-            personalIDNumber != nil, fullName != nil, dateOfBirth != nil, sex != nil, nationality != nil,
-            ethnicity != nil, religion != nil, placeOfOrigin != nil, placeOfResidence != nil,
-            identifyingCharacteristics != nil, dateOfIssue != nil, dateOfExpiry != nil, parents != nil,
-            spouseName != nil, otherDocumentNumber != nil, field16 != nil,
-        ].enumerated().compactMap { $0.element ? $0.offset + 1 : nil } + unknownFields.map(\.number)
-        return "DG13(fields \(present.map(String.init).joined(separator: ",")), values redacted)"
+        let present = presentFieldNumbers + unknownFields.map(\.number)
+        let malformed = malformedFields.compactMap(\.number)
+        return "DG13(fields \(present.map(String.init).joined(separator: ","))"
+            + (malformed.isEmpty ? "" : ", malformed \(malformed.map(String.init).joined(separator: ","))")
+            + ", values redacted)"
     }
+    /// Same as ``description``.
+    public var debugDescription: String { description }
+    /// A mirror without children.
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
+}
+
+extension DG13MalformedField: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// The field's number, size and error, never its bytes (field 1 holds the CAN's digits).
+    public var description: String { "DG13MalformedField(\(encoded.count) bytes, \(error))" }
     /// Same as ``description``.
     public var debugDescription: String { description }
     /// A mirror without children.

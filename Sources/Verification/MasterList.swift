@@ -1,77 +1,72 @@
+import Foundation
+import ICAOCrypto
 import LDS
 
-/// An ICAO CSCA master list (ICAO 9303-12 §9): a CMS SignedData whose eContentType is id-icao-cscaMasterList
-/// (2.23.136.1.1.2) and whose content is `CscaMasterList ::= SEQUENCE { version INTEGER (0), certList SET OF
-/// Certificate }`, signed by a master list signer whose certificate is issued by a CSCA.
+/// A verified ICAO CSCA master list (ICAO 9303-12 §9): LDS's ``CscaMasterList``, whose signature verifies and
+/// whose signer the reader already trusts.
 ///
-/// A master list is only accepted whole: its signature must verify, and its signer must chain to a CSCA in the
-/// list itself or to one already trusted. The list says who its publisher trusts; the file is only as trustworthy
-/// as the channel it came by, which is why a desk installs it deliberately. The signer's validity period is not
-/// checked: master lists stay in use after their signer's certificate expires, and loading has no time of reading.
+/// Anchors stay anchors: the signer must chain to a CSCA installed in the trust store by other means (a trust
+/// file, or ``TrustStore/add(_:source:)``), or be a master list signer certificate the configuration names
+/// explicitly; never to a certificate inside the list itself, which would let any list vouch for itself. The
+/// signer must be valid, with the CSCAs of its path, at the time the list is loaded, carry the extended key usage
+/// id-icao-cscaMasterListSigningKey and the key usage digitalSignature, and meet the algorithm policy.
 public struct MasterList: Sendable {
-    /// The certificates listed (CSCAs and link certificates), in list order.
-    public let certificates: [Certificate]
+    /// The parsed list.
+    public let list: CscaMasterList
     /// The master list signer's certificate.
     public let signer: Certificate
-    /// How many listed entries were skipped because they do not parse as certificates.
-    public let skippedEntries: Int
-    /// The listed CA certificates that are self-signed (the others are link certificates), found once here so the
-    /// trust store does not verify every signature again.
-    let selfSignedCAs: Set<Certificate>
+    /// The certificates from the signer's issuer up to the installed CSCA it chains to; empty when the signer is a
+    /// configured master list signer itself.
+    public let signerPath: [Certificate]
+    /// Policy warnings about the list's signature or its signer's path (SHA-1, for one).
+    public let warnings: [VerificationProblem]
 
-    /// id-icao-cscaMasterList.
-    public static let contentType: OID = "2.23.136.1.1.2"
+    /// The certificates listed (CSCAs and link certificates), in list order.
+    public var certificates: [Certificate] { list.certificates }
+    /// How many listed entries were skipped because they do not parse as certificates.
+    public var skippedEntries: Int { list.skippedEntries.count }
 
     /// Why a master list was refused.
-    public enum Failure: Error, Sendable, Hashable, CustomStringConvertible {
-        /// The CMS structure or the CscaMasterList content does not parse.
-        case malformed(String)
-        /// The signed attributes or the signature do not verify.
+    public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        /// The CMS structure or the CscaMasterList content does not parse (or the eContentType is not
+        /// id-icao-cscaMasterList).
+        case malformed(PKIError)
+        /// The SignerInfo, the signed attributes or the signature do not verify.
         case invalidSignature(String)
-        /// The signer's certificate does not chain to a CSCA in the list or already trusted.
+        /// The signer's certificate is missing, or chains to no installed CSCA (and is no configured signer).
         case untrustedSigner(String)
+        /// The signer's certificate, or a CSCA of its path, is not valid at the time of loading.
+        case signerNotValid(String)
+        /// The signer's certificate is not for signing master lists (extended key usage, key usage) or its key is
+        /// below the algorithm policy's minimum.
+        case signerNotAuthorized(String)
 
         public var description: String {
             switch self {
-            case .malformed(let why): return "malformed master list: \(why)"
+            case .malformed(let error): return "malformed master list: \(error)"
             case .invalidSignature(let why): return "master list signature: \(why)"
             case .untrustedSigner(let why): return "master list signer: \(why)"
+            case .signerNotValid(let why): return "master list signer: \(why)"
+            case .signerNotAuthorized(let why): return "master list signer: \(why)"
             }
         }
     }
 
-    /// Parses and verifies a master list's DER.
+    /// Parses and verifies a master list.
     ///
-    /// - Parameter trustedAnchors: CSCAs already trusted, to which the signer may chain instead of to one in the list.
-    public init(der bytes: [UInt8], trustedAnchors: [Certificate] = []) throws(Failure) {
-        guard bytes.count <= 64 << 20 else { throw .malformed("larger than 64 MiB") }
-        let signed: SignedContent
-        do throws(TLVError) { signed = try SignedContent(cms: bytes) } catch {
-            throw .malformed("CMS SignedData: \(error)")
-        }
-        guard signed.contentType == MasterList.contentType else {
-            throw .malformed("the eContentType is \(signed.contentType), not id-icao-cscaMasterList")
-        }
-        var listed: [Certificate] = []
-        var skipped = 0
-        do throws(TLVError) {
-            let r = BERReader(signed.content, options: .cms)
-            var list = try r.children(of: try r.singleElement(.sequence))
-            let version = try r.integer(try list.expect(.integer))
-            guard version == 0 else {
-                throw TLVError.invalidValue(offset: 0, tag: .integer, expected: "CscaMasterList version 0")
-            }
-            var set = try r.children(of: try list.expect(.set))
-            try list.requireEnd()
-            while let element = try set.next() {
-                do throws(VerificationError) { listed.append(try Certificate(der: Array(r.encoded(element)))) } catch {
-                    skipped += 1
-                }
-            }
-        } catch {
-            throw .malformed("CscaMasterList: \(error)")
-        }
-        let check = signed.checkSigner(expectedContentType: MasterList.contentType)
+    /// - Parameters:
+    ///   - bytes: the list's DER (or BER).
+    ///   - anchors: the installed CSCAs the signer may chain to.
+    ///   - links: installed link certificates the signer's path may pass through.
+    ///   - signers: master list signer certificates the configuration names explicitly: a list signed by one of
+    ///     them is trusted without a path.
+    ///   - date: the time of loading, at which the signer and its path must be valid.
+    ///   - policy: the algorithm policy.
+    public init(der bytes: [UInt8], anchors: [Certificate], links: [Certificate] = [], signers: [Certificate] = [],
+                at date: Date, policy: AlgorithmPolicy = .default) throws(Failure) {
+        let list: CscaMasterList
+        do throws(PKIError) { list = try CscaMasterList(der: bytes) } catch { throw .malformed(error) }
+        let check = list.signedData.checkSigner()
         if let failure = check.failures.first {
             switch failure {
             case .signerCertificateMissing, .signerCertificateMalformed: throw .untrustedSigner(failure.message)
@@ -79,28 +74,56 @@ public struct MasterList: Sendable {
             }
         }
         guard let signer = check.certificate else { throw .untrustedSigner("no signer certificate") }
-        if let purposes = signer.extensions.extendedKeyUsage, !purposes.contains(Certificate.masterListSigningKeyPurpose) {
-            throw .untrustedSigner("\(signer.subject.text) lacks the extended key usage id-icao-cscaMasterListSigningKey")
+        let name = signer.subject.text
+        // ICAO 9303-12 §7.1.2 (Table 7): a master list signer carries id-icao-cscaMasterListSigningKey.
+        guard signer.extensions.extendedKeyUsage?.contains(.cscaMasterListSigningKey) == true else {
+            throw .signerNotAuthorized("\(name) lacks the extended key usage id-icao-cscaMasterListSigningKey")
         }
         if let usage = signer.extensions.keyUsage, !usage.contains(.digitalSignature) {
-            throw .untrustedSigner("\(signer.subject.text)'s key usage does not allow digitalSignature")
+            throw .signerNotAuthorized("\(name)'s key usage does not allow digitalSignature")
         }
-        let cas = listed.filter(\.isCA)
-        let selfSigned = cas.filter(PathBuilder.isSelfSigned)
-        let builder = PathBuilder(anchors: selfSigned + trustedAnchors,
-                                  intermediates: cas.filter { !selfSigned.contains($0) })
-        switch builder.search(from: signer) {
-        case .anchored: break
-        case .noIssuer(let certificate):
-            throw .untrustedSigner("no CSCA in the list or the trust store issued \(certificate.subject.text)")
-        case .badSignature(let certificate, let issuer, let reason):
-            throw .untrustedSigner("\(certificate.subject.text) is not verified by \(issuer.subject.text): \(reason)")
-        case .unsupported(let certificate, let reason):
-            throw .untrustedSigner("\(certificate.subject.text): \(reason)")
+        var warnings: [VerificationProblem] = []
+        func note(_ problem: VerificationProblem?) throws(Failure) {
+            guard let problem else { return }
+            guard !problem.isError else { throw .signerNotAuthorized(problem.message) }
+            warnings.append(problem)
         }
-        certificates = listed
-        selfSignedCAs = Set(selfSigned)
+        for hash in check.hashes { try note(policy.problem(hash: hash, in: "the master list signature")) }
+
+        var path: [Certificate] = []
+        if !signers.contains(signer) {
+            var pool = CertificatePool()
+            for anchor in anchors { pool.insert(anchor, isAnchor: true, source: .installed("anchor")) }
+            for link in links { pool.insert(link, isAnchor: false, source: .installed("link")) }
+            switch PathBuilder(pool: pool).search(from: signer) {
+            case .anchored(let members):
+                path = members.map(\.certificate)
+            case .noIssuer(let certificate):
+                throw .untrustedSigner("no CSCA installed in the trust store issued \(certificate.subject.text) (a "
+                                       + "master list is trusted only through a CSCA installed by other means)")
+            case .badSignature(let certificate, let issuer, let reason):
+                throw .untrustedSigner("\(certificate.subject.text) is not verified by \(issuer.subject.text): \(reason)")
+            case .unsupported(let certificate, let reason):
+                throw .untrustedSigner("\(certificate.subject.text): \(reason)")
+            }
+        }
+        for certificate in [signer] + path where !certificate.isValid(at: date) {
+            let role = certificate == signer ? "" : "the CSCA \(certificate.subject.text) of "
+            throw .signerNotValid("\(role)\(name) is valid from \(PassiveAuthentication.iso(certificate.notBefore)) to "
+                                  + "\(PassiveAuthentication.iso(certificate.notAfter)), not at "
+                                  + "\(PassiveAuthentication.iso(date))")
+        }
+        for (index, certificate) in ([signer] + path).enumerated() {
+            guard let key = try? certificate.publicKey() else { continue }
+            try note(policy.problem(key: key, of: certificate, role: index == 0 ? "the master list signer" : "the CSCA"))
+            if index < path.count, let scheme = try? SignatureScheme(certificate.signatureAlgorithm) {
+                try note(policy.problem(hash: scheme.hash, in: "the signature of \(certificate.subject.text)",
+                                        certificate: certificate))
+            }
+        }
+        self.list = list
         self.signer = signer
-        skippedEntries = skipped
+        signerPath = path
+        self.warnings = warnings
     }
 }

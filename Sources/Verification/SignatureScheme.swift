@@ -120,16 +120,16 @@ public enum SignatureScheme: Sendable, Hashable, CustomStringConvertible {
             var c = try r.children(of: try r.singleElement(.sequence))
             if let h = try c.optional(0xA0) {
                 var hc = try r.children(of: h)
-                hash = try SignatureScheme.hash(try algorithmIdentifier(r, try hc.expect(.sequence)))
+                hash = try SignatureScheme.hash(try AlgorithmIdentifier(r, try hc.expect(.sequence)))
             }
             if let m = try c.optional(0xA1) {
                 var mc = try r.children(of: m)
-                let mgf = try algorithmIdentifier(r, try mc.expect(.sequence))
+                let mgf = try AlgorithmIdentifier(r, try mc.expect(.sequence))
                 guard mgf.algorithm == SignatureScheme.mgf1, let inner = mgf.parameters else {
                     throw Unsupported(reason: "RSA-PSS mask generation \(mgf.algorithm) is not MGF1")
                 }
                 let ir = BERReader(inner, options: .cms)
-                mgfHash = try SignatureScheme.hash(try algorithmIdentifier(ir, try ir.singleElement(.sequence)))
+                mgfHash = try SignatureScheme.hash(try AlgorithmIdentifier(ir, try ir.singleElement(.sequence)))
             }
             if let s = try c.optional(0xA2) {
                 var sc = try r.children(of: s)
@@ -160,7 +160,22 @@ extension Certificate {
 
     /// Checks this certificate's signature with its issuer's key.
     public func checkSignature(issuerKey: PublicKey) -> SignatureCheck {
-        SignatureCheck(algorithm: signatureAlgorithm, signature: signature, message: Array(tbsCertificate), key: issuerKey)
+        SignatureCheck(algorithm: signatureAlgorithm, signature: Array(signature), message: Array(tbsCertificate),
+                       key: issuerKey)
+    }
+
+    /// Whether the certificate is self-signed: self-issued, and its own key verifies its signature.
+    public var isSelfSigned: Bool {
+        guard isSelfIssued, let key = try? publicKey() else { return false }
+        return checkSignature(issuerKey: key) == .valid
+    }
+}
+
+extension RevocationList {
+    /// Checks the list's signature with its issuer's key.
+    public func checkSignature(issuerKey: PublicKey) -> SignatureCheck {
+        SignatureCheck(algorithm: signatureAlgorithm, signature: Array(signature), message: Array(tbsCertList),
+                       key: issuerKey)
     }
 }
 

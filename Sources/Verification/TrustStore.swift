@@ -1,4 +1,5 @@
 import Foundation
+import ICAOCrypto
 import LDS
 
 /// Why a trust file could not be used: which file, and what is wrong with it.
@@ -17,9 +18,9 @@ public struct TrustStoreError: Error, Sendable, Equatable, CustomStringConvertib
         /// The file holds no certificate, CRL or master list in a form this store reads.
         case unrecognized(String)
         /// A certificate in the file does not parse.
-        case malformedCertificate(VerificationError)
+        case malformedCertificate(PKIError)
         /// A CRL in the file does not parse.
-        case malformedRevocationList(VerificationError)
+        case malformedRevocationList(PKIError)
         /// A master list that does not parse, whose signature does not verify, or whose signer is not trusted.
         case invalidMasterList(MasterList.Failure)
 
@@ -44,33 +45,64 @@ public struct TrustStoreError: Error, Sendable, Equatable, CustomStringConvertib
     public var description: String { "trust file \(path): \(reason)" }
 }
 
-/// The CSCAs, link certificates and CRLs passive authentication checks document signers against.
+/// The CSCAs, link certificates, master lists and CRLs passive authentication checks document signers against.
 ///
-/// Filled from files (``load(paths:)``): CSCA certificates in PEM or DER (`.pem`, `.crt`, `.cer`, `.der`), ICAO
-/// master lists (`.ml`, each verified before its CSCAs are taken), and CRLs (`.crl`, DER or PEM). Only CA
-/// certificates count: self-signed ones are trust anchors, the others (link certificates between CSCA
-/// generations) are intermediates that must themselves chain to an anchor.
+/// Two kinds of certificates, kept apart (ICAO 9303-12 §5 and §9; the README's "Trust" section):
+/// - **Installed** by the configuration (trust files, ``add(_:source:)``): self-signed CSCAs are the trust
+///   **anchors**; other CA certificates (link certificates between CSCA generations) are ``intermediates``, used on a
+///   path but never trusted alone; a certificate with the extended key usage id-icao-cscaMasterListSigningKey is a
+///   configured master list signer (``masterListSigners``), trusted to sign master lists and nothing else.
+/// - **Learnt** from a master list (``addMasterList(der:source:at:)``, `.ml` files), once the list's signature
+///   verifies and its signer chains to an installed anchor or is a configured signer: the listed CSCAs
+///   (``learntCSCAs``) anchor document signers' paths like installed ones, the listed link certificates
+///   (``learntLinks``) are intermediates. A learnt certificate never makes another master list trusted: only
+///   installed certificates do, so no list can vouch for itself or for another.
+///
+/// Certificates are indexed by subject, so building a path looks up a certificate's issuer instead of scanning the
+/// store (a master list holds several hundred CSCAs). Installed self-signed CSCAs have their self-signature
+/// checked; a master list's CSCAs are classified by their names and key identifiers (self-issued, with no
+/// authority key identifier or one equal to their subject key identifier): the list's signature vouches for their
+/// keys, and RFC 5280 §6.1.1 uses a trust anchor's name and key, not its self-signature.
 public struct TrustStore: Sendable {
-    /// Self-signed CA certificates: the CSCAs trusted as they are.
+    /// Installed self-signed CA certificates: the CSCAs trusted as they are.
     public private(set) var anchors: [Certificate] = []
-    /// CA certificates that are not self-signed (link certificates): used on a path, never trusted alone.
+    /// Installed CA certificates that are not self-signed (link certificates): used on a path, never trusted alone.
     public private(set) var intermediates: [Certificate] = []
-    /// CRLs, used when their signature verifies with the key of the CSCA they name as issuer.
+    /// Installed master list signer certificates: a master list they sign is trusted without a path.
+    public private(set) var masterListSigners: [Certificate] = []
+    /// CSCAs learnt from verified master lists: they anchor document signers' paths, never a master list's.
+    public private(set) var learntCSCAs: [Certificate] = []
+    /// Link certificates learnt from verified master lists.
+    public private(set) var learntLinks: [Certificate] = []
+    /// The master lists loaded, each verified.
+    public private(set) var masterLists: [MasterList] = []
+    /// CRLs. Passive authentication applies one only when its signature verifies with the key of a CSCA of the path
+    /// (or of the store, of the same name); one that does not is reported (`CRL_SIGNATURE_INVALID`).
     public private(set) var revocationLists: [RevocationList] = []
-    /// Files and certificates passed over while loading, each with why (not a CA, unknown file type…).
+    /// Files and certificates passed over while loading, each with why (not a CA, unknown file type, a listed entry
+    /// that does not parse, a warning about a master list's algorithms…).
     public private(set) var ignored: [String] = []
+
+    /// Every CA certificate, indexed: the installed and learnt CSCAs as anchors, the links as intermediates.
+    private(set) var pool = CertificatePool()
+    /// The installed certificates only, indexed: what master lists are verified against.
+    private var installedPool = CertificatePool()
+    private var crlsByIssuer: [String: [Int]] = [:]
 
     /// An empty store: every chain verdict is then `no-trust-anchor`.
     public init() {}
 
-    /// A store holding the given certificates (classified as by ``add(_:source:)``) and CRLs.
+    /// A store holding the given certificates, installed (classified as by ``add(_:source:)``), and CRLs.
     public init(certificates: [Certificate], revocationLists: [RevocationList] = []) {
         for certificate in certificates { add(certificate, source: "certificate") }
-        self.revocationLists = revocationLists
+        for list in revocationLists { add(list) }
     }
 
-    /// Whether the store holds no trust anchor.
-    public var isEmpty: Bool { anchors.isEmpty }
+    /// Whether the store holds no trust anchor, installed or learnt.
+    public var isEmpty: Bool { anchors.isEmpty && learntCSCAs.isEmpty }
+
+    /// Where a certificate of the store comes from; nil when the store does not hold it.
+    public func source(of certificate: Certificate) -> TrustSource? { pool.member(certificate)?.source }
 
     /// The documented default locations, in the order they are read: `/etc/cccd/trust`, then
     /// `~/.config/cccd/trust` (`$XDG_CONFIG_HOME/cccd/trust` when that is set).
@@ -82,23 +114,26 @@ public struct TrustStore: Sendable {
     }
 
     /// The store of the default locations that exist; nil when none does.
-    public static func loadDefault() throws(TrustStoreError) -> TrustStore? {
+    public static func loadDefault(at date: Date = Date()) throws(TrustStoreError) -> TrustStore? {
         let existing = defaultLocations.filter { FileManager.default.fileExists(atPath: $0) }
         guard !existing.isEmpty else { return nil }
-        return try load(paths: existing)
+        return try load(paths: existing, at: date)
     }
 
     /// A store loaded from files and folders (folders recursively; hidden files and unknown extensions skipped).
-    public static func load(paths: [String]) throws(TrustStoreError) -> TrustStore {
+    ///
+    /// - Parameter date: the time of loading, at which master list signers must be valid.
+    public static func load(paths: [String], at date: Date = Date()) throws(TrustStoreError) -> TrustStore {
         var store = TrustStore()
-        try store.load(paths: paths)
+        try store.load(paths: paths, at: date)
         return store
     }
 
-    /// Adds files and folders. Certificates and CRLs are taken first, then master lists, so a master list signer
-    /// may chain to a CSCA given as a file or listed in another master list. A file named explicitly is read
-    /// whatever its extension. After an error the store may hold part of what was read: discard it.
-    public mutating func load(paths: [String]) throws(TrustStoreError) {
+    /// Adds files and folders. Certificates and CRLs are installed first, then the master lists are verified against
+    /// the installed certificates only, so the outcome does not depend on the order of the files. A file named
+    /// explicitly is read whatever its extension. After an error the store may hold part of what was read: discard
+    /// it.
+    public mutating func load(paths: [String], at date: Date = Date()) throws(TrustStoreError) {
         var files: [(path: String, explicit: Bool)] = []
         for path in paths {
             var isDirectory: ObjCBool = false
@@ -135,62 +170,93 @@ public struct TrustStore: Sendable {
                 }
             }
         }
-        // A master list whose signer chains to a CSCA of another list waits for that list.
-        var pending = masterLists
-        while !pending.isEmpty {
-            var failures: [(path: String, failure: MasterList.Failure, sniffed: Bool)] = []
-            for (path, bytes, sniffed) in pending {
-                do throws(MasterList.Failure) {
-                    let list = try MasterList(der: bytes, trustedAnchors: anchors)
-                    for certificate in list.certificates {
-                        add(certificate, source: path, selfSigned: list.selfSignedCAs.contains(certificate))
-                    }
-                    if list.skippedEntries > 0 {
-                        ignored.append("\(path): \(list.skippedEntries) listed entries do not parse as certificates")
-                    }
-                } catch {
-                    failures.append((path, error, sniffed))
+        for (path, bytes, sniffed) in masterLists {
+            do throws(MasterList.Failure) { try addMasterList(der: bytes, source: path, at: date) } catch {
+                if sniffed, case .malformed = error {
+                    throw TrustStoreError(path: path, reason: .unrecognized("neither PEM nor a DER certificate, CRL "
+                                                                            + "or master list"))
                 }
+                throw TrustStoreError(path: path, reason: .invalidMasterList(error))
             }
-            guard let first = failures.first else { break }
-            if failures.count == pending.count {
-                if first.sniffed, case .malformed = first.failure {
-                    throw TrustStoreError(path: first.path, reason: .unrecognized("neither PEM nor a DER certificate, "
-                                                                                  + "CRL or master list"))
-                }
-                throw TrustStoreError(path: first.path, reason: .invalidMasterList(first.failure))
-            }
-            pending = pending.filter { entry in failures.contains { $0.path == entry.path } }
         }
     }
 
-    /// Adds a certificate: a self-signed CA as an anchor, another CA as an intermediate; anything else is ignored
-    /// (a document signer's certificate in a trust folder trusts nothing).
+    /// Installs a certificate: a self-signed CA as an anchor, another CA as an intermediate, a master list signer
+    /// (extended key usage id-icao-cscaMasterListSigningKey) as a configured master list signer; anything else is
+    /// ignored (a document signer's certificate in a trust folder trusts nothing).
     ///
     /// - Returns: whether the certificate was kept.
     @discardableResult
     public mutating func add(_ certificate: Certificate, source: String = "certificate") -> Bool {
-        add(certificate, source: source, selfSigned: nil)
-    }
-
-    @discardableResult
-    private mutating func add(_ certificate: Certificate, source: String, selfSigned: Bool?) -> Bool {
         guard certificate.isCA else {
+            if certificate.extensions.extendedKeyUsage?.contains(.cscaMasterListSigningKey) == true {
+                if !masterListSigners.contains(certificate) { masterListSigners.append(certificate) }
+                return true
+            }
             ignored.append("\(source): \(certificate.subject.text) is not a CA certificate")
             return false
         }
-        if anchors.contains(certificate) || intermediates.contains(certificate) { return true }
-        if selfSigned ?? PathBuilder.isSelfSigned(certificate) {
-            anchors.append(certificate)
-        } else {
-            intermediates.append(certificate)
+        if installedPool.member(certificate) != nil { return true }
+        let isAnchor = certificate.isSelfSigned
+        installedPool.insert(certificate, isAnchor: isAnchor, source: .installed(source))
+        if isAnchor { anchors.append(certificate) } else { intermediates.append(certificate) }
+        if let learnt = pool.member(certificate), case .masterList = learnt.source {
+            // Installed after a master list listed it: it stays in the pool with the list's role; the installed role
+            // matters only for verifying master lists, which uses the installed pool.
+            return true
         }
+        pool.insert(certificate, isAnchor: isAnchor, source: .installed(source))
         return true
+    }
+
+    /// Verifies a master list against the installed certificates (never the learnt ones) and learns its CA
+    /// certificates: self-issued ones whose key identifiers do not say otherwise as CSCAs, the others as links.
+    ///
+    /// - Parameters:
+    ///   - bytes: the list's DER.
+    ///   - source: its name (a file path), for ``source(of:)`` and messages.
+    ///   - date: the time of loading, at which its signer must be valid.
+    /// - Returns: the verified list.
+    @discardableResult
+    public mutating func addMasterList(der bytes: [UInt8], source: String,
+                                       at date: Date = Date()) throws(MasterList.Failure) -> MasterList {
+        let list = try MasterList(der: bytes, anchors: anchors, links: intermediates, signers: masterListSigners,
+                                  at: date)
+        var notCA = 0
+        for certificate in list.certificates {
+            guard certificate.isCA else { notCA += 1; continue }
+            let isAnchor = TrustStore.isListedCSCA(certificate)
+            guard pool.insert(certificate, isAnchor: isAnchor, source: .masterList(source)) else { continue }
+            if isAnchor { learntCSCAs.append(certificate) } else { learntLinks.append(certificate) }
+        }
+        masterLists.append(list)
+        if notCA > 0 { ignored.append("\(source): \(notCA) listed certificates are not CA certificates") }
+        if list.skippedEntries > 0 {
+            ignored.append("\(source): \(list.skippedEntries) listed entries do not parse as certificates")
+        }
+        for warning in list.warnings { ignored.append("\(source): \(warning)") }
+        return list
+    }
+
+    /// Whether a listed CA certificate is a CSCA (a root) rather than a link: self-issued, and with no authority
+    /// key identifier, or one equal to its subject key identifier.
+    static func isListedCSCA(_ certificate: Certificate) -> Bool {
+        guard certificate.isSelfIssued else { return false }
+        guard let aki = certificate.extensions.authorityKeyIdentifier,
+              let ski = certificate.extensions.subjectKeyIdentifier else { return true }
+        return aki.elementsEqual(ski)
     }
 
     /// Adds a CRL.
     public mutating func add(_ revocationList: RevocationList) {
-        if !revocationLists.contains(revocationList) { revocationLists.append(revocationList) }
+        guard !revocationLists.contains(revocationList) else { return }
+        crlsByIssuer[revocationList.issuer.matchingKey, default: []].append(revocationLists.count)
+        revocationLists.append(revocationList)
+    }
+
+    /// The CRLs whose issuer matches `name`.
+    func revocationLists(issuedBy name: DistinguishedName) -> [RevocationList] {
+        (crlsByIssuer[name.matchingKey] ?? []).map { revocationLists[$0] }
     }
 
     // MARK: Files
@@ -239,14 +305,14 @@ public struct TrustStore: Sendable {
 
     private mutating func addCertificates(_ bytes: [UInt8], path: String) throws(TrustStoreError) {
         if let blocks = PEM.blocks(in: bytes) { return try addPEM(blocks, path: path) }
-        do throws(VerificationError) { add(try Certificate(der: bytes), source: path) } catch {
+        do throws(PKIError) { add(try Certificate(der: bytes), source: path) } catch {
             throw TrustStoreError(path: path, reason: .malformedCertificate(error))
         }
     }
 
     private mutating func addRevocationLists(_ bytes: [UInt8], path: String) throws(TrustStoreError) {
         if let blocks = PEM.blocks(in: bytes) { return try addPEM(blocks, path: path) }
-        do throws(VerificationError) { add(try RevocationList(der: bytes)) } catch {
+        do throws(PKIError) { add(try RevocationList(der: bytes)) } catch {
             throw TrustStoreError(path: path, reason: .malformedRevocationList(error))
         }
     }
@@ -256,12 +322,12 @@ public struct TrustStore: Sendable {
         for block in blocks {
             switch block.label {
             case "CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE":
-                do throws(VerificationError) { add(try Certificate(der: block.der), source: path) } catch {
+                do throws(PKIError) { add(try Certificate(der: block.der), source: path) } catch {
                     throw TrustStoreError(path: path, reason: .malformedCertificate(error))
                 }
                 used += 1
             case "X509 CRL":
-                do throws(VerificationError) { add(try RevocationList(der: block.der)) } catch {
+                do throws(PKIError) { add(try RevocationList(der: block.der)) } catch {
                     throw TrustStoreError(path: path, reason: .malformedRevocationList(error))
                 }
                 used += 1

@@ -22,8 +22,10 @@ public struct ChipConfiguration {
     public var activeAuthentication: ActiveAuthenticationKey?
     /// Files that need terminal authentication (DG3, DG4): always `6982`.
     public var filesNeedingTerminalAuthentication: Set<UInt16>
-    /// Whether extended-length APDUs are accepted; a short-only chip answers them `6700`.
+    /// Whether extended-length APDUs are accepted; a short-only chip refuses them as ``extendedLengthRefusal`` says.
     public var acceptsExtendedLength: Bool
+    /// How a short-only chip refuses an extended-length APDU.
+    public var extendedLengthRefusal: ExtendedLengthRefusal
     /// The most plain data one READ BINARY returns, whatever Le asks for.
     public var maxReadLength: Int
     /// The chip's own randomness: nonces, challenges, ephemeral keys.
@@ -35,8 +37,8 @@ public struct ChipConfiguration {
                 supportsBAC: Bool = true, chipAuthentication: ChipAuthenticationKey? = nil,
                 activeAuthentication: ActiveAuthenticationKey? = nil,
                 filesNeedingTerminalAuthentication: Set<UInt16> = [0x0103, 0x0104],
-                acceptsExtendedLength: Bool = true, maxReadLength: Int = 65536,
-                entropy: EntropySource = SystemEntropy()) {
+                acceptsExtendedLength: Bool = true, extendedLengthRefusal: ExtendedLengthRefusal = .wrongLength,
+                maxReadLength: Int = 65536, entropy: EntropySource = SystemEntropy()) {
         self.files = files
         self.cardAccessNumber = cardAccessNumber
         self.mrzInformation = mrzInformation
@@ -46,9 +48,21 @@ public struct ChipConfiguration {
         self.activeAuthentication = activeAuthentication
         self.filesNeedingTerminalAuthentication = filesNeedingTerminalAuthentication
         self.acceptsExtendedLength = acceptsExtendedLength
+        self.extendedLengthRefusal = extendedLengthRefusal
         self.maxReadLength = maxReadLength
         self.entropy = entropy
     }
+}
+
+/// How a chip without extended length (``ChipConfiguration/acceptsExtendedLength`` false) answers an
+/// extended-length APDU.
+public enum ExtendedLengthRefusal: Sendable, Equatable {
+    /// Every extended-length APDU, plain or protected, gets `6700` (wrong length) and changes nothing.
+    case wrongLength
+    /// Plain extended-length APDUs are answered as short ones (at most 256 bytes), so probing with the plain
+    /// EF.CardAccess learns nothing; an extended-length APDU under secure messaging gets this status word and, when
+    /// it is a `69xx` secure-messaging error (a CCCD seen answers `6988`), ends the session as real chips do.
+    case underSecureMessaging(StatusWord)
 }
 
 /// The PACE protocol a chip runs: a generic-mapping ECDH protocol OID and its standardized curve.
@@ -150,11 +164,22 @@ public final class EMRTDChip: VirtualChip {
     // MARK: Dispatch
 
     public func process(_ bytes: [UInt8]) -> [UInt8]? {
-        guard let command = try? CommandAPDU(encoded: bytes) else { return plain(.wrongLength) }
-        if command.prefersExtendedLength || command.requiresExtendedLength, !configuration.acceptsExtendedLength {
-            return plain(.wrongLength)
-        }
+        guard var command = try? CommandAPDU(encoded: bytes) else { return plain(.wrongLength) }
         let isProtected = command.cla & 0x0C == 0x0C
+        if command.prefersExtendedLength || command.requiresExtendedLength, !configuration.acceptsExtendedLength {
+            switch configuration.extendedLengthRefusal {
+            case .wrongLength:
+                return plain(.wrongLength)
+            case .underSecureMessaging(let status):
+                if isProtected {
+                    if status.sw1 == 0x69 { endSession() }
+                    return plain(status)
+                }
+                guard command.data.count <= 255 else { return plain(.wrongLength) }
+                command = CommandAPDU(cla: command.cla, ins: command.ins, p1: command.p1, p2: command.p2,
+                                      data: command.data, expectedLength: command.expectedLength.map { min($0, 256) })
+            }
+        }
         if let session {
             guard isProtected else {
                 // ICAO 9303-11 §9.8.4: a plain command ends the secure messaging session.

@@ -95,9 +95,43 @@ public enum Personalization {
         func hex(_ text: String, _ field: String) throws(PersonalizationError) -> [UInt8] {
             do { return try [UInt8](hex: text) } catch { throw .invalidValue(field: field, reason: error.description) }
         }
-        func curve(_ id: Int, _ field: String) throws(PersonalizationError) -> EllipticCurve {
+        func curve(_ id: Int?, _ given: CardDescription.Chip.Curve?, _ field: String) throws(PersonalizationError) -> EllipticCurve {
+            if let given {
+                let p = try hex(given.p, field + ".curve.p")
+                func element(_ text: String, _ name: String) throws(PersonalizationError) -> [UInt8] {
+                    let v = try hex(text, field + ".curve." + name).drop(while: { $0 == 0 })
+                    guard v.count <= p.count else { throw .invalidValue(field: field + ".curve." + name, reason: "longer than p") }
+                    return [UInt8](repeating: 0, count: p.count - v.count) + v
+                }
+                do {
+                    return try EllipticCurve(prime: p, a: element(given.a, "a"), b: element(given.b, "b"),
+                                             generator: [0x04] + element(given.gx, "gx") + element(given.gy, "gy"),
+                                             order: hex(given.n, field + ".curve.n"),
+                                             cofactor: hex(given.h, field + ".curve.h"))
+                } catch let error as PersonalizationError {
+                    throw error
+                } catch {
+                    throw .invalidValue(field: field + ".curve", reason: "\(error)")
+                }
+            }
+            guard let id else { throw .invalidValue(field: field + ".parameterId", reason: "missing (or give curve)") }
             do { return try EllipticCurve(standardizedDomainParameterID: id) } catch {
-                throw .invalidValue(field: field, reason: "\(id) is not a standardized domain parameter ID")
+                throw .invalidValue(field: field + ".parameterId", reason: "\(id) is not a standardized domain parameter ID")
+            }
+        }
+        /// The key's SubjectPublicKeyInfo: the curve by name, or by its explicit parameters.
+        func publicKeyInfo(_ curve: EllipticCurve, _ point: ECPoint, form: String?,
+                           _ field: String) throws(PersonalizationError) -> SubjectPublicKeyInfo {
+            switch form ?? "named" {
+            case "named":
+                guard let named = curve.namedCurve else {
+                    throw .invalidValue(field: field + ".domainParameters", reason: "a curve given by parameters has no name: write \"explicit\"")
+                }
+                return .ec(curve: curveOID(named.rawValue), point: point.uncompressed)
+            case "explicit":
+                return .ec(parameters: Personalization.explicitParameters(curve), point: point.uncompressed)
+            default:
+                throw .invalidValue(field: field + ".domainParameters", reason: "not named or explicit")
             }
         }
         func oid(_ text: String, _ field: String) throws(PersonalizationError) -> OID {
@@ -123,7 +157,7 @@ public enum Personalization {
         var caPublicInfo: SecurityInfo?
         if let ca = card.chip.chipAuthentication {
             let protocolOID = try oid(ca.protocol, "chip.chipAuthentication.protocol")
-            let c = try curve(ca.parameterId, "chip.chipAuthentication.parameterId")
+            let c = try curve(ca.parameterId, ca.curve, "chip.chipAuthentication")
             let scalar = try hex(ca.privateKey, "chip.chipAuthentication.privateKey")
             let key = ChipAuthenticationKey(protocolOID: protocolOID, curve: c, privateScalar: scalar)
             let point: ECPoint
@@ -133,7 +167,8 @@ public enum Personalization {
             caKey = key
             infos.append(.chipAuthentication(ChipAuthenticationInfo(protocolID: protocolOID, version: 1, keyID: nil)))
             caPublicInfo = .chipAuthenticationPublicKey(ChipAuthenticationPublicKeyInfo(
-                protocolID: .idPKECDH, publicKey: .ec(curve: curveOID(ca.parameterId), point: point.uncompressed),
+                protocolID: .idPKECDH,
+                publicKey: try publicKeyInfo(c, point, form: ca.domainParameters, "chip.chipAuthentication"),
                 keyID: nil))
         }
 
@@ -159,16 +194,14 @@ public enum Personalization {
         if let aa = card.chip.activeAuthentication {
             switch aa.algorithm {
             case "ecdsa":
-                guard let pid = aa.parameterId else {
-                    throw .invalidValue(field: "chip.activeAuthentication.parameterId", reason: "missing")
-                }
-                let c = try curve(pid, "chip.activeAuthentication.parameterId")
+                let c = try curve(aa.parameterId, aa.curve, "chip.activeAuthentication")
                 let digest = try hashAlgorithm(aa.hash ?? "sha256", "chip.activeAuthentication.hash")
                 let key: ECPrivateKey
                 do { key = try ECPrivateKey(curve: c, privateKey: hex(aa.privateKey, "chip.activeAuthentication.privateKey")) }
                 catch { throw .invalidValue(field: "chip.activeAuthentication.privateKey", reason: "\(error)") }
                 aaKey = .ecdsa(key, digest: digest)
-                dg15 = DataGroup15(publicKey: .ec(curve: curveOID(pid), point: key.publicPoint.uncompressed))
+                dg15 = DataGroup15(publicKey: try publicKeyInfo(c, key.publicPoint, form: aa.domainParameters,
+                                                                "chip.activeAuthentication"))
                 aaInfo = .activeAuthentication(ActiveAuthenticationInfo(version: 1,
                                                                         signatureAlgorithm: plainECDSAOID(digest)))
             case "rsa":
@@ -194,18 +227,26 @@ public enum Personalization {
         } catch {
             throw .invalidValue(field: "mrz", reason: "\(error)")
         }
-        let jpeg = try file(card.portrait, "portrait")
-        guard let size = JPEGSize(jpeg) else { throw .invalidValue(field: "portrait", reason: "not a baseline JPEG") }
+        let portrait = try file(card.portrait, "portrait")
         var record = FacialRecord19794()
         record.gender = identityGender(card.identity.sex)
-        do {
-            files[dataGroupFID(2)] = try DataGroup2(faces: [
-                FaceImage(encoding: .iso19794(record), width: size.width, height: size.height, image: jpeg[...]),
-            ]).encoded()
-        } catch {
-            throw .invalidValue(field: "portrait", reason: "\(error)")
+        let size: (width: Int, height: Int)
+        if let jpeg = JPEGSize(portrait) {
+            size = jpeg
+        } else if let jp2 = JP2Size(portrait) {
+            size = jp2
+            record.imageDataType = 1  // ISO/IEC 19794-5 Table 6: JPEG 2000
+        } else {
+            throw .invalidValue(field: "portrait", reason: "neither a JPEG nor a JPEG 2000 (JP2) image")
         }
-        files[dataGroupFID(13)] = makeDG13(card.identity).encoded()
+        files[dataGroupFID(2)] = try makeDG2(portrait, size: size, record: record, quirks: card.portraitRecord)
+        let layout: DataGroup13.Layout
+        switch card.chip.dg13Layout ?? "real-card" {
+        case "real-card": layout = .realCard
+        case "nested": layout = .nested
+        default: throw .invalidValue(field: "chip.dg13Layout", reason: "not real-card or nested")
+        }
+        files[dataGroupFID(13)] = try makeDG13(card.identity, layout: layout).encoded(layout: layout)
         var dg14Infos: [SecurityInfo] = []
         if let caPublicInfo { dg14Infos.append(caPublicInfo) }
         dg14Infos += infos.filter { if case .chipAuthentication = $0 { return true } else { return false } }
@@ -235,6 +276,19 @@ public enum Personalization {
         files[sodFID] = try signSecurityObject(securityObject, digest: digest, certificate: certificate,
                                                privateKey: signerKey)
 
+        if card.chip.cardAccess == false {
+            guard pace == nil else {
+                throw .invalidValue(field: "chip.cardAccess", reason: "a PACE chip needs EF.CardAccess")
+            }
+            files[cardAccessFID] = nil
+        }
+        var refusal = ExtendedLengthRefusal.wrongLength
+        if let text = card.chip.extendedLengthRefusal {
+            let sw = try hex(text, "chip.extendedLengthRefusal")
+            guard sw.count == 2 else { throw .invalidValue(field: "chip.extendedLengthRefusal", reason: "not a status word") }
+            refusal = .underSecureMessaging(StatusWord(sw1: sw[0], sw2: sw[1]))
+        }
+
         let can: CardAccessNumber
         do {
             can = try CardAccessNumber(personalIdNumber: id)
@@ -243,7 +297,8 @@ public enum Personalization {
         }
         let configuration = ChipConfiguration(
             files: files, cardAccessNumber: can.digits, mrzInformation: mrzInformation, pace: pace,
-            supportsBAC: card.chip.bac ?? true, chipAuthentication: caKey, activeAuthentication: aaKey)
+            supportsBAC: card.chip.bac ?? true, chipAuthentication: caKey, activeAuthentication: aaKey,
+            acceptsExtendedLength: card.chip.extendedLength ?? true, extendedLengthRefusal: refusal)
         return PersonalizedCard(description: card, files: files, cardAccessNumber: can, mrz: mrz,
                                 mrzInformation: mrzInformation, configuration: configuration)
     }
@@ -323,32 +378,87 @@ public enum Personalization {
             secondary = String(secondary.prefix(max(0, room))).trimmingCharacters(in: .whitespaces)
         }
         let sex: MRZ.Sex = identity.sex == "Nam" ? .male : identity.sex == "Nữ" ? .female : .unspecified
+        // CCCD.md: line 1 ends with the 12-digit ID, `<<` and the ID's check digit.
+        let optional = MRZ.cccdOptionalData(personalIDNumber: identity.personalIdNumber) ?? identity.personalIdNumber
         return MRZ(format: .td1, documentCode: "ID", issuingState: "VNM",
                    documentNumber: overrides?.documentNumber ?? String(identity.personalIdNumber.suffix(9)),
-                   optionalData1: identity.personalIdNumber, dateOfBirth: birth, sex: sex, dateOfExpiry: expiry,
+                   optionalData1: optional, dateOfBirth: birth, sex: sex, dateOfExpiry: expiry,
                    nationality: "VNM",
                    primaryIdentifier: primary, secondaryIdentifier: secondary)
     }
 
-    /// `dd/MM/yyyy`, `ddMMyyyy` or a bare year as the MRZ's YYMMDD; an unknown month and day are `<<`
-    /// (ICAO 9303-3 §4.3).
+    /// `dd/MM/yyyy`, `ddMMyyyy` or a bare year as the MRZ's YYMMDD; an unknown month or day (`00`, or a bare
+    /// year) is `<<` (ICAO 9303-3 §4.3).
     static func mrzDate(_ text: String, field: String) throws(PersonalizationError) -> String {
         let digits = text.filter(\.isASCIIDigit)
         if digits.count == 4 { return String(digits.suffix(2)) + "<<<<" }
         guard digits.count == 8 else { throw .invalidValue(field: field, reason: "not dd/MM/yyyy or a year") }
         let d = Array(digits)
-        return String(d[6...7]) + String(d[2...3]) + String(d[0...1])
+        let month = String(d[2...3]), day = String(d[0...1])
+        return String(d[6...7]) + (month == "00" ? "<<<<" : month + (day == "00" ? "<<" : day))
     }
 
-    static func makeDG13(_ i: CardDescription.Identity) -> DataGroup13 {
-        DataGroup13(
+    /// DG13 from the identity. In the real-card layout an unmarried holder's spouse field is present with no value
+    /// (`30 03 02 01 0E`), as real cards write it; the older nested layout leaves it out.
+    static func makeDG13(_ i: CardDescription.Identity, layout: DataGroup13.Layout) throws(PersonalizationError) -> DataGroup13 {
+        var unknown: [DG13RawField] = []
+        for (key, text) in (i.otherFields ?? [:]).sorted(by: { (Int($0.key) ?? 0) < (Int($1.key) ?? 0) }) {
+            guard let n = Int(key), n > 16 else {
+                throw .invalidValue(field: "identity.otherFields.\(key)", reason: "not a field number above 16")
+            }
+            var w = TLVWriter()
+            w.appendString(text)
+            unknown.append(DG13RawField(number: n, value: w.bytes))
+        }
+        let parents: DG13Parents? = i.fatherName == nil && i.motherName == nil
+            ? nil : DG13Parents(fatherName: i.fatherName, motherName: i.motherName)
+        return DataGroup13(
             personalIDNumber: i.personalIdNumber, fullName: i.fullName, dateOfBirth: DG13Date(text: i.dateOfBirth),
             sex: DG13Sex(text: i.sex), nationality: i.nationality, ethnicity: i.ethnicity, religion: i.religion,
             placeOfOrigin: i.placeOfOrigin, placeOfResidence: i.placeOfResidence,
             identifyingCharacteristics: i.identifyingCharacteristics, dateOfIssue: i.dateOfIssue.map(DG13Date.init),
-            dateOfExpiry: i.dateOfExpiry.map(DG13Expiry.init),
-            parents: i.fatherName.map { DG13Parents(fatherName: $0, motherName: i.motherName ?? "") },
-            spouseName: i.spouseName, otherDocumentNumber: i.oldIdNumber, field16: i.field16)
+            dateOfExpiry: i.dateOfExpiry.map(DG13Expiry.init), parents: parents,
+            spouseName: i.spouseName ?? (layout == .realCard ? "" : nil), otherDocumentNumber: i.oldIdNumber,
+            field16: i.field16, unknownFields: unknown)
+    }
+
+    /// DG2: one ISO/IEC 19794-5 record around the portrait, its lengths then made as wrong as `quirks` says.
+    static func makeDG2(_ image: [UInt8], size: (width: Int, height: Int), record: FacialRecord19794,
+                        quirks: CardDescription.PortraitRecord?) throws(PersonalizationError) -> [UInt8] {
+        let trailing = [UInt8](repeating: 0, count: max(0, quirks?.trailingBytes ?? 0))
+        var bytes: [UInt8]
+        do {
+            bytes = try DataGroup2(faces: [
+                FaceImage(encoding: .iso19794(record), width: size.width, height: size.height,
+                          image: (image + trailing)[...]),
+            ]).encoded()
+        } catch {
+            throw .invalidValue(field: "portrait", reason: "\(error)")
+        }
+        guard let quirks, quirks.recordLengthDelta != nil || quirks.imageBlockLengthDelta != nil else { return bytes }
+        // The record starts at the biometric data block's value: 75 { 7F61 { 02, 7F60 { A1, 5F2E } } }.
+        let r = BERReader(bytes)
+        guard let outer = try? r.singleElement(0x75), var c = try? r.children(of: outer), let group = try? c.expect(0x7F61),
+              var g = try? r.children(of: group), (try? g.expect(.integer)) != nil, let bit = try? g.expect(0x7F60),
+              var b = try? r.children(of: bit), (try? b.expect(0xA1)) != nil, let bdb = try? b.expect(0x5F2E) else {
+            throw .invalidValue(field: "portraitRecord", reason: "DG2 has no 19794-5 record")
+        }
+        func add(_ delta: Int?, at offset: Int) {
+            guard let delta else { return }
+            let v = UInt32(truncatingIfNeeded: (Int(bytes[offset]) << 24 | Int(bytes[offset + 1]) << 16
+                | Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3])) + delta)
+            bytes[offset..<(offset + 4)] = [UInt8(v >> 24), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)]
+        }
+        add(quirks.recordLengthDelta, at: bdb.valueStart + 8)  // §5.4.3 record length
+        add(quirks.imageBlockLengthDelta, at: bdb.valueStart + 14)  // §5.5.1 facial record data length
+        return bytes
+    }
+
+    /// Explicit domain parameters (version 1, prime field) of a curve, as documents write them.
+    static func explicitParameters(_ curve: EllipticCurve) -> ExplicitECDomainParameters {
+        ExplicitECDomainParameters(prime: curve.prime, a: curve.a, b: curve.b,
+                                   generator: curve.generator.uncompressed, order: curve.order,
+                                   cofactor: curve.cofactor)
     }
 
     static func hashAlgorithm(_ name: String, _ field: String) throws(PersonalizationError) -> HashAlgorithm {
@@ -435,25 +545,31 @@ public enum Personalization {
         return try ECPrivateKey(curve: curve, privateKey: scalar)
     }
 
-    /// RFC 3279 SpecifiedECDomain: version, fieldID { prime-field, p }, curve { a, b }, base, order, cofactor.
+    /// RFC 3279 SpecifiedECDomain, parsed by LDS and recognised or checked by ICAOCrypto.
     static func explicitCurve(_ reader: BERReader, _ element: TLVElement) throws -> EllipticCurve {
-        var c = try reader.children(of: element)
-        _ = try c.expect(.integer)
-        var field = try reader.children(of: try c.expect(.sequence))
-        _ = try field.expect(.objectIdentifier)
-        let p = unsigned(reader.value(of: try field.expect(.integer)))
-        var curve = try reader.children(of: try c.expect(.sequence))
-        let a = Array(reader.value(of: try curve.expect(.octetString)))
-        let b = Array(reader.value(of: try curve.expect(.octetString)))
-        let g = Array(reader.value(of: try c.expect(.octetString)))
-        let n = unsigned(reader.value(of: try c.expect(.integer)))
-        let h = try c.next().map { unsigned(reader.value(of: $0)) } ?? [1]
-        return try EllipticCurve(prime: p, a: a, b: b, generator: g, order: n, cofactor: h)
+        let p = try ExplicitECDomainParameters(der: Array(reader.encoded(element)))
+        return try EllipticCurve(recognizing: p.prime, a: p.a, b: p.b, generator: p.generator, order: p.order,
+                                 cofactor: p.cofactor)
     }
+}
 
-    private static func unsigned(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
-        Array(bytes.drop(while: { $0 == 0 }))
+/// The width and height in a JP2 file's image header box (ISO/IEC 15444-1 §I.5.3.1: `jp2h` { `ihdr` { HEIGHT,
+/// WIDTH, … } }).
+func JP2Size(_ jp2: [UInt8]) -> (width: Int, height: Int)? {
+    func u32(_ i: Int) -> Int { Int(jp2[i]) << 24 | Int(jp2[i + 1]) << 16 | Int(jp2[i + 2]) << 8 | Int(jp2[i + 3]) }
+    func find(_ type: String, from start: Int, to end: Int) -> Range<Int>? {
+        var i = start
+        while i + 8 <= end {
+            let length = u32(i)
+            guard length >= 8, i + length <= end else { return nil }
+            if jp2[(i + 4)..<(i + 8)].elementsEqual(type.utf8) { return (i + 8)..<(i + length) }
+            i += length
+        }
+        return nil
     }
+    guard FaceImageType(signatureOf: jp2) == .jpeg2000, let header = find("jp2h", from: 0, to: jp2.count),
+          let ihdr = find("ihdr", from: header.lowerBound, to: header.upperBound), ihdr.count >= 8 else { return nil }
+    return (u32(ihdr.lowerBound + 4), u32(ihdr.lowerBound))
 }
 
 /// The width and height in a JPEG's start-of-frame segment.

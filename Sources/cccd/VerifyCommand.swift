@@ -56,7 +56,8 @@ struct VerifyCommand: ParsableCommand {
             } catch {
                 throw CommandFailure(.badInput, "\(error)")
             }
-            let report = PassiveAuthentication.verify(sod: dump.sod, dataGroups: dump.dataGroups, trust: store, at: date)
+            let report = PassiveAuthentication.verify(sod: dump.sod, dataGroups: dump.dataGroups, issuingState: nil,
+                                                      trust: store, at: date)
             if json {
                 Standard.output(report.jsonText)
             } else {

@@ -61,7 +61,8 @@ import VirtualCard
 
     @Test func flippedDataGroup_exits5_namingTheDataGroup() throws {
         let dump = try self.dump { files in files["DG13.bin"]![20] ^= 0x01 }
-        let result = try CLITool.run(["verify", dump, "--trust", Self.pki("masterlist.ml"), "--json"])
+        let result = try CLITool.run(["verify", dump, "--trust", Self.pki("csca-a.pem"),
+                                      "--trust", Self.pki("masterlist.ml"), "--json"])
         #expect(result.status == 5)
         let output = try JSONDecoder().decode(Output.self, from: Data(result.stdout.utf8))
         #expect(output.passiveAuthentication == "failed")

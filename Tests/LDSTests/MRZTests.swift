@@ -80,6 +80,7 @@ import Testing
 
     @Test(arguments: [
         (14, MRZ.Field.documentNumber, Character("9")),
+        (29, .personalIDNumber, "0"),
         (36, .dateOfBirth, "9"),
         (44, .dateOfExpiry, "7"),
         (59, .composite, "0"),
@@ -90,6 +91,31 @@ import Testing
         #expect(throws: LDSError.Reason.checkDigit(field: field, expected: expected, found: c[position])) {
             _ = try MRZ(characters: String(c))
         }
+    }
+
+    /// CCCD.md: line 1 ends with the 12-digit ID, `<<` and a check digit over the ID. Digits computed by hand
+    /// with ICAO 9303-3's weights 7, 3, 1: 001099012345 → 0·7+0·3+1·1+0·7+9·3+9·1+0·7+1·3+2·1+3·7+4·3+5·1 = 80 → 0;
+    /// 079204001234 → 0+21+9+14+0+4+0+0+1+14+9+4 = 76 → 6; 048097000321 → 0+12+8+0+27+7+0+0+0+21+6+1 = 82 → 2.
+    @Test func test_cccdIDCheckDigit_handComputed() throws {
+        #expect(MRZ.cccdOptionalData(personalIDNumber: "001099012345") == "001099012345<<0")
+        #expect(MRZ.cccdOptionalData(personalIDNumber: "079204001234") == "079204001234<<6")
+        #expect(MRZ.cccdOptionalData(personalIDNumber: "048097000321") == "048097000321<<2")
+        #expect(MRZ.cccdOptionalData(personalIDNumber: "04809700032") == nil)
+        #expect(MRZ.cccdOptionalData(personalIDNumber: "04809700032A") == nil)
+        // A line 1 with the digit 6 where 079204001234's check digit belongs fails naming the ID, whatever else.
+        let line1 = "IDVNM2040012346079204001234<<"  // 204001234 → 14+0+4+0+0+1+14+9+4 = 46 → 6
+        #expect(throws: LDSError.Reason.checkDigit(field: .personalIDNumber, expected: "6", found: "5")) {
+            _ = try MRZ(characters: line1 + "5" + "0402290M2902284VNM<<<<<<<<<<<0" + "HE<<LE<KHUE<<<<<<<<<<<<<<<<<<<")
+        }
+    }
+
+    /// A line 1 that leaves the last position a filler has no ID check digit to verify.
+    @Test func test_cccdIDWithoutCheckDigit_isAccepted() throws {
+        var c = Array(Self.cccd)
+        c[29] = "<"  // '<' and '0' weigh the same in the composite
+        let m = try MRZ(characters: String(c))
+        #expect(m.personalIDNumber == "001099012345")
+        #expect(m.optionalData1 == "001099012345")
     }
 
     @Test func test_td3_wrongPersonalNumberCheckDigit() {
@@ -191,5 +217,13 @@ import Testing
             }
         }
         #expect("\(dg13)".hasPrefix("DG13(fields 1,2,3"))
+        // A malformed field 1 shows its number and size, not its digits.
+        let malformed = try DataGroup13(bytes: hex("6D19 3017 020101 3112 3010 020101 0C09") + Array("001099012".utf8) + hex("0500"))
+        var text = ""
+        dump(malformed.malformedFields, to: &text)
+        for shown in ["\(malformed)", "\(malformed.malformedFields)", text] {
+            #expect(!shown.contains("001099012") && !shown.contains("303031303939303132"), "\(shown)")
+        }
+        #expect("\(malformed)".contains("malformed 1"))
     }
 }

@@ -59,7 +59,8 @@ import Testing
         #expect(parameters.count == 55)  // SEQUENCE of 53 content bytes
         #expect(signer.signature.count == 256)
         let cert = try #require(sod.documentSignerCertificate)
-        #expect(Array(cert.serialNumber) == [0xC0, 0xFF, 0xEE])  // -set_serial 0x00C0FFEE: no sign octet needed
+        // -set_serial 0x00C0FFEE: the INTEGER is 00 C0 FF EE, the sign octet kept since C0 ≥ 80 (X.690 §8.3.2).
+        #expect(Array(cert.serialNumber) == [0x00, 0xC0, 0xFF, 0xEE])
         #expect(cert.subjectPublicKeyInfo.rsaComponents?.exponent == [0x01, 0x00, 0x01])
         #expect(cert.subjectPublicKeyInfo.rsaComponents?.modulus.count == 256)
         #expect(Array(cert.der) == (try Fixture.bytes("keys/test-only-ds-rsa.cert.der")))

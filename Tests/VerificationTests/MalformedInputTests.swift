@@ -36,29 +36,59 @@ import Testing
         }
     }
 
-    @Test func corruptedCertificates_parseOrThrow() throws {
+    @Test func corruptedCertificates_parseOrThrowTheTypedError_pointingInsideTheBytes() throws {
         for name in ["csca-a.der", "ds-rsapss.der", "ds-explicit.der", "csca-a2-link.der"] {
             for bytes in Self.corruptions(of: try Fixture.pki(name), count: 400, seed: 1) {
-                if let certificate = try? Certificate(der: bytes) {
+                do {
+                    let certificate = try Certificate(der: bytes)
                     _ = certificate.subject.text
                     _ = try? certificate.publicKey()
+                } catch {
+                    #expect(error.structure == .certificate)
+                    #expect(Self.offset(of: error.reason).map { (0...bytes.count).contains($0) } ?? true)
                 }
             }
         }
     }
 
-    @Test func corruptedCRL_parsesOrThrows() throws {
+    @Test func corruptedCRL_parsesOrThrowsTheTypedError() throws {
         for bytes in Self.corruptions(of: try Fixture.pki("csca-a.crl"), count: 400, seed: 2) {
-            _ = try? RevocationList(der: bytes)
+            do { _ = try RevocationList(der: bytes) } catch {
+                #expect(error.structure == .revocationList)
+                #expect(Self.offset(of: error.reason).map { (0...bytes.count).contains($0) } ?? true)
+            }
         }
     }
 
-    @Test func corruptedMasterList_isRefusedOrUnchanged() throws {
-        let original = try MasterList(der: try Fixture.pki("masterlist.ml"))
+    @Test func corruptedMasterList_isRefusedWithATypedFailure_orUnchanged() throws {
+        let anchors = [try Fixture.certificate("csca-a")]
+        let original = try MasterList(der: try Fixture.pki("masterlist.ml"), anchors: anchors, at: Fixture.now)
         for bytes in Self.corruptions(of: try Fixture.pki("masterlist.ml"), count: 150, seed: 3) {
-            guard let list = try? MasterList(der: bytes) else { continue }
-            // Only a change outside what is signed can leave the list accepted, and then it lists the same CSCAs.
-            #expect(list.certificates == original.certificates)
+            do {
+                let list = try MasterList(der: bytes, anchors: anchors, at: Fixture.now)
+                // Only a change outside what is signed can leave the list accepted, and then it lists the same CSCAs.
+                #expect(list.certificates == original.certificates)
+            } catch {
+                if case .malformed(let parse) = error { #expect(parse.structure == .masterList) }
+            }
+        }
+    }
+
+    @Test func corruptedSignedData_parsesOrThrowsTheTypedError() throws {
+        for bytes in Self.corruptions(of: try Fixture.pki("masterlist.ml"), count: 300, seed: 4) {
+            do { _ = try SignedData(contentInfo: bytes) } catch {
+                #expect(error.structure == .signedData)
+                #expect(Self.offset(of: error.reason).map { (0...bytes.count).contains($0) } ?? true)
+            }
+        }
+    }
+
+    /// Where a parse failure says it was found.
+    static func offset(of reason: LDSError.Reason) -> Int? {
+        switch reason {
+        case .tlv(let e): return e.offset
+        case .invalidField(_, let offset, _): return offset
+        default: return nil
         }
     }
 }

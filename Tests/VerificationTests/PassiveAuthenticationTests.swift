@@ -12,7 +12,7 @@ import Testing
 
     @Test func goodChain_passes_withTheSignerNamed() throws {
         let card = try Fixture.card()
-        let report = PassiveAuthentication.verify(sod: Fixture.sod(card), dataGroups: Fixture.dataGroups(card),
+        let report = PassiveAuthentication.verify(sod: Fixture.sod(card), dataGroups: Fixture.dataGroups(card), issuingState: "VNM",
                                                   trust: try Fixture.store("csca-a.pem"), at: Fixture.now)
         #expect(report.verdict == .passed)
         #expect(report.problems.isEmpty)
@@ -30,7 +30,7 @@ import Testing
     @Test func linkCertificate_chainsTheNewCSCAGeneration_toTheTrustedOldOne() throws {
         // he-le-khue-2024 is signed by ds-link, issued by CSCA A2; only CSCA A and the A→A2 link are trusted.
         let card = try Fixture.card("he-le-khue-2024.json")
-        let report = PassiveAuthentication.verify(sod: Fixture.sod(card), dataGroups: Fixture.dataGroups(card),
+        let report = PassiveAuthentication.verify(sod: Fixture.sod(card), dataGroups: Fixture.dataGroups(card), issuingState: "VNM",
                                                   trust: try Fixture.store("csca-a.pem", "csca-a2-link.der"),
                                                   at: Fixture.now)
         #expect(report.verdict == .passed, "\(report.problems)")
@@ -40,7 +40,7 @@ import Testing
 
     @Test func linkCertificate_missing_isAnUntrustedChain_notAForgedSignature() throws {
         let card = try Fixture.card("he-le-khue-2024.json")
-        let report = PassiveAuthentication.verify(sod: Fixture.sod(card), dataGroups: Fixture.dataGroups(card),
+        let report = PassiveAuthentication.verify(sod: Fixture.sod(card), dataGroups: Fixture.dataGroups(card), issuingState: "VNM",
                                                   trust: try Fixture.store("csca-a.pem"), at: Fixture.now)
         #expect(report.verdict == .failed)
         #expect(report.codes == [.dsChainUntrusted])
@@ -49,7 +49,7 @@ import Testing
 
     @Test func newCSCAGeneration_trustedDirectly_passesWithoutTheLink() throws {
         let card = try Fixture.card("he-le-khue-2024.json")
-        let report = PassiveAuthentication.verify(sod: Fixture.sod(card), dataGroups: Fixture.dataGroups(card),
+        let report = PassiveAuthentication.verify(sod: Fixture.sod(card), dataGroups: Fixture.dataGroups(card), issuingState: "VNM",
                                                   trust: try Fixture.store("csca-a.pem", "csca-a2.pem"), at: Fixture.now)
         #expect(report.verdict == .passed)
         #expect(report.certificatePath == [try Fixture.certificate("csca-a2")])
@@ -59,15 +59,20 @@ import Testing
     func everyHashAlgorithm_ofTheSecurityObject_isChecked(_ digest: HashAlgorithm) throws {
         let groups = Fixture.dataGroups(try Fixture.card())
         let sod = try Fixture.sod(groups, signer: "ds-good", digest: digest)
-        let report = PassiveAuthentication.verify(sod: sod, dataGroups: groups, trust: try Fixture.store("csca-a.pem"),
+        let report = PassiveAuthentication.verify(sod: sod, dataGroups: groups, issuingState: "VNM",
+                                                  trust: try Fixture.store("csca-a.pem"),
                                                   at: Fixture.now)
         #expect(report.verdict == .passed)
         #expect(report.hashAlgorithm == digest)
+        // SHA-1 passes with warnings (AlgorithmPolicy.default): for the data groups' hashes and the SOD's signature.
+        #expect(report.warnings.map(\.code) == (digest == .sha1 ? [.algorithmSHA1, .algorithmSHA1] : []))
+        #expect(report.errors.isEmpty)
         var altered = groups
         altered[1]![10] ^= 0x01
-        let bad = PassiveAuthentication.verify(sod: sod, dataGroups: altered, trust: try Fixture.store("csca-a.pem"),
+        let bad = PassiveAuthentication.verify(sod: sod, dataGroups: altered, issuingState: "VNM",
+                                               trust: try Fixture.store("csca-a.pem"),
                                                at: Fixture.now)
-        #expect(bad.codes == [.dataGroupHashMismatch])
+        #expect(bad.errors.map(\.code) == [.dataGroupHashMismatch])
     }
 
     @Test func rsaPSSDocumentSigner_withAnOpenSSLMadePSSSignature_passes() throws {
@@ -79,7 +84,8 @@ import Testing
                                          keyOptions: ["rsa_padding_mode:pss", "rsa_pss_saltlen:32"])
         let parsed = try EFSOD(bytes: sod)
         #expect(parsed.signerInfos[0].signatureAlgorithm.algorithm == .rsassaPSS)
-        let report = PassiveAuthentication.verify(sod: sod, dataGroups: groups, trust: try Fixture.store("csca-rsa.pem"),
+        let report = PassiveAuthentication.verify(sod: sod, dataGroups: groups, issuingState: "VNM",
+                                                  trust: try Fixture.store("csca-rsa.pem"),
                                                   at: Fixture.now)
         #expect(report.verdict == .passed, "\(report.problems)")
         #expect(report.signer == "CN=cccd TEST DS RSA-PSS, O=cccd TEST ONLY, C=VN")
@@ -88,7 +94,8 @@ import Testing
     @Test func rsaDocumentSigner_withPKCS1v15_passes() throws {
         let groups = Fixture.dataGroups(try Fixture.card())
         let sod = try Fixture.sod(groups, signer: "ds-rsapss", digest: .sha512)
-        let report = PassiveAuthentication.verify(sod: sod, dataGroups: groups, trust: try Fixture.store("csca-rsa.pem"),
+        let report = PassiveAuthentication.verify(sod: sod, dataGroups: groups, issuingState: "VNM",
+                                                  trust: try Fixture.store("csca-rsa.pem"),
                                                   at: Fixture.now)
         #expect(report.verdict == .passed, "\(report.problems)")
     }
@@ -98,7 +105,8 @@ import Testing
         let groups = Fixture.dataGroups(try Fixture.card())
         let sod = try Fixture.opensslSOD(content: Fixture.securityObject(groups, digest: .sha384), signer: "ds-good",
                                          digest: "sha384")
-        let report = PassiveAuthentication.verify(sod: sod, dataGroups: groups, trust: try Fixture.store("csca-a.pem"),
+        let report = PassiveAuthentication.verify(sod: sod, dataGroups: groups, issuingState: "VNM",
+                                                  trust: try Fixture.store("csca-a.pem"),
                                                   at: Fixture.now)
         #expect(report.verdict == .passed, "\(report.problems)")
     }
@@ -110,7 +118,8 @@ import Testing
         let groups = Fixture.dataGroups(try Fixture.card())
         let sod = try Fixture.opensslSOD(content: Fixture.securityObject(groups, digest: .sha256), signer: "ds-explicit",
                                          digest: "sha256")
-        let report = PassiveAuthentication.verify(sod: sod, dataGroups: groups, trust: try Fixture.store("csca-a.pem"),
+        let report = PassiveAuthentication.verify(sod: sod, dataGroups: groups, issuingState: "VNM",
+                                                  trust: try Fixture.store("csca-a.pem"),
                                                   at: Fixture.now)
         #expect(report.verdict == .passed, "\(report.problems)")
     }
@@ -122,7 +131,8 @@ import Testing
         #expect(trust.anchors == [csca])
         let groups = Fixture.dataGroups(try Fixture.card())
         let sod = try Fixture.sod(groups, signer: "ds-explicit-ca", digest: .sha384)
-        let report = PassiveAuthentication.verify(sod: sod, dataGroups: groups, trust: trust, at: Fixture.now)
+        let report = PassiveAuthentication.verify(sod: sod, dataGroups: groups, issuingState: "VNM",
+                                                  trust: trust, at: Fixture.now)
         #expect(report.verdict == .passed, "\(report.problems)")
         #expect(report.certificatePath == [csca])
     }
@@ -131,21 +141,45 @@ import Testing
         let groups = Fixture.dataGroups(try Fixture.card())
         let sod = try Fixture.opensslSOD(content: Fixture.securityObject(groups, digest: .sha256), signer: "ds-p256",
                                          digest: "sha256")
-        let report = PassiveAuthentication.verify(sod: sod, dataGroups: groups, trust: try Fixture.store("csca-a.pem"),
+        let report = PassiveAuthentication.verify(sod: sod, dataGroups: groups, issuingState: "VNM",
+                                                  trust: try Fixture.store("csca-a.pem"),
                                                   at: Fixture.now)
         #expect(report.verdict == .passed, "\(report.problems)")
     }
 
-    @Test func masterList_asTheOnlyTrustInput_trustsItsCSCAs() throws {
-        let trust = try Fixture.store("masterlist.ml")
+    @Test func masterList_withItsSignersCSCAInstalled_anchorsTheCSCAsItLists() throws {
+        // masterlist.ml is signed by ml-signer under CSCA A and lists CSCA A, A2, the A→A2 link and CSCA B. With CSCA
+        // A installed, ds-other (under CSCA B, which only the list vouches for) passes, its anchor learnt from the list.
+        let trust = try Fixture.store("csca-a.pem", "masterlist.ml")
+        let groups = Fixture.dataGroups(try Fixture.card())
+        let other = PassiveAuthentication.verify(sod: try Fixture.sod(groups, signer: "ds-other"), dataGroups: groups,
+                                                 issuingState: "VNM", trust: trust, at: Fixture.now)
+        #expect(other.verdict == .passed, "\(other.problems)")
+        #expect(other.certificatePath == [try Fixture.certificate("csca-b")])
+        #expect(other.trustAnchorSource == .masterList(Fixture.pkiPath("masterlist.ml")))
         let card = try Fixture.card()
         let good = PassiveAuthentication.verify(sod: Fixture.sod(card), dataGroups: Fixture.dataGroups(card),
-                                                trust: trust, at: Fixture.now)
+                                                issuingState: "VNM", trust: trust, at: Fixture.now)
         #expect(good.verdict == .passed)
+        #expect(good.trustAnchorSource == .installed(Fixture.pkiPath("csca-a.pem")))
         let linked = try Fixture.card("he-le-khue-2024.json")
         let viaList = PassiveAuthentication.verify(sod: Fixture.sod(linked), dataGroups: Fixture.dataGroups(linked),
-                                                   trust: trust, at: Fixture.now)
+                                                   issuingState: "VNM", trust: trust, at: Fixture.now)
         #expect(viaList.verdict == .passed)
+    }
+
+    @Test func masterList_vouchingForItsOwnSignersCSCA_isRefused() throws {
+        // The same list alone: its signer chains only to CSCA A, which the list itself carries. Anchors stay anchors.
+        #expect {
+            try Fixture.store("masterlist.ml")
+        } throws: { error in
+            guard let error = error as? TrustStoreError, case .invalidMasterList(.untrustedSigner(let why)) = error.reason
+            else { return false }
+            return why.contains("installed")
+        }
+        #expect(throws: MasterList.Failure.self) {
+            try MasterList(der: try Fixture.pki("masterlist.ml"), anchors: [], at: Fixture.now)
+        }
     }
 
     // MARK: Failing chains
@@ -154,20 +188,22 @@ import Testing
         let groups = Fixture.dataGroups(try Fixture.card())
         let sod = try Fixture.sod(groups, signer: "ds-expired")
         let trust = try Fixture.store("csca-a.pem")
-        let now = PassiveAuthentication.verify(sod: sod, dataGroups: groups, trust: trust, at: Fixture.now)
+        let now = PassiveAuthentication.verify(sod: sod, dataGroups: groups, issuingState: "VNM",
+                                               trust: trust, at: Fixture.now)
         #expect(now.verdict == .failed)
         #expect(now.codes == [.dsCertificateExpired])
         #expect(now.signature == .passed)
         #expect(now.chain.reason?.contains("2021-01-01") == true)
         #expect(now.problems.first?.certificate == "CN=cccd TEST DS expired, O=cccd TEST ONLY, C=VN")
-        let then = PassiveAuthentication.verify(sod: sod, dataGroups: groups, trust: trust, at: Fixture.date("2020-06-01"))
+        let then = PassiveAuthentication.verify(sod: sod, dataGroups: groups, issuingState: "VNM",
+                                                trust: trust, at: Fixture.date("2020-06-01"))
         #expect(then.verdict == .passed)
     }
 
     @Test func documentSigner_notYetValid_atTheTimeOfReading_fails() throws {
         let card = try Fixture.card()
         // ds-good is valid from 2021-01-01.
-        let report = PassiveAuthentication.verify(sod: Fixture.sod(card), dataGroups: Fixture.dataGroups(card),
+        let report = PassiveAuthentication.verify(sod: Fixture.sod(card), dataGroups: Fixture.dataGroups(card), issuingState: "VNM",
                                                   trust: try Fixture.store("csca-a.pem"), at: Fixture.date("2020-06-01"))
         #expect(report.codes == [.dsCertificateNotYetValid])
     }
@@ -175,7 +211,7 @@ import Testing
     @Test func expiredCSCA_andLink_atTheTimeOfReading_fail() throws {
         // In 2046 ds-link (to 2039), the link (to 2045) and CSCA A (to 2045) have all expired.
         let card = try Fixture.card("he-le-khue-2024.json")
-        let report = PassiveAuthentication.verify(sod: Fixture.sod(card), dataGroups: Fixture.dataGroups(card),
+        let report = PassiveAuthentication.verify(sod: Fixture.sod(card), dataGroups: Fixture.dataGroups(card), issuingState: "VNM",
                                                   trust: try Fixture.store("csca-a.pem", "csca-a2-link.der"),
                                                   at: Fixture.date("2046-01-01"))
         #expect(report.codes == [.dsCertificateExpired, .cscaCertificateExpired, .cscaCertificateExpired])
@@ -188,12 +224,14 @@ import Testing
         // desk installed the CSCAs it trusts and this signer is not one of theirs.
         let groups = Fixture.dataGroups(try Fixture.card())
         let sod = try Fixture.sod(groups, signer: "ds-other")
-        let report = PassiveAuthentication.verify(sod: sod, dataGroups: groups, trust: try Fixture.store("csca-a.pem"),
+        let report = PassiveAuthentication.verify(sod: sod, dataGroups: groups, issuingState: "VNM",
+                                                  trust: try Fixture.store("csca-a.pem"),
                                                   at: Fixture.now)
         #expect(report.verdict == .failed)
         #expect(report.codes == [.dsChainUntrusted])
         #expect(report.chain.reason?.contains("CN=cccd TEST CSCA B") == true)
-        let trusted = PassiveAuthentication.verify(sod: sod, dataGroups: groups, trust: try Fixture.store("csca-b.pem"),
+        let trusted = PassiveAuthentication.verify(sod: sod, dataGroups: groups, issuingState: "VNM",
+                                                   trust: try Fixture.store("csca-b.pem"),
                                                    at: Fixture.now)
         #expect(trusted.verdict == .passed)
     }
@@ -201,16 +239,16 @@ import Testing
     @Test func revokedDocumentSigner_isCaughtByTheCSCAsCRL() throws {
         let groups = Fixture.dataGroups(try Fixture.card())
         let sod = try Fixture.sod(groups, signer: "ds-revoked")
-        let withCRL = PassiveAuthentication.verify(sod: sod, dataGroups: groups,
+        let withCRL = PassiveAuthentication.verify(sod: sod, dataGroups: groups, issuingState: "VNM",
                                                    trust: try Fixture.store("csca-a.pem", "csca-a.crl"), at: Fixture.now)
         #expect(withCRL.verdict == .failed)
         #expect(withCRL.codes == [.dsCertificateRevoked])
-        let withoutCRL = PassiveAuthentication.verify(sod: sod, dataGroups: groups,
+        let withoutCRL = PassiveAuthentication.verify(sod: sod, dataGroups: groups, issuingState: "VNM",
                                                       trust: try Fixture.store("csca-a.pem"), at: Fixture.now)
         #expect(withoutCRL.verdict == .passed)
         // The same CRL does not touch another signer of the same CSCA.
         let card = try Fixture.card()
-        let good = PassiveAuthentication.verify(sod: Fixture.sod(card), dataGroups: Fixture.dataGroups(card),
+        let good = PassiveAuthentication.verify(sod: Fixture.sod(card), dataGroups: Fixture.dataGroups(card), issuingState: "VNM",
                                                 trust: try Fixture.store("csca-a.pem", "csca-a.crl"), at: Fixture.now)
         #expect(good.verdict == .passed)
     }
@@ -224,7 +262,8 @@ import Testing
         let groups = Fixture.dataGroups(try Fixture.card())
         let sod = try Personalization.signSecurityObject(Fixture.securityObject(groups, digest: .sha256), digest: .sha256,
                                                          certificate: der, privateKey: try Fixture.pki("ds-good.key.der"))
-        let report = PassiveAuthentication.verify(sod: sod, dataGroups: groups, trust: try Fixture.store("csca-a.pem"),
+        let report = PassiveAuthentication.verify(sod: sod, dataGroups: groups, issuingState: "VNM",
+                                                  trust: try Fixture.store("csca-a.pem"),
                                                   at: Fixture.now)
         #expect(report.verdict == .failed)
         #expect(report.codes == [.dsCertificateSignatureInvalid])
@@ -234,7 +273,8 @@ import Testing
     @Test func documentSigner_withAnUnknownCriticalExtension_fails() throws {
         let groups = Fixture.dataGroups(try Fixture.card())
         let sod = try Fixture.sod(groups, signer: "ds-critical")
-        let report = PassiveAuthentication.verify(sod: sod, dataGroups: groups, trust: try Fixture.store("csca-a.pem"),
+        let report = PassiveAuthentication.verify(sod: sod, dataGroups: groups, issuingState: "VNM",
+                                                  trust: try Fixture.store("csca-a.pem"),
                                                   at: Fixture.now)
         #expect(report.verdict == .failed)
         #expect(report.codes == [.certificateCriticalExtensionUnknown])
@@ -244,7 +284,8 @@ import Testing
     @Test func documentSigner_whoseKeyUsageIsNotDigitalSignature_fails() throws {
         let groups = Fixture.dataGroups(try Fixture.card())
         let sod = try Fixture.sod(groups, signer: "ds-usage")
-        let report = PassiveAuthentication.verify(sod: sod, dataGroups: groups, trust: try Fixture.store("csca-a.pem"),
+        let report = PassiveAuthentication.verify(sod: sod, dataGroups: groups, issuingState: "VNM",
+                                                  trust: try Fixture.store("csca-a.pem"),
                                                   at: Fixture.now)
         #expect(report.codes == [.dsCertificateKeyUsage])
         #expect(report.signature == .passed)
@@ -259,7 +300,8 @@ import Testing
             Issue.record("openssl did not write a subjectKeyIdentifier")
             return
         }
-        let report = PassiveAuthentication.verify(sod: sod, dataGroups: groups, trust: try Fixture.store("csca-a.pem"),
+        let report = PassiveAuthentication.verify(sod: sod, dataGroups: groups, issuingState: "VNM",
+                                                  trust: try Fixture.store("csca-a.pem"),
                                                   at: Fixture.now)
         #expect(report.verdict == .passed, "\(report.problems)")
     }
@@ -273,7 +315,8 @@ import Testing
         ).encoded()
         let sod = try Personalization.signSecurityObject(content, digest: .sha256, certificate: try Fixture.pki("ds-good.der"),
                                                          privateKey: try Fixture.pki("ds-good.key.der"))
-        let report = PassiveAuthentication.verify(sod: sod, dataGroups: groups, trust: try Fixture.store("csca-a.pem"),
+        let report = PassiveAuthentication.verify(sod: sod, dataGroups: groups, issuingState: "VNM",
+                                                  trust: try Fixture.store("csca-a.pem"),
                                                   at: Fixture.now)
         #expect(report.verdict == .failed)
         #expect(report.codes == [.sodHashAlgorithmUnsupported])
@@ -289,7 +332,8 @@ import Testing
                                    signedAttributes: attributes,
                                    signatureAlgorithm: AlgorithmIdentifier(algorithm: "1.3.101.112"),  // Ed25519
                                    signature: [UInt8](repeating: 1, count: 64), certificate: try Fixture.pki("ds-good.der"))
-        let report = PassiveAuthentication.verify(sod: sod, dataGroups: groups, trust: try Fixture.store("csca-a.pem"),
+        let report = PassiveAuthentication.verify(sod: sod, dataGroups: groups, issuingState: "VNM",
+                                                  trust: try Fixture.store("csca-a.pem"),
                                                   at: Fixture.now)
         #expect(report.verdict == .failed)
         #expect(report.codes == [.sodSignatureAlgorithmUnsupported])
@@ -302,7 +346,7 @@ import Testing
         let card = try Fixture.card()
         var groups = Fixture.dataGroups(card)
         groups[13]![groups[13]!.count / 2] ^= 0x20
-        let report = PassiveAuthentication.verify(sod: Fixture.sod(card), dataGroups: groups,
+        let report = PassiveAuthentication.verify(sod: Fixture.sod(card), dataGroups: groups, issuingState: "VNM",
                                                   trust: try Fixture.store("csca-a.pem"), at: Fixture.now)
         #expect(report.verdict == .failed)
         #expect(report.codes == [.dataGroupHashMismatch])
@@ -318,13 +362,13 @@ import Testing
         var groups = Fixture.dataGroups(card)
         groups[2] = nil
         groups[3] = [0x63, 0x00]
-        let report = PassiveAuthentication.verify(sod: Fixture.sod(card), dataGroups: groups,
+        let report = PassiveAuthentication.verify(sod: Fixture.sod(card), dataGroups: groups, issuingState: "VNM",
                                                   trust: try Fixture.store("csca-a.pem"), at: Fixture.now)
         #expect(report.codes == [.dataGroupNotInSOD])
         #expect(report.problems.first?.dataGroup == 3)
         #expect(report.dataGroupsNotRead == [2])
         groups[3] = nil
-        let withoutDG2 = PassiveAuthentication.verify(sod: Fixture.sod(card), dataGroups: groups,
+        let withoutDG2 = PassiveAuthentication.verify(sod: Fixture.sod(card), dataGroups: groups, issuingState: "VNM",
                                                       trust: try Fixture.store("csca-a.pem"), at: Fixture.now)
         #expect(withoutDG2.verdict == .passed)
         #expect(withoutDG2.dataGroupsNotRead == [2])
@@ -332,7 +376,7 @@ import Testing
 
     @Test func noDataGroup_isNotAPass() throws {
         let card = try Fixture.card()
-        let report = PassiveAuthentication.verify(sod: Fixture.sod(card), dataGroups: [:],
+        let report = PassiveAuthentication.verify(sod: Fixture.sod(card), dataGroups: [:], issuingState: "VNM",
                                                   trust: try Fixture.store("csca-a.pem"), at: Fixture.now)
         #expect(report.verdict == .failed)
         #expect(report.codes == [.dataGroupNoneGiven])
@@ -342,7 +386,8 @@ import Testing
         // ds-good's certificate, ds-other's key.
         let groups = Fixture.dataGroups(try Fixture.card())
         let sod = try Fixture.sod(groups, signer: "ds-good", key: "ds-other")
-        let report = PassiveAuthentication.verify(sod: sod, dataGroups: groups, trust: try Fixture.store("csca-a.pem"),
+        let report = PassiveAuthentication.verify(sod: sod, dataGroups: groups, issuingState: "VNM",
+                                                  trust: try Fixture.store("csca-a.pem"),
                                                   at: Fixture.now)
         #expect(report.verdict == .failed)
         #expect(report.codes == [.sodSignatureInvalid])
@@ -354,8 +399,9 @@ import Testing
         let groups = Fixture.dataGroups(try Fixture.card())
         let content = Fixture.securityObject(groups, digest: .sha256)
         let attributes = EFSOD.signedAttributes(messageDigest: HashAlgorithm.sha256.hash(content + [0]))
-        let sod = try signed(content: content, attributes: attributes)
-        let report = PassiveAuthentication.verify(sod: sod, dataGroups: groups, trust: try Fixture.store("csca-a.pem"),
+        let sod = try Fixture.sod(content: content, signedAttributes: attributes)
+        let report = PassiveAuthentication.verify(sod: sod, dataGroups: groups, issuingState: "VNM",
+                                                  trust: try Fixture.store("csca-a.pem"),
                                                   at: Fixture.now)
         #expect(report.codes == [.sodMessageDigestMismatch])
         #expect(report.signature.name == "failed")
@@ -365,20 +411,11 @@ import Testing
         let groups = Fixture.dataGroups(try Fixture.card())
         let content = Fixture.securityObject(groups, digest: .sha256)
         let attributes = EFSOD.signedAttributes(contentType: .data, messageDigest: HashAlgorithm.sha256.hash(content))
-        let sod = try signed(content: content, attributes: attributes)
-        let report = PassiveAuthentication.verify(sod: sod, dataGroups: groups, trust: try Fixture.store("csca-a.pem"),
+        let sod = try Fixture.sod(content: content, signedAttributes: attributes)
+        let report = PassiveAuthentication.verify(sod: sod, dataGroups: groups, issuingState: "VNM",
+                                                  trust: try Fixture.store("csca-a.pem"),
                                                   at: Fixture.now)
         #expect(report.codes == [.sodContentTypeInvalid])
-    }
-
-    /// EF.SOD with the given signed attributes, signed by ds-good's key.
-    private func signed(content: [UInt8], attributes: [UInt8]) throws -> [UInt8] {
-        let key = try Personalization.pkcs8ECKey(try Fixture.pki("ds-good.key.der"))
-        let signature = try key.sign(message: attributes, digest: .sha256, encoding: .der)
-        return try EFSOD.encode(encapsulatedContent: content, digestAlgorithm: AlgorithmIdentifier(algorithm: .sha256),
-                                signedAttributes: attributes,
-                                signatureAlgorithm: AlgorithmIdentifier(algorithm: .ecdsaWithSHA256),
-                                signature: signature, certificate: try Fixture.pki("ds-good.der"))
     }
 
     // MARK: No trust anchor
@@ -387,7 +424,8 @@ import Testing
         let card = try Fixture.card()
         let groups = Fixture.dataGroups(card)
         for trust in [nil, TrustStore()] as [TrustStore?] {
-            let report = PassiveAuthentication.verify(sod: Fixture.sod(card), dataGroups: groups, trust: trust,
+            let report = PassiveAuthentication.verify(sod: Fixture.sod(card), dataGroups: groups, issuingState: "VNM",
+                                                      trust: trust,
                                                       at: Fixture.now)
             #expect(report.verdict == .noTrustAnchor)
             #expect(report.chain == .noTrustAnchor)
@@ -398,15 +436,17 @@ import Testing
         }
         var altered = groups
         altered[1]![5] ^= 1
-        let flipped = PassiveAuthentication.verify(sod: Fixture.sod(card), dataGroups: altered, trust: nil, at: Fixture.now)
+        let flipped = PassiveAuthentication.verify(sod: Fixture.sod(card), dataGroups: altered, issuingState: "VNM",
+                                                   trust: nil, at: Fixture.now)
         #expect(flipped.verdict == .failed)
         #expect(flipped.codes == [.dataGroupHashMismatch, .noTrustAnchor])
         let wrongKey = PassiveAuthentication.verify(sod: try Fixture.sod(groups, signer: "ds-good", key: "ds-other"),
-                                                    dataGroups: groups, trust: nil, at: Fixture.now)
+                                                    dataGroups: groups, issuingState: "VNM",
+                                                    trust: nil, at: Fixture.now)
         #expect(wrongKey.verdict == .failed)
         #expect(wrongKey.codes == [.sodSignatureInvalid, .noTrustAnchor])
         let expired = PassiveAuthentication.verify(sod: try Fixture.sod(groups, signer: "ds-expired"),
-                                                   dataGroups: groups, trust: nil, at: Fixture.now)
+                                                   dataGroups: groups, issuingState: "VNM", trust: nil, at: Fixture.now)
         #expect(expired.verdict == .failed)
         #expect(expired.chain.name == "failed")
     }
@@ -418,7 +458,8 @@ import Testing
         let groups = Fixture.dataGroups(card)
         let sod = Fixture.sod(card)
         for bytes in [[], [0x77], [0x77, 0x00], Array(sod.prefix(sod.count / 2)), [UInt8](repeating: 0xFF, count: 64)] {
-            let report = PassiveAuthentication.verify(sod: bytes, dataGroups: groups, trust: nil, at: Fixture.now)
+            let report = PassiveAuthentication.verify(sod: bytes, dataGroups: groups, issuingState: "VNM",
+                                                      trust: nil, at: Fixture.now)
             #expect(report.verdict == .failed)
             #expect(report.codes == [.sodMalformed])
             #expect(report.dataGroups.count == groups.count)
@@ -439,7 +480,8 @@ import Testing
         for index in stride(from: 0, to: sod.count, by: 5) {
             var bytes = sod
             bytes[index] ^= 0x01
-            let report = PassiveAuthentication.verify(sod: bytes, dataGroups: groups, trust: trust, at: Fixture.now)
+            let report = PassiveAuthentication.verify(sod: bytes, dataGroups: groups, issuingState: "VNM",
+                                                      trust: trust, at: Fixture.now)
             guard report.verdict == .passed else { failed += 1; continue }
             let parsed = try EFSOD(bytes: bytes)
             #expect(parsed.encapsulatedContent.elementsEqual(original.encapsulatedContent), "byte \(index)")

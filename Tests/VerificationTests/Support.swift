@@ -63,6 +63,17 @@ enum Fixture {
                                                privateKey: try pki("\(key ?? ds).key.der"))
     }
 
+    /// EF.SOD over `content` whose signed attributes are exactly `signedAttributes` (a DER `SET OF Attribute`),
+    /// signed by ds-good's key with ECDSA-SHA-256 through the LDS encoder.
+    static func sod(content: [UInt8], signedAttributes: [UInt8]) throws -> [UInt8] {
+        let key = try Personalization.pkcs8ECKey(try pki("ds-good.key.der"))
+        let signature = try key.sign(message: signedAttributes, digest: .sha256, encoding: .der)
+        return try EFSOD.encode(encapsulatedContent: content, digestAlgorithm: AlgorithmIdentifier(algorithm: .sha256),
+                                signedAttributes: signedAttributes,
+                                signatureAlgorithm: AlgorithmIdentifier(algorithm: .ecdsaWithSHA256),
+                                signature: signature, certificate: try pki("ds-good.der"))
+    }
+
     /// A date at midnight UTC, `yyyy-MM-dd`.
     static func date(_ text: String) -> Date {
         let formatter = ISO8601DateFormatter()
@@ -77,7 +88,7 @@ enum Fixture {
     /// EF.SOD made by the `openssl cms` command (an independent CMS encoder): SignedData over `content` with
     /// eContentType id-ldsSecurityObject, wrapped in the `77` application tag.
     static func opensslSOD(content: [UInt8], signer ds: String, digest: String, keyOptions: [String] = [],
-                           arguments: [String] = []) throws -> [UInt8] {
+                           arguments: [String] = [], contentType: String = "2.23.136.1.1.1") throws -> [UInt8] {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cccd-verify-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -86,7 +97,7 @@ enum Fixture {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["openssl", "cms", "-sign", "-binary", "-nodetach", "-in", input.path,
-                             "-econtent_type", "2.23.136.1.1.1", "-signer", pkiPath("\(ds).pem"),
+                             "-econtent_type", contentType, "-signer", pkiPath("\(ds).pem"),
                              "-inkey", pkiPath("\(ds).key"), "-md", digest, "-outform", "DER", "-out", output.path,
                              "-nosmimecap"] + keyOptions.flatMap { ["-keyopt", $0] } + arguments
         process.standardError = FileHandle.nullDevice

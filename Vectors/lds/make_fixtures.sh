@@ -18,6 +18,9 @@ if [ ! -f "$K/test-only-ds-rsa.key.pem" ]; then
 fi
 openssl ec -in "$K/test-only-ca.key.pem" -pubout -outform DER -out "$K/test-only-ca.pub.der" 2>/dev/null
 openssl ec -in "$K/test-only-aa.key.pem" -pubout -outform DER -out "$K/test-only-aa.pub.der" 2>/dev/null
+# The same keys with explicit domain parameters, as many documents write them in DG14 and DG15.
+openssl ec -in "$K/test-only-ca.key.pem" -pubout -param_enc explicit -outform DER -out "$K/test-only-ca-explicit.pub.der" 2>/dev/null
+openssl ec -in "$K/test-only-aa.key.pem" -pubout -param_enc explicit -outform DER -out "$K/test-only-aa-explicit.pub.der" 2>/dev/null
 openssl x509 -in "$K/test-only-ds.cert.pem" -outform DER -out "$K/test-only-ds.cert.der"
 openssl x509 -in "$K/test-only-ds-rsa.cert.pem" -outform DER -out "$K/test-only-ds-rsa.cert.der"
 python3 make_fixtures.py "$K"

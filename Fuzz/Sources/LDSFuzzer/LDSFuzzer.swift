@@ -2,7 +2,7 @@
 // targets), the rest is the file. A parser may reject any input with an error; it must never crash, hang or
 // allocate without bound. Inputs a parser accepts are re-encoded, and the re-encoding must parse to a value
 // that encodes the same way again (the round trip's idempotence), so encoder traps are found too.
-import CFuzzerDriver
+import FuzzSupport
 import LDS
 
 enum Target: UInt8, CaseIterable {
@@ -48,13 +48,20 @@ func fuzz(_ target: Target, _ bytes: [UInt8]) {
             guard let e1 = try? v.encoded(), let v2 = try? DataGroup2(bytes: e1) else {
                 return require(false, "DG2 does not re-encode")
             }
-            require(v2 == v, "DG2")
+            // A record read despite its lengths re-encodes as a well-formed one: the images stay, the warnings go
+            // (a face found by its signature alone has no stated size, which is written as 0).
+            require(v2.faces.map(\.image) == v.faces.map(\.image) && v2.warnings.isEmpty, "DG2")
+            if v.warnings.isEmpty { require(v2 == v, "DG2") }
         }
     case .dg13:
         if let v = try? DataGroup13(bytes: bytes) {
-            let e1 = v.encoded()
-            guard let v2 = try? DataGroup13(bytes: e1) else { return require(false, "DG13 does not re-parse") }
-            require(v2.encoded() == e1, "DG13")
+            for layout in [DataGroup13.Layout.realCard, .nested] {
+                let e1 = v.encoded(layout: layout)
+                guard let v2 = try? DataGroup13(bytes: e1) else { return require(false, "DG13 does not re-parse") }
+                require(v2.encoded(layout: layout) == e1, "DG13")
+            }
+            for f in v.unknownFields { _ = f.texts }
+            for f in v.malformedFields { _ = f.error.description }
         }
     case .dg14:
         if let v = try? DataGroup14(bytes: bytes) { require((try? DataGroup14(bytes: v.encoded())) == v, "DG14") }
@@ -63,6 +70,7 @@ func fuzz(_ target: Target, _ bytes: [UInt8]) {
             require((try? DataGroup15(bytes: v.encoded())) == v, "DG15")
             _ = v.publicKey.rsaComponents
             _ = v.publicKey.namedCurve
+            explicitParameters(v.publicKey)
         }
     case .cardAccess:
         if let v = try? SecurityInfos(cardAccess: bytes) {
@@ -79,7 +87,7 @@ func fuzz(_ target: Target, _ bytes: [UInt8]) {
             require((try? LDSSecurityObject(der: v.encoded())) == v, "LDSSecurityObject")
         }
     case .certificate:
-        _ = try? CertificateInfo(der: bytes)
+        _ = try? Certificate(der: bytes)
     case .mrz:
         if let text = String(validating: bytes, as: UTF8.self), let v = try? MRZ(characters: text) {
             guard let e1 = try? v.characters() else { return require(false, "MRZ does not re-encode") }
@@ -90,27 +98,21 @@ func fuzz(_ target: Target, _ bytes: [UInt8]) {
             _ = v.rsaComponents
             _ = v.namedCurve
             _ = v.algorithm.description
+            explicitParameters(v)
         }
     }
 }
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    guard size > 0 else { return 0 }
-    let selector = data[0] % UInt8(Target.allCases.count)
-    let bytes = Array(UnsafeBufferPointer(start: data + 1, count: size - 1))
-    fuzz(Target(rawValue: selector)!, bytes)
-    return 0
+/// Explicit EC parameters, when a key has them: parsed, and their encoding parsed back to the same value.
+func explicitParameters(_ key: SubjectPublicKeyInfo) {
+    guard case .explicit(let p)? = try? key.ecParameters() else { return }
+    require((try? ExplicitECDomainParameters(der: p.encoded())) == p, "ECParameters")
 }
 
-// SwiftPM links an executable's entry point as `LDSFuzzer_main` (main is an alias for it), so the harness
-// brings its own main and hands control to libFuzzer's driver.
+// SwiftPM links an executable's entry point as `LDSFuzzer_main`: the harness hands control to libFuzzer's driver.
 @_cdecl("LDSFuzzer_main")
 public func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var argc = argc
-    var argv = argv
-    return LLVMFuzzerRunDriver(&argc, &argv) { data, size in
-        guard let data else { return 0 }
-        return fuzzOneInput(data, size)
+    runFuzzer(argc, argv) { selector, bytes in
+        fuzz(Target(rawValue: selector % UInt8(Target.allCases.count))!, bytes)
     }
 }
