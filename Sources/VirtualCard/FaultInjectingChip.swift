@@ -70,6 +70,26 @@ public final class FaultInjectingChip: VirtualChip {
         /// How many matching exchanges go wrong after those; `nil` for every one, for ever.
         public var count: Int?
 
+        /// Parses `FAULT[,ins=XX][,protected][,extended][,skip=N][,count=N|*]`, e.g. `corrupt,ins=88,count=1`
+        /// (the first INTERNAL AUTHENTICATE's answer corrupted) or `sw-6A82,ins=B0,protected,count=*`.
+        public init?(_ text: String) {
+            let parts = text.split(separator: ",").map(String.init)
+            guard let first = parts.first, let fault = Fault(first) else { return nil }
+            self.init(fault)
+            for part in parts.dropFirst() {
+                let pair = part.split(separator: "=", maxSplits: 1).map(String.init)
+                switch (pair[0], pair.count == 2 ? pair[1] : nil) {
+                case ("protected", nil): protectedOnly = true
+                case ("extended", nil): extendedOnly = true
+                case ("ins", let v?): guard let ins = UInt8(v, radix: 16) else { return nil }; instruction = ins
+                case ("skip", let v?): guard let n = Int(v), n >= 0 else { return nil }; skip = n
+                case ("count", "*"?): count = nil
+                case ("count", let v?): guard let n = Int(v), n >= 1 else { return nil }; count = n
+                default: return nil
+                }
+            }
+        }
+
         /// A rule.
         public init(_ fault: Fault, instruction: UInt8? = nil, protectedOnly: Bool = false, extendedOnly: Bool = false,
                     skip: Int = 0, count: Int? = 1) {
@@ -155,6 +175,8 @@ public final class FaultInjectingChip: VirtualChip {
     public private(set) var injected: [Fault] = []
     /// Why the last exchange got no answer (``process(_:)`` returned `nil`).
     public private(set) var lastFailure: LinkFailure?
+    /// Called with each fault as it is injected and the exchange's number since power-on (for logs).
+    public var onInject: ((Fault, Int) -> Void)?
     private var matches: [Int]
     private var generator: SplitMix64?
 
@@ -197,6 +219,7 @@ public final class FaultInjectingChip: VirtualChip {
     /// Injects `fault` on the exchange of `command`.
     private func fail(_ fault: Fault, _ command: [UInt8]) -> [UInt8]? {
         injected.append(fault)
+        onInject?(fault, exchangeCount)
         switch fault {
         case .remove:
             lastFailure = .removed

@@ -3,8 +3,8 @@
 // structure, the decryption and the padding), the file reader and PACE over a chip whose answers are the input,
 // and active authentication's signature checks. The first byte picks the target; nothing may crash, hang or
 // allocate without bound, and an answer secure messaging accepts must be what the harness encrypted.
-import CFuzzerDriver
 import CardIO
+import FuzzSupport
 import ICAOCrypto
 import ICAOSession
 import LDS
@@ -133,20 +133,10 @@ func fuzz(_ target: Target, _ selector: UInt8, _ bytes: [UInt8]) {
     }
 }
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    guard size > 0 else { return 0 }
-    let target = Target(rawValue: (data[0] & 0x0F) % UInt8(Target.allCases.count))!
-    fuzz(target, data[0], Array(UnsafeBufferPointer(start: data + 1, count: size - 1)))
-    return 0
-}
-
+// SwiftPM links an executable's entry point as `SMFuzzer_main`: it hands libFuzzer's driver the harness.
 @_cdecl("SMFuzzer_main")
 public func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var argc = argc
-    var argv = argv
-    return LLVMFuzzerRunDriver(&argc, &argv) { data, size in
-        guard let data else { return 0 }
-        return fuzzOneInput(data, size)
+    runFuzzer(argc, argv) { selector, bytes in
+        fuzz(Target(rawValue: (selector & 0x0F) % UInt8(Target.allCases.count))!, selector, bytes)
     }
 }
