@@ -9,7 +9,8 @@
 //                 parser of X.509 certificates, Names, CRLs, CMS SignedData and CSCA master lists
 //   ICAOSession   secure messaging, BAC, PACE, chip and active authentication, the file reader
 //   Verification  passive authentication, the trust store, certificate paths, master lists, CRLs, algorithm policy
-//   CCCD          the card's domain: QR, cross-check, the read pipeline, the level-1 payload
+//   CCCD          the card's domain: the QR text, cross-check, the read pipeline, the level-1 payload
+//   CCCDQR        QR images (PNG/JPEG, zbar, the recovery ladder) and the portrait transcoder (JPEG 2000 → JPEG)
 //   VirtualCard   the chip emulator: in-process channel and vpcd server
 //   cccd          the command line
 import PackageDescription
@@ -25,6 +26,7 @@ let package = Package(
         .library(name: "ICAOSession", targets: ["ICAOSession"]),
         .library(name: "Verification", targets: ["Verification"]),
         .library(name: "CCCD", targets: ["CCCD"]),
+        .library(name: "CCCDQR", targets: ["CCCDQR"]),
         .library(name: "VirtualCard", targets: ["VirtualCard"]),
     ],
     dependencies: [
@@ -48,12 +50,12 @@ let package = Package(
         .target(name: "LDS"),
         .target(name: "ICAOSession", dependencies: ["CardIO", "ICAOCrypto", "LDS"]),
         .target(name: "Verification", dependencies: ["ICAOCrypto", "LDS"]),
-        .target(name: "CCCD", dependencies: ["CardIO", "ICAOCrypto", "LDS", "ICAOSession", "Verification",
-                                             "CZBar", "CImage"]),
+        .target(name: "CCCD", dependencies: ["CardIO", "ICAOCrypto", "LDS", "ICAOSession", "Verification"]),
+        .target(name: "CCCDQR", dependencies: ["CCCD", "CZBar", "CImage"]),
         .target(name: "VirtualCard", dependencies: ["CardIO", "ICAOCrypto", "LDS"]),
         .executableTarget(name: "cccd-bench", dependencies: ["CardIO", "CCCD", "ICAOSession", "LDS", "VirtualCard"]),
         .executableTarget(name: "cccd", dependencies: [
-            "CardIO", "ICAOSession", "LDS", "Verification", "CCCD", "VirtualCard",
+            "CardIO", "ICAOSession", "LDS", "Verification", "CCCD", "CCCDQR", "VirtualCard",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -66,6 +68,7 @@ let package = Package(
         .testTarget(name: "ICAOSessionTests", dependencies: ["ICAOSession", "CardIO", "ICAOCrypto", "LDS", "VirtualCard"]),
         .testTarget(name: "VerificationTests", dependencies: ["Verification", "LDS", "ICAOCrypto", "VirtualCard", "CardIO"]),
         .testTarget(name: "CCCDTests", dependencies: ["CCCD"]),
+        .testTarget(name: "CCCDQRTests", dependencies: ["CCCDQR", "CCCD"]),
         .testTarget(name: "VirtualCardTests", dependencies: ["VirtualCard", "CardIO"]),
         .testTarget(name: "IntegrationTests", dependencies: ["CardIO", "ICAOCrypto", "LDS", "ICAOSession", "Verification", "CCCD", "VirtualCard"]),
     ],

@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
-"""Renders the card-front QR corpus from Vectors/qr/texts.json, deterministically (fixed seeds).
+"""Renders the card QR corpus from Vectors/qr/texts.json, deterministically (fixed seeds): card fronts (the 2021
+CCCD's QR), card backs (the 2024 Căn cước's QR beside the MRZ), flat scans and photos, and whole cards photographed
+at an angle.
 
     make-qr-corpus.py corpus OUT     the full corpus (hundreds of images, 12 MP photos) + OUT/manifest.json
     make-qr-corpus.py samples OUT    the small committed samples (Vectors/qr/samples) + OUT/manifest.json
 
 Every QR is byte mode, UTF-8, no ECI, error correction M (segno), like the card's. The card around it is
-abstract (a tinted card, text lines, a portrait box) so finders and binarisers see realistic clutter.
+abstract (a tinted card, text lines, a portrait box; on the back, three MRZ lines of OCR-like glyphs) so finders and
+binarisers see realistic clutter.
 Pinned packages: scripts/requirements-qr.txt.
 """
 import io
@@ -62,6 +65,51 @@ def render_card(text, module_px, rng):
     # The QR, top right.
     qx, qy = width - q - int(width * 0.03), int(height * 0.06)
     card[qy:qy + q, qx:qx + q] = qr[..., None]
+    return card
+
+
+MRZ_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<<<<<<"
+
+
+def render_card_back(text, module_px, rng):
+    """An RGB card back, 2024 Căn cước style: the QR at the top left, text lines to its right, and the three
+    30-character MRZ lines across the bottom (dense glyphs: the clutter most like a QR's texture)."""
+    qr = render_qr(text, module_px, quiet=2)
+    q = qr.shape[0]
+    width = int(q * 3.9)
+    height = int(width * 54 / 85.6)
+    tint = np.array([236, 240, 242]) + rng.integers(-8, 8, 3)
+    card = np.ones((height, width, 3), dtype=np.float32) * tint
+    yy, xx = np.mgrid[0:height, 0:width]
+    card += (5 * np.sin(yy / (height / 23.0) + 2 * np.sin(xx / (width / 7.0))))[..., None]
+    card = card.clip(0, 255).astype(np.uint8)
+    qx, qy = int(width * 0.04), int(height * 0.06)
+    card[qy:qy + q, qx:qx + q] = qr[..., None]
+    # Text lines to the right of the QR.
+    y = qy + int(height * 0.02)
+    x0 = qx + q + int(width * 0.04)
+    for i in range(6):
+        length = int((width - x0) * rng.uniform(0.45, 0.9))
+        thick = max(2, int(height * 0.022))
+        cv2.rectangle(card, (x0, y), (x0 + length, y + thick), (45, 45, 60), -1)
+        y += int(height * 0.075)
+    # The MRZ: three lines of 30 monospaced glyphs in the bottom third.
+    glyph_h = height * 0.075
+    mrz_top = int(height * 0.66)
+    for line in range(3):
+        chars = "".join(MRZ_ALPHABET[int(i)] for i in rng.integers(0, len(MRZ_ALPHABET), 30))
+        if line == 0:
+            chars = "IDVNM" + chars[5:]
+        # Drawn large, cut to its ink and fitted to the line's box (OpenCV's text metrics do not match its glyphs).
+        canvas = np.full((120, 3000), 255, np.uint8)
+        cv2.putText(canvas, chars, (10, 90), cv2.FONT_HERSHEY_PLAIN, 5.0, 0, 5, cv2.LINE_AA)
+        ys, xs = np.where(canvas < 128)
+        ink = canvas[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
+        tw, th = int(width * 0.9), int(height * 0.07)
+        glyphs = cv2.resize(ink, (tw, th), interpolation=cv2.INTER_AREA)
+        x, y = int((width - tw) / 2), mrz_top + int(line * th * 1.5)
+        region = card[y:y + th, x:x + tw]
+        region[:] = np.minimum(region, (glyphs[..., None].astype(np.float32) / 255 * region + 30 * (1 - glyphs[..., None] / 255)).astype(np.uint8))
     return card
 
 
@@ -155,26 +203,30 @@ def to_exif_stored(img, orientation):
     return np.ascontiguousarray(inverse[orientation](img))
 
 
-def large_photo(text, rng, orientation):
-    """A 12 MP (4032 x 3024) phone photo of the card on a desk."""
-    W, H = 4032, 3024
+def large_photo(text, rng, orientation, card=None, size=(4032, 3024), fill=(0.45, 0.75), tilt=0.0):
+    """A phone photo of the card on a desk, 12 MP (4032 x 3024) unless told: the card turned up to 12 degrees,
+    its corners jittered, and with `tilt` > 0 photographed at an angle (the far edge shorter by that fraction,
+    the near one longer, as a card lying flat looks from a seated officer's phone)."""
+    W, H = size
     yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
     base = rng.uniform(70, 130)
     desk = base + 25 * (xx / W) - 15 * (yy / H) + 10 * np.sin(xx / 57.0 + yy / 233.0)
     desk = np.repeat(desk[..., None], 3, axis=2) * np.array([1.0, 0.93, 0.85])
     photo = desk.clip(0, 255).astype(np.uint8)
-    card = render_card(text, 6, rng)
-    target_w = int(W * rng.uniform(0.45, 0.75))
+    card = render_card(text, 6, rng) if card is None else card
+    target_w = int(W * rng.uniform(*fill))
     scale = target_w / card.shape[1]
     card = cv2.resize(card, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     h, w = card.shape[:2]
     src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
-    ox, oy = (W - w) / 2 + rng.uniform(-200, 200), (H - h) / 2 + rng.uniform(-150, 150)
+    ox, oy = (W - w) / 2 + rng.uniform(-W / 20, W / 20), (H - h) / 2 + rng.uniform(-H / 20, H / 20)
     angle = math.radians(rng.uniform(-12, 12))
     c, s = math.cos(angle), math.sin(angle)
+    # Keystone: the top edge narrower and the card foreshortened, before the turn.
+    shape = [(0, 0, 1 - tilt / 2), (w, 0, 1 - tilt / 2), (w, h, 1 + tilt / 4), (0, h, 1 + tilt / 4)]
     dst = []
-    for x, y in src:
-        x, y = x - w / 2, y - h / 2
+    for x, y, k in shape:
+        x, y = (x - w / 2) * k, (y - h / 2) * (1 - tilt / 2)
         dst.append([ox + w / 2 + c * x - s * y, oy + h / 2 + s * x + c * y])
     dst = np.float32(dst) + rng.uniform(-0.04, 0.04, (4, 2)).astype(np.float32) * w
     m = cv2.getPerspectiveTransform(src, dst)
@@ -193,7 +245,7 @@ def large_photo(text, rng, orientation):
 SEED_BASE = int(os.environ.get("QR_CORPUS_SEED", "0")) * 100_000
 
 CATEGORIES = ["clean", "rotated", "perspective", "motion-blur", "defocus-blur", "noise", "low-contrast", "glare",
-              "small-modules", "large-photo"]
+              "small-modules", "large-photo", "back-scan", "back-photo", "angled-card", "no-qr"]
 
 
 def make_variant(category, text, variant, rng):
@@ -203,6 +255,45 @@ def make_variant(category, text, variant, rng):
         photo = large_photo(text, rng, orientation)
         return encode(photo, "jpg", quality=int(rng.integers(85, 93)), exif_orientation=orientation), "jpg", {
             "orientation": orientation}
+    if category == "back-scan":
+        # A flatbed or document-camera scan of the back: flat, nearly square to the glass, 300-600 dpi.
+        module = int(rng.integers(3, 6))
+        card = render_card_back(text, module, rng)
+        angle = float(rng.uniform(-3, 3))
+        img = rotate(on_background(card, 30, rng, shade=245), angle, (245, 245, 245))
+        img = cv2.GaussianBlur(img, (0, 0), 0.5 + 0.3 * variant)
+        fmt = "png" if variant == 0 else "jpg"
+        return encode(add_noise(img, 2, rng), fmt, 90), fmt, {"module": module, "angle": round(angle, 1)}
+    if category == "back-photo":
+        # A phone photo of the back on a desk (8 MP, the card filling a third to two thirds of the frame).
+        card = render_card_back(text, 6, rng)
+        orientation = [1, 6][variant]
+        photo = large_photo(text, rng, orientation, card=card, size=(3264, 2448), fill=(0.35, 0.65))
+        return encode(photo, "jpg", quality=int(rng.integers(85, 93)), exif_orientation=orientation), "jpg", {
+            "orientation": orientation}
+    if category == "angled-card":
+        # The whole card, back or front, photographed at an angle (keystone 20-40%), 12 MP.
+        back = variant == 0
+        card = render_card_back(text, 6, rng) if back else render_card(text, 6, rng)
+        tilt = float(rng.uniform(0.2, 0.4))
+        photo = large_photo(text, rng, 1, card=card, fill=(0.5, 0.7), tilt=tilt)
+        return encode(photo, "jpg", quality=int(rng.integers(85, 93))), "jpg", {"side": "back" if back else "front",
+                                                                               "tilt": round(tilt, 2)}
+    if category == "no-qr":
+        # Hopeless on purpose, to time how fast a reader gives up: a card whose QR is covered by a sticker, the back
+        # of a card with the QR torn off, and a QR defocused over three modules.
+        module = int(rng.integers(4, 7))
+        if variant == 2:
+            img = defocus(on_background(render_card(text, module, rng), 20, rng), 3 * module)
+            return encode(img, "jpg", 90), "jpg", {"module": module, "radius": 3 * module}
+        card = render_card(text, module, rng) if variant == 0 else render_card_back(text, module, rng)
+        q = len(qr_matrix(text)) * module + 4 * module
+        h, w = card.shape[:2]
+        x0 = w - q - int(w * 0.03) if variant == 0 else int(w * 0.04)
+        y0 = int(h * 0.06)
+        card[y0:y0 + q, x0:x0 + q] = (200, 205, 215)
+        fmt = "png" if variant == 0 else "jpg"
+        return encode(on_background(card, 20, rng), fmt, 90), fmt, {"module": module, "covered": True}
     module = 3 if category == "small-modules" else int(rng.integers(4, 7))
     card = render_card(text, module, rng)
     border = tuple(int(v) for v in rng.integers(60, 140, 3))
@@ -256,22 +347,25 @@ def make_corpus(out, citizens):
     for ci, category in enumerate(CATEGORIES):
         os.makedirs(os.path.join(out, category), exist_ok=True)
         for ti, citizen in enumerate(citizens):
-            variants = 2 if category == "large-photo" else 3
+            variants = 2 if category in ("large-photo", "back-photo", "angled-card") else 3
             for v in range(variants):
                 rng = np.random.default_rng(SEED_BASE + 1000 * ci + 10 * ti + v)
                 data, ext, params = make_variant(category, citizen["text"], v, rng)
                 name = f"{category}/{citizen['id']}-{v}.{ext}"
                 with open(os.path.join(out, name), "wb") as f:
                     f.write(data)
+                # A no-qr image has nothing to decode: a reader that returns any text for it is wrong.
+                text = None if category == "no-qr" else citizen["text"]
                 manifest.append({"image": name, "category": category, "citizen": citizen["id"],
-                                 "text": citizen["text"], "parameters": params})
+                                 "text": text, "parameters": params})
         print(f"{category}: done", file=sys.stderr)
     with open(os.path.join(out, "manifest.json"), "w", encoding="utf-8") as f:
         json.dump({"images": manifest}, f, ensure_ascii=False, indent=1)
 
 
 def make_samples(out, citizens):
-    """Small committed images: one card per citizen, a rotated JPEG, PNG pixel formats, EXIF orientations."""
+    """Small committed images: one card per citizen, a card back, a rotated JPEG, PNG pixel formats, EXIF
+    orientations."""
     os.makedirs(out, exist_ok=True)
     manifest = []
 
@@ -284,6 +378,9 @@ def make_samples(out, citizens):
         rng = np.random.default_rng(ti)
         card = cv2.cvtColor(render_card(citizen["text"], 3, rng), cv2.COLOR_BGR2GRAY)
         write(f"card-{citizen['id']}.png", encode(card, "png"), text=citizen["text"], kind="card")
+    back_citizen = next(c for c in citizens if c["format"] == "cancuoc-2024")
+    back = cv2.cvtColor(render_card_back(back_citizen["text"], 3, np.random.default_rng(77)), cv2.COLOR_BGR2GRAY)
+    write(f"back-{back_citizen['id']}.png", encode(back, "png"), text=back_citizen["text"], kind="card")
     text = citizens[0]["text"]
     rng = np.random.default_rng(99)
     rotated = rotate(render_card(text, 3, rng), 30, (90, 90, 90))

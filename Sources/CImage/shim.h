@@ -26,6 +26,18 @@ static void cccd_jpeg_error_exit(j_common_ptr cinfo) {
     longjmp(mgr->jump, 1);
 }
 
+// A progressive JPEG may declare thousands of tiny scans, each a full pass over the coefficients (a CPU bomb in a
+// small file); past this many the decode stops with an error. Real encoders write about ten.
+#define CCCD_JPEG_MAX_SCANS 256
+
+static void cccd_jpeg_progress(j_common_ptr cinfo) {
+    if (cinfo->is_decompressor && ((j_decompress_ptr)cinfo)->input_scan_number > CCCD_JPEG_MAX_SCANS) {
+        cccd_jpeg_error_mgr *mgr = (cccd_jpeg_error_mgr *)cinfo->err;
+        snprintf(mgr->message, sizeof mgr->message, "more than %d scans", CCCD_JPEG_MAX_SCANS);
+        longjmp(mgr->jump, 1);
+    }
+}
+
 static void cccd_jpeg_output_message(j_common_ptr cinfo) {
     (void)cinfo; // warnings (corrupt data that libjpeg recovers from) are not printed
 }
@@ -34,6 +46,24 @@ static void cccd_jpeg_output_message(j_common_ptr cinfo) {
 static void cccd_jpeg_emit_message(j_common_ptr cinfo, int level) {
     cccd_jpeg_error_mgr *mgr = (cccd_jpeg_error_mgr *)cinfo->err;
     if (level < 0 && cinfo->err->msg_code == JWRN_JPEG_EOF) mgr->truncated = 1;
+}
+
+// The error manager both directions use: libjpeg's messages kept, its exits turned into a longjmp.
+static inline struct jpeg_error_mgr *cccd_jpeg_error_setup(cccd_jpeg_error_mgr *err) {
+    struct jpeg_error_mgr *pub = jpeg_std_error(&err->pub);
+    err->pub.error_exit = cccd_jpeg_error_exit;
+    err->pub.output_message = cccd_jpeg_output_message;
+    err->pub.emit_message = cccd_jpeg_emit_message;
+    err->message[0] = 0;
+    err->truncated = 0;
+    return pub;
+}
+
+static inline void cccd_jpeg_copy_message(const cccd_jpeg_error_mgr *err, char *message, size_t message_size) {
+    if (message && message_size) {
+        strncpy(message, err->message, message_size - 1);
+        message[message_size - 1] = 0;
+    }
 }
 
 /// The result of cccd_jpeg_decode_grey: 0 success; 1 libjpeg error (message set); 2 too large; 3 out of memory;
@@ -51,24 +81,20 @@ static inline int cccd_jpeg_decode_grey(const unsigned char *data, unsigned long
     unsigned char *volatile pixels = NULL;
     unsigned char *volatile row = NULL;
     memset(&cinfo, 0, sizeof(cinfo));
-    cinfo.err = jpeg_std_error(&err.pub);
-    err.pub.error_exit = cccd_jpeg_error_exit;
-    err.pub.output_message = cccd_jpeg_output_message;
-    err.pub.emit_message = cccd_jpeg_emit_message;
-    err.message[0] = 0;
-    err.truncated = 0;
+    cinfo.err = cccd_jpeg_error_setup(&err);
     *out_pixels = NULL;
     if (setjmp(err.jump)) {
-        if (message && message_size) {
-            strncpy(message, err.message, message_size - 1);
-            message[message_size - 1] = 0;
-        }
+        cccd_jpeg_copy_message(&err, message, message_size);
         jpeg_destroy_decompress(&cinfo);
         free(pixels);
         free(row);
         return 1;
     }
     jpeg_create_decompress(&cinfo);
+    struct jpeg_progress_mgr progress;
+    memset(&progress, 0, sizeof progress);
+    progress.progress_monitor = cccd_jpeg_progress;
+    cinfo.progress = &progress;
     jpeg_mem_src(&cinfo, data, size);
     jpeg_read_header(&cinfo, TRUE);
     *full_width = cinfo.image_width;
@@ -77,6 +103,9 @@ static inline int cccd_jpeg_decode_grey(const unsigned char *data, unsigned long
         jpeg_destroy_decompress(&cinfo);
         return 2;
     }
+    // A progressive image keeps every coefficient in memory (2 bytes a sample); libjpeg-turbo refuses (no backing
+    // store) rather than exceed this, so a crafted header's component count and sampling cannot multiply it.
+    cinfo.mem->max_memory_to_use = (long)(max_pixels * 8 + (64L << 20));
     int cmyk = cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK;
     cinfo.out_color_space = cmyk ? JCS_CMYK : JCS_GRAYSCALE;
     cinfo.scale_num = 1;
@@ -116,6 +145,133 @@ static inline int cccd_jpeg_decode_grey(const unsigned char *data, unsigned long
     *out_pixels = pixels;
     *out_width = width;
     *out_height = height;
+    return 0;
+}
+
+// OpenJPEG reading from memory. The stream callbacks behave as OpenJPEG's own file stream does (skips and seeks
+// past the end allowed, the next read reports the end): its bookkeeping in cio.c assumes so.
+typedef struct {
+    const unsigned char *data;
+    size_t size;
+    size_t offset;
+    char message[256];
+} cccd_opj_source;
+
+static OPJ_SIZE_T cccd_opj_read(void *buffer, OPJ_SIZE_T count, void *user) {
+    cccd_opj_source *source = (cccd_opj_source *)user;
+    if (source->offset >= source->size) return (OPJ_SIZE_T)-1;
+    size_t n = source->size - source->offset;
+    if (n > count) n = count;
+    memcpy(buffer, source->data + source->offset, n);
+    source->offset += n;
+    return n;
+}
+
+static OPJ_OFF_T cccd_opj_skip(OPJ_OFF_T distance, void *user) {
+    cccd_opj_source *source = (cccd_opj_source *)user;
+    if (distance < 0 && (size_t)(-distance) > source->offset) return -1;
+    source->offset += distance;
+    return distance;
+}
+
+static OPJ_BOOL cccd_opj_seek(OPJ_OFF_T position, void *user) {
+    cccd_opj_source *source = (cccd_opj_source *)user;
+    if (position < 0) return OPJ_FALSE;
+    source->offset = (size_t)position;
+    return OPJ_TRUE;
+}
+
+static void cccd_opj_error(const char *message, void *user) {
+    cccd_opj_source *source = (cccd_opj_source *)user;
+    if (source->message[0] == 0 && message) {
+        strncpy(source->message, message, sizeof source->message - 1);
+        source->message[sizeof source->message - 1] = 0;
+    }
+}
+
+static void cccd_opj_quiet(const char *message, void *user) { (void)message; (void)user; }
+
+/// Decodes a JP2 file (jp2 != 0) or a bare codestream held in memory, strictly (a cut codestream is an error).
+/// Returns the image (the caller destroys it with opj_image_destroy) or NULL with OpenJPEG's first error message.
+/// The caller has checked the header's size, components and tiles first: OpenJPEG allocates from them.
+static inline opj_image_t *cccd_opj_decode(const unsigned char *data, size_t size, int jp2, char *message,
+                                           size_t message_size) {
+    cccd_opj_source source;
+    memset(&source, 0, sizeof source);
+    source.data = data;
+    source.size = size;
+    opj_image_t *image = NULL;
+    opj_codec_t *codec = opj_create_decompress(jp2 ? OPJ_CODEC_JP2 : OPJ_CODEC_J2K);
+    opj_stream_t *stream = opj_stream_create(1 << 16, OPJ_TRUE);
+    if (!codec || !stream) goto fail;
+    opj_set_error_handler(codec, cccd_opj_error, &source);
+    opj_set_warning_handler(codec, cccd_opj_quiet, NULL);
+    opj_set_info_handler(codec, cccd_opj_quiet, NULL);
+    opj_dparameters_t parameters;
+    opj_set_default_decoder_parameters(&parameters);
+    if (!opj_setup_decoder(codec, &parameters)) goto fail;
+    opj_decoder_set_strict_mode(codec, OPJ_TRUE);
+    opj_stream_set_user_data(stream, &source, NULL);
+    opj_stream_set_user_data_length(stream, size);
+    opj_stream_set_read_function(stream, cccd_opj_read);
+    opj_stream_set_skip_function(stream, cccd_opj_skip);
+    opj_stream_set_seek_function(stream, cccd_opj_seek);
+    if (!opj_read_header(stream, codec, &image)) goto fail;
+    // No opj_end_decompress: it only reads the JP2 boxes after the codestream, which a face does not need.
+    if (!opj_decode(codec, stream, image)) goto fail;
+    opj_stream_destroy(stream);
+    opj_destroy_codec(codec);
+    return image;
+fail:
+    if (message && message_size) {
+        strncpy(message, source.message[0] ? source.message : "OpenJPEG could not decode it", message_size - 1);
+        message[message_size - 1] = 0;
+    }
+    if (image) opj_image_destroy(image);
+    if (stream) opj_stream_destroy(stream);
+    if (codec) opj_destroy_codec(codec);
+    return NULL;
+}
+
+/// The result of cccd_jpeg_encode: 0 success; 1 libjpeg error (message set); 3 out of memory.
+/// Encodes 8-bit grey (components 1) or RGB (components 3) pixels, rows packed, as a baseline JPEG (4:2:0 for
+/// RGB) at the given quality. On success *out_data is malloc'ed (*out_size bytes); the caller frees it.
+static inline int cccd_jpeg_encode(const unsigned char *pixels, unsigned int width, unsigned int height,
+                                   int components, int quality, unsigned char **out_data,
+                                   unsigned long *out_size, char *message, size_t message_size) {
+    struct jpeg_compress_struct cinfo;
+    cccd_jpeg_error_mgr err;
+    // libjpeg-turbo's memory destination mallocs and grows *target itself; it is ours to free, on failure too.
+    unsigned char *target = NULL;
+    unsigned long buffer_size = 0;
+    memset(&cinfo, 0, sizeof(cinfo));
+    cinfo.err = cccd_jpeg_error_setup(&err);
+    *out_data = NULL;
+    *out_size = 0;
+    if (setjmp(err.jump)) {
+        cccd_jpeg_copy_message(&err, message, message_size);
+        jpeg_destroy_compress(&cinfo);
+        free(target);
+        return 1;
+    }
+    jpeg_create_compress(&cinfo);
+    jpeg_mem_dest(&cinfo, &target, &buffer_size);
+    cinfo.image_width = width;
+    cinfo.image_height = height;
+    cinfo.input_components = components;
+    cinfo.in_color_space = components == 1 ? JCS_GRAYSCALE : JCS_RGB;
+    jpeg_set_defaults(&cinfo);
+    jpeg_set_quality(&cinfo, quality, TRUE);
+    jpeg_start_compress(&cinfo, TRUE);
+    while (cinfo.next_scanline < height) {
+        JSAMPROW row[1] = { (JSAMPROW)(pixels + (size_t)cinfo.next_scanline * width * components) };
+        jpeg_write_scanlines(&cinfo, row, 1);
+    }
+    jpeg_finish_compress(&cinfo);
+    jpeg_destroy_compress(&cinfo);
+    if (!target) return 3;
+    *out_data = target;
+    *out_size = buffer_size;
     return 0;
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CardIO
 import CCCD
+import CCCDQR
 import Foundation
 import ICAOSession
 

@@ -1,16 +1,20 @@
 import ArgumentParser
 import CCCD
+import CCCDQR
 import Foundation
 
-/// `cccd qr IMAGE... [--json]`: decodes the QR on card-front photos or scans and prints the parsed fields.
+/// `cccd qr IMAGE... [--json]`: decodes the QR on photos or scans of the card (front or back) and prints the parsed
+/// fields.
 struct QRCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "qr",
-        abstract: "Decode the QR on card-front photos or scans (PNG, JPEG) and print the parsed fields.",
+        abstract: "Decode the QR on photos or scans of the card (PNG, JPEG, JPEG 2000) and print the parsed fields.",
         discussion: """
-            Each image is searched for the card's QR: zbar on the image as it is, then a recovery ladder \
-            (contrast, thresholds, filters, sizes, crops, turns) until a CCCD payload parses or the time \
-            budget runs out. Text from a keyboard-wedge scanner goes through the same parser with --qr-text.
+            The QR is on the front of the 2021 CCCD and on the back of the 2024 Căn cước (beside the MRZ); a \
+            photo of either side, flat or at an angle, or a scan will do. Each image is searched for the \
+            card's QR: zbar on the image as it is, then a recovery ladder (contrast, thresholds, filters, \
+            sizes, crops, turns) until a CCCD payload parses or the time budget runs out. Text from a \
+            keyboard-wedge scanner goes through the same parser with --qr-text.
 
             Examples:
               cccd qr front.jpg
@@ -19,11 +23,12 @@ struct QRCommand: ParsableCommand {
 
             With --json, one JSON object per image on stdout (one per line when there are several): \
             {"image", "text", "format", "fields", "extra"} or {"image", "error"}. Exit code 6 if any image \
-            is unreadable or yields no CCCD QR; 2 if the --qr-text is not a CCCD QR payload.
+            is unreadable (not an image, cut short, beyond the size limits) or yields no CCCD QR; 2 if the \
+            --qr-text is not a CCCD QR payload.
             """
     )
 
-    @Argument(help: "PNG or JPEG images of the card front.")
+    @Argument(help: "PNG, JPEG or JPEG 2000 images of the card, front or back.")
     var images: [String] = []
 
     @Option(name: .customLong("qr-text"), help: "QR text typed by a keyboard-wedge scanner, instead of an image.")
@@ -35,6 +40,9 @@ struct QRCommand: ParsableCommand {
     @Option(name: .customLong("time-budget"), help: "Milliseconds to search each image before giving up.")
     var timeBudget: Int = 1500
 
+    @Option(name: .customLong("relative-budget"), help: .hidden)
+    var relativeBudget: Int = 10
+
     @Flag(help: .hidden)
     var bench = false
 
@@ -45,6 +53,7 @@ struct QRCommand: ParsableCommand {
             }
             guard timeBudget > 0 else { throw CommandFailure(.usage, "--time-budget must be positive") }
             var failures = 0
+            var lastFailure: QRResult.Outcome?
             if let qrText {
                 do {
                     let code = try CardQRCode(text: qrText)
@@ -54,7 +63,8 @@ struct QRCommand: ParsableCommand {
                     throw CommandFailure(.usage, "--qr-text: \(error)")
                 }
             }
-            let reader = CardQRReader(timeBudget: .milliseconds(timeBudget))
+            guard relativeBudget > 0 else { throw CommandFailure(.usage, "--relative-budget must be positive") }
+            let reader = CardQRReader(timeBudget: .milliseconds(timeBudget), relativeBudget: relativeBudget)
             let clock = ContinuousClock()
             for path in images {
                 let start = clock.now
@@ -66,19 +76,23 @@ struct QRCommand: ParsableCommand {
                     step = reading.step
                 } catch {
                     outcome = .failure("\(error)")
+                    lastFailure = outcome
                     failures += 1
                 }
                 let elapsed = clock.now - start
                 if bench {
                     let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1e3
                     Standard.output(QRResult(image: path, outcome: outcome, step: step, milliseconds: ms).json)
-                } else {
+                } else if json || images.count > 1 || step != nil {
                     emit(QRResult(image: path, outcome: outcome))
                 }
             }
             if failures > 0 {
-                throw CommandFailure(.badInput, "\(failures) of \(images.count) image\(images.count == 1 ? "" : "s") "
-                                     + "unreadable or without a CCCD QR")
+                // One image: its own line is the whole message (printed by runCommand, not twice).
+                if images.count == 1, !json, case .failure(let message)? = lastFailure {
+                    throw CommandFailure(.badInput, "\(images[0]): \(message)")
+                }
+                throw CommandFailure(.badInput, "\(failures) of \(images.count) images unreadable or without a CCCD QR")
             }
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import CCCD
+import CCCD
+@testable import CCCDQR
 
 /// Image loading (Vectors/qr/samples, made by scripts/make-qr-corpus.py with Pillow) and decoding of the sample
 /// cards, compared with the texts they were rendered from.
@@ -86,14 +87,14 @@ struct QRImageTests {
     // MARK: - Files that are not images
 
     @Test func test_nonImage_isUnsupportedFormat() {
-        #expect(throws: QRImageError.unsupportedFormat) {
+        #expect(throws: ImageError.unsupportedFormat) {
             try QRImageLoader.load(path: QRFixtures.sample("not-an-image.png"))
         }
     }
 
     @Test(arguments: [("truncated.png", "PNG"), ("truncated.jpg", "JPEG")])
     func test_truncatedFile_isReportedAsTruncated(name: String, format: String) {
-        #expect(throws: QRImageError.truncated(format: format)) {
+        #expect(throws: ImageError.truncated(format: format)) {
             try QRImageLoader.load(path: QRFixtures.sample(name))
         }
     }
@@ -102,7 +103,7 @@ struct QRImageTests {
         #expect {
             try QRImageLoader.load(path: "/nonexistent/card.png")
         } throws: { error in
-            guard case .unreadableFile = error as? QRImageError else { return false }
+            guard case .unreadableFile = error as? ImageError else { return false }
             return true
         }
     }
@@ -111,7 +112,7 @@ struct QRImageTests {
         // SOI, then a SOF0 with a zero-length frame: libjpeg's error_exit must come back as an error.
         let data: [UInt8] = [0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x0B, 0x08, 0x00, 0x00, 0x00, 0x00, 0x01, 0x01, 0x11, 0x00,
                              0xFF, 0xD9]
-        #expect(throws: QRImageError.self) { try QRImageLoader.load(data: data) }
+        #expect(throws: ImageError.self) { try QRImageLoader.load(data: data) }
     }
 
     @Test func test_hugeDeclaredPNG_isRefusedBeforeAllocating() throws {
@@ -124,7 +125,7 @@ struct QRImageTests {
         #expect {
             try QRImageLoader.load(data: data)
         } throws: { error in
-            guard case .tooLarge(60000, 60000) = error as? QRImageError else { return false }
+            guard case .tooLarge(60000, 60000) = error as? ImageError else { return false }
             return true
         }
     }

@@ -1,40 +1,6 @@
 import CImage
 import Foundation
 
-/// Why an image file could not be turned into pixels.
-public enum QRImageError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The file could not be read (missing, a folder, no permission).
-    case unreadableFile(path: String, reason: String)
-    /// The bytes start like neither a PNG nor a JPEG.
-    case unsupportedFormat
-    /// libpng rejected the data; its message.
-    case invalidPNG(String)
-    /// libjpeg rejected the data; its message.
-    case invalidJPEG(String)
-    /// The data ends before the image does.
-    case truncated(format: String)
-    /// More pixels than ``QRImageLoader/maximumPixels``: refused before allocating.
-    case tooLarge(width: Int, height: Int)
-    /// The pixel buffer could not be allocated.
-    case outOfMemory
-    /// The file is larger than ``QRImageLoader/maximumFileBytes``: no photo of a card is.
-    case fileTooLarge(bytes: Int)
-
-    /// One line naming what is wrong.
-    public var description: String {
-        switch self {
-        case .unreadableFile(let path, let reason): "cannot read \(path): \(reason)"
-        case .unsupportedFormat: "not a PNG or JPEG image"
-        case .invalidPNG(let message): "not a valid PNG image: \(message)"
-        case .invalidJPEG(let message): "not a valid JPEG image: \(message)"
-        case .truncated(let format): "the \(format) image is cut short (the file ends before the image does)"
-        case .tooLarge(let width, let height): "the image is too large (\(width) × \(height) pixels)"
-        case .outOfMemory: "out of memory decoding the image"
-        case .fileTooLarge(let bytes): "the file is too large for an image of a card (\(bytes) bytes)"
-        }
-    }
-}
-
 /// A decoded image: grey pixels, upright (EXIF orientation applied), possibly reduced in the JPEG decoder.
 public struct LoadedImage: Sendable {
     /// The pixels, upright.
@@ -45,57 +11,79 @@ public struct LoadedImage: Sendable {
     public let orientation: ExifOrientation
 }
 
-/// Reads PNG (libpng's simplified API) and JPEG (libjpeg-turbo) into 8-bit grey, the form zbar scans.
+/// Reads PNG (libpng's simplified API), JPEG (libjpeg-turbo) and JPEG 2000 (OpenJPEG) into 8-bit grey, the form
+/// zbar scans. Every header is checked against ``ImageLimits`` (``ImageLimits/photo`` by default) before any pixel
+/// buffer is allocated, so a crafted header cannot ask for gigabytes.
 public enum QRImageLoader {
-    /// The largest image accepted, in pixels (a 100 MP camera's frame): larger ones are refused before any
-    /// allocation, so a crafted header cannot ask for gigabytes.
-    public static let maximumPixels = 100_000_000
-
     /// Reads the file at `path`.
-    public static func load(path: String, workingSide: Int? = nil) throws(QRImageError) -> LoadedImage {
-        try load(data: try readFile(path), workingSide: workingSide)
+    public static func load(path: String, workingSide: Int? = nil,
+                            limits: ImageLimits = .photo) throws(ImageError) -> LoadedImage {
+        try load(data: try readFile(path), workingSide: workingSide, limits: limits)
     }
 
     /// The largest file read, in bytes (a 100 MP JPEG at the highest quality is well under it).
     public static let maximumFileBytes = 200_000_000
 
     /// Reads a file's bytes, with the reason in the error.
-    public static func readFile(_ path: String) throws(QRImageError) -> [UInt8] {
+    public static func readFile(_ path: String) throws(ImageError) -> [UInt8] {
         if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int,
            size > maximumFileBytes {
-            throw QRImageError.fileTooLarge(bytes: size)
+            throw ImageError.fileTooLarge(bytes: size)
         }
         do {
             return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe))
         } catch {
             let reason = (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
-            throw QRImageError.unreadableFile(path: path, reason: reason)
+            throw ImageError.unreadableFile(path: path, reason: reason)
         }
     }
 
-    /// Decodes PNG or JPEG bytes to upright grey pixels.
+    /// Decodes PNG, JPEG or JPEG 2000 bytes to upright grey pixels.
     ///
     /// - Parameter workingSide: for JPEG, the decoder shrinks the image by 2, 4 or 8 in its IDCT (nearly free)
     ///   while the longer side stays at least this long; nil decodes at full size. PNG is always full size.
     /// - Parameter applyingOrientation: false leaves a JPEG's pixels as stored (``LoadedImage/orientation`` still
     ///   says how to show them), for callers to whom the turn makes no difference.
-    public static func load(data: [UInt8], workingSide: Int? = nil,
-                            applyingOrientation: Bool = true) throws(QRImageError) -> LoadedImage {
+    /// - Parameter limits: the bounds the header must meet before pixels are allocated.
+    public static func load(data: [UInt8], workingSide: Int? = nil, applyingOrientation: Bool = true,
+                            limits: ImageLimits = .photo) throws(ImageError) -> LoadedImage {
         if data.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) {
-            return LoadedImage(image: try decodePNG(data), reduction: 1, orientation: .up)
+            return LoadedImage(image: try decodePNG(data, limits: limits), reduction: 1, orientation: .up)
         }
         if data.starts(with: [0xFF, 0xD8, 0xFF]) {
             let orientation = JPEGExif.orientation(in: data) ?? .up
-            let (image, reduction) = try decodeJPEG(data, workingSide: workingSide)
+            let (image, reduction) = try decodeJPEG(data, workingSide: workingSide, limits: limits)
             return LoadedImage(image: applyingOrientation ? image.oriented(orientation) : image, reduction: reduction,
                                orientation: orientation)
         }
-        throw QRImageError.unsupportedFormat
+        if JPEG2000Header.recognises(data) {
+            return LoadedImage(image: try decodeJPEG2000(data, limits: limits), reduction: 1, orientation: .up)
+        }
+        throw ImageError.unsupportedFormat
+    }
+
+    /// JPEG 2000 through OpenJPEG, colour reduced to grey with BT.601 luma weights.
+    static func decodeJPEG2000(_ data: [UInt8], limits: ImageLimits) throws(ImageError) -> GreyImage {
+        let decoded = try JPEG2000Decoder.decode(data, limits: limits)
+        guard decoded.components == 3 else {
+            guard let grey = GreyImage(width: decoded.width, height: decoded.height, pixels: decoded.samples) else {
+                throw ImageError.empty
+            }
+            return grey
+        }
+        return decoded.samples.withUnsafeBufferPointer { rgb in
+            GreyImage(width: decoded.width, height: decoded.height) { out in
+                for i in 0..<out.count {
+                    let r = UInt32(rgb[3 * i]), g = UInt32(rgb[3 * i + 1]), b = UInt32(rgb[3 * i + 2])
+                    out[i] = UInt8((77 * r + 150 * g + 29 * b) >> 8)
+                }
+            }
+        }
     }
 
     /// PNG of any colour type and depth to 8-bit grey; alpha is composited on white (a transparent PNG of a QR
     /// has its light modules transparent: on black they would vanish).
-    static func decodePNG(_ data: [UInt8]) throws(QRImageError) -> GreyImage {
+    static func decodePNG(_ data: [UInt8], limits: ImageLimits) throws(ImageError) -> GreyImage {
         var image = png_image()
         image.version = png_uint_32(PNG_IMAGE_VERSION)
         let begun = data.withUnsafeBytes { png_image_begin_read_from_memory(&image, $0.baseAddress, $0.count) }
@@ -103,23 +91,27 @@ public enum QRImageLoader {
             let message = pngMessage(&image)
             png_image_free(&image)
             throw Self.pngMessageMeansTruncated(message)
-                ? QRImageError.truncated(format: "PNG") : QRImageError.invalidPNG(message)
+                ? ImageError.truncated(format: "PNG") : ImageError.invalidPNG(message)
         }
         let width = Int(image.width), height = Int(image.height)
-        guard width > 0, height > 0, width * height <= maximumPixels else {
+        do { try limits.check(width: width, height: height) } catch {
             png_image_free(&image)
-            throw QRImageError.tooLarge(width: width, height: height)
+            throw error
         }
         // libpng's simplified API takes 16-bit samples as linear light and would gamma-encode them on the way to
         // 8 bits; a 16-bit scan is encoded like an 8-bit one, so its samples are read as they are and scaled.
         let sixteenBit = image.format & png_uint_32(PNG_FORMAT_FLAG_LINEAR) != 0
         var white = png_color(red: 255, green: 255, blue: 255)
-        var failure: QRImageError?
-        func failed() -> QRImageError {
+        var failure: ImageError?
+        func failed() -> ImageError {
             let message = pngMessage(&image)
             return Self.pngMessageMeansTruncated(message) ? .truncated(format: "PNG") : .invalidPNG(message)
         }
         let pixels: [UInt8]
+        // An 8-bit RGB PNG (photos and scans): read as stored and reduced to grey here, with integer BT.601 weights
+        // on the encoded values. libpng's own grey conversion goes through linear light and costs a third of the
+        // decode; the QR's contrast does not need it. Kept to 16 MP so the RGB buffer stays bounded.
+        let plainRGB = image.format == png_uint_32(PNG_FORMAT_RGB) && width * height <= 16_000_000
         if sixteenBit {
             image.format = png_uint_32(PNG_FORMAT_LINEAR_Y)
             var wide = [UInt16](repeating: 0xFFFF, count: width * height)
@@ -128,6 +120,21 @@ public enum QRImageLoader {
             }
             if ok == 0 { failure = failed() }
             pixels = wide.map { UInt8((UInt32($0) + 128) / 257) }
+        } else if plainRGB {
+            var rgb = [UInt8](repeating: 255, count: width * height * 3)
+            let ok = rgb.withUnsafeMutableBufferPointer {
+                png_image_finish_read(&image, &white, $0.baseAddress, png_int_32(width * 3), nil)
+            }
+            if ok == 0 { failure = failed() }
+            pixels = rgb.withUnsafeBufferPointer { source in
+                [UInt8](unsafeUninitializedCapacity: width * height) { grey, count in
+                    for i in 0..<(width * height) {
+                        let r = UInt32(source[3 * i]), g = UInt32(source[3 * i + 1]), b = UInt32(source[3 * i + 2])
+                        grey[i] = UInt8(truncatingIfNeeded: (77 * r + 150 * g + 29 * b + 128) >> 8)
+                    }
+                    count = width * height
+                }
+            }
         } else {
             image.format = png_uint_32(PNG_FORMAT_GRAY)
             pixels = [UInt8](unsafeUninitializedCapacity: width * height) { buffer, count in
@@ -141,7 +148,7 @@ public enum QRImageLoader {
         png_image_free(&image)
         if let failure { throw failure }
         guard let grey = GreyImage(width: width, height: height, pixels: pixels) else {
-            throw QRImageError.invalidPNG("inconsistent size")
+            throw ImageError.invalidPNG("inconsistent size")
         }
         return grey
     }
@@ -162,38 +169,45 @@ public enum QRImageLoader {
 
     /// JPEG (baseline, progressive, grey, YCbCr, CMYK) to 8-bit grey through the C helper in the CImage shim,
     /// which keeps libjpeg's error exits (longjmp) out of Swift.
-    static func decodeJPEG(_ data: [UInt8], workingSide: Int?) throws(QRImageError) -> (GreyImage, Int) {
+    static func decodeJPEG(_ data: [UInt8], workingSide: Int?,
+                           limits: ImageLimits) throws(ImageError) -> (GreyImage, Int) {
         var denominator: UInt32 = 1
-        if let workingSide, let (w, h) = JPEGExif.frameSize(in: data) {
-            let side = max(w, h)
-            while denominator < 8, side / Int(denominator * 2) >= workingSide { denominator *= 2 }
+        if let (w, h) = JPEGExif.frameSize(in: data) {
+            try limits.check(width: w, height: h)
+            if let workingSide {
+                let side = max(w, h)
+                while denominator < 8, side / Int(denominator * 2) >= workingSide { denominator *= 2 }
+            }
         }
         var pixels: UnsafeMutablePointer<UInt8>?
         var width: UInt32 = 0, height: UInt32 = 0, fullWidth: UInt32 = 0, fullHeight: UInt32 = 0
         var message = [CChar](repeating: 0, count: 256)
         let status = data.withUnsafeBufferPointer { buffer in
             message.withUnsafeMutableBufferPointer { text in
-                cccd_jpeg_decode_grey(buffer.baseAddress, UInt(buffer.count), denominator, UInt(maximumPixels),
+                cccd_jpeg_decode_grey(buffer.baseAddress, UInt(buffer.count), denominator, UInt(limits.maximumPixels),
                                       &pixels, &width, &height, &fullWidth, &fullHeight, text.baseAddress,
                                       text.count)
             }
         }
         switch status {
         case 0: break
-        case 2: throw QRImageError.tooLarge(width: Int(fullWidth), height: Int(fullHeight))
-        case 3: throw QRImageError.outOfMemory
-        case 4: throw QRImageError.truncated(format: "JPEG")
+        case 2:
+            // The frame header libjpeg read (the marker walk above may have stopped short of it).
+            try limits.check(width: Int(fullWidth), height: Int(fullHeight))
+            throw ImageError.tooLarge(width: Int(fullWidth), height: Int(fullHeight))
+        case 3: throw ImageError.outOfMemory
+        case 4: throw ImageError.truncated(format: "JPEG")
         default:
             let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            throw text.contains("Premature end") ? QRImageError.truncated(format: "JPEG")
-                : QRImageError.invalidJPEG(text)
+            throw text.contains("Premature end") ? ImageError.truncated(format: "JPEG")
+                : ImageError.invalidJPEG(text)
         }
-        guard let pixels else { throw QRImageError.outOfMemory }
+        guard let pixels else { throw ImageError.outOfMemory }
         defer { free(pixels) }
         let count = Int(width) * Int(height)
         let array = [UInt8](UnsafeBufferPointer(start: pixels, count: count))
         guard let image = GreyImage(width: Int(width), height: Int(height), pixels: array) else {
-            throw QRImageError.invalidJPEG("empty image")
+            throw ImageError.invalidJPEG("empty image")
         }
         return (image, Int(denominator))
     }
