@@ -54,6 +54,7 @@ let package = Package(
         .target(name: "CCCDQR", dependencies: ["CCCD", "CZBar", "CImage"]),
         .target(name: "VirtualCard", dependencies: ["CardIO", "ICAOCrypto", "LDS"]),
         .executableTarget(name: "cccd-bench", dependencies: ["CardIO", "CCCD", "ICAOSession", "LDS", "VirtualCard"]),
+        .executableTarget(name: "cccd-vectors", dependencies: ["CCCD", "ICAOCrypto", "VirtualCard"]),
         .executableTarget(name: "cccd", dependencies: [
             "CardIO", "ICAOSession", "LDS", "Verification", "CCCD", "CCCDQR", "VirtualCard",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -70,7 +71,7 @@ let package = Package(
         .testTarget(name: "CCCDTests", dependencies: ["CCCD"]),
         .testTarget(name: "CCCDQRTests", dependencies: ["CCCDQR", "CCCD"]),
         .testTarget(name: "VirtualCardTests", dependencies: ["VirtualCard", "CardIO"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["CardIO", "ICAOCrypto", "LDS", "ICAOSession", "Verification", "CCCD", "VirtualCard"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["CardIO", "ICAOCrypto", "LDS", "ICAOSession", "Verification", "CCCD", "CCCDQR", "VirtualCard"]),
     ],
     swiftLanguageModes: [.v6]
 )

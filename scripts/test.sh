@@ -13,3 +13,8 @@ bash scripts/qr-corpus.sh
 ./scripts/fuzz.sh 60
 swift build --build-tests
 swift test --skip-build
+# Examples/: a package that depends on this one by path, as a client's would; the two examples that need no reader run.
+swift build --package-path Examples
+bin="$(swift build --package-path Examples --show-bin-path)"
+"$bin/replay-a-trace" Vectors/traces/nguyen-van-an-2021.json Vectors/pki/csca-a.pem
+"$bin/check-a-dump" Vectors/dumps/nguyen-van-an-2021 Vectors/pki/csca-a.pem

@@ -258,21 +258,3 @@ public struct DG13OtherField: Sendable, Equatable {
         return .object(members)
     }
 }
-
-extension Problem {
-    /// Whether the problem reports how the card is written without casting doubt on who the holder is, on the
-    /// card's validity or on its being genuine: a DG2 record whose lengths disagree with its image
-    /// (`DG2_RECORD_INCONSISTENT`), or a malformed DG13 field outside the ID number, name, birth, sex, and the
-    /// dates of issue and expiry (`DG13_FIELD_MALFORMED`). A level-1 payload is not rejected for these.
-    public var isWarning: Bool {
-        switch code {
-        case "DG2_RECORD_INCONSISTENT":
-            return true
-        case "DG13_FIELD_MALFORMED":
-            guard let field, field.hasPrefix("DG13."), let n = Int(field.dropFirst(5)) else { return false }
-            return ![1, 2, 3, 4, 11, 12].contains(n)
-        default:
-            return false
-        }
-    }
-}

@@ -1,152 +1,105 @@
-import CardIO
 import Foundation
 import ICAOCrypto
 import LDS
 import Verification
 
-/// The `cccd-level1/1` payload of `shared/LEVEL1.md`: what registering a level-1 electronic identity account
-/// takes (Decree 69/2024/NĐ-CP), from the chip, cross-checked against the card's QR, with the evidence.
-public struct Level1Payload {
-    /// `ready`, `rejected` or `unverified`.
-    public var status: String
-    /// The payload, keys in LEVEL1.md's order.
-    public var json: JSONValue
+/// The `cccd-level1/1` payload of `shared/LEVEL1.md`: what registering a level-1 electronic identity account takes
+/// (Decree 69/2024/NĐ-CP), from the chip, cross-checked against the card's QR, with the evidence.
+public struct Level1Payload: Sendable {
+    /// `ready`, `unverified` or `rejected`.
+    public var status: Level1Status
     /// Every problem, also inside ``json``.
     public var problems: [Problem]
+    /// The payload, keys in LEVEL1.md's order.
+    public var json: JSONValue
 
-    /// The passive-authentication outcome the payload records.
-    public struct Passive {
-        /// `passed`, `failed` or `noTrustAnchor` (`notSupported` is treated as failed).
-        public var verdict: Verdict
-        /// The document signer's subject, `CN=…, C=VN`.
-        public var signer: String?
-        /// The problems passive authentication found.
-        public var problems: [Problem]
+    /// The contact details given at the desk, checked (``ContactCheck``).
+    public struct Contact: Sendable, Hashable {
+        /// The phone in E.164.
+        public var phone: String
+        /// The e-mail, if any.
+        public var email: String?
 
-        /// A passive-authentication outcome.
-        public init(verdict: Verdict, signer: String?, problems: [Problem]) {
-            self.verdict = verdict
-            self.signer = signer
-            self.problems = problems
+        /// Checks and normalises the phone (E.164) and the e-mail.
+        public init(phone: String, email: String? = nil) throws(ContactCheck.Refusal) {
+            self.phone = try ContactCheck.e164(phone)
+            self.email = try email.map { (text: String) throws(ContactCheck.Refusal) -> String in
+                try ContactCheck.email(text)
+            }
         }
     }
 
-    /// Builds the payload.
+    /// Makes the payload of a read.
     ///
-    /// `status` is `ready` only when passive authentication passed, the QR matched and no other problem stands;
-    /// with `allowUnverified`, a chip whose only shortfall is a missing trust anchor gives `unverified`;
-    /// anything else is `rejected`.
-    public static func make(readout: CardReadout, passive: Passive, qr: CardQRCode?, phone: String, email: String?,
-                            allowUnverified: Bool, today: Date? = nil) -> Level1Payload {
-        let record = CitizenRecord(dg13: readout.dg13, dg1: readout.dg1)
-        var problems = readout.problems + record.problems + passive.problems
-        let qrState: String
-        if let qr {
-            let mismatches = CrossCheck.compare(record, qr)
-            problems += mismatches
-            qrState = mismatches.isEmpty ? "matched" : "mismatched"
-        } else {
-            qrState = "absent"
-            problems.append(Problem(code: "QR_ABSENT", detail: "no QR was given to cross-check the chip with"))
+    /// `status` follows the card's verdict (``Level1Status``), with two more requirements of the payload: a QR
+    /// must have been given and matched (`QR_ABSENT` otherwise), and the portrait must be a JPEG (a JPEG 2000 face
+    /// goes through `jpeg`, the `CCCDQR` module's transcoder; without one there is no payload).
+    ///
+    /// - Throws: ``CCCDError/payloadIncomplete(missing:)`` when the chip lacks what the payload cannot be written
+    ///   without (the ID, name, birth date, nationality, document number or portrait): such a card is rejected
+    ///   with that code instead of a payload that breaks its schema.
+    public init(result: CardReadResult, contact: Contact, allowUnverified: Bool,
+                jpeg: ((Portrait) throws -> [UInt8])? = nil) throws(CCCDError) {
+        let record = result.record
+        var problems = result.problems
+        if result.checks.qr == .absent {
+            problems.append(Problem(code: .qrAbsent, detail: "no QR was given to cross-check the chip with"))
         }
-        if record.personalIdNumber == nil || record.fullName == nil || record.dateOfBirth == nil {
-            problems.append(Problem(code: "IDENTITY_INCOMPLETE", field: "DG13",
-                                    detail: "the chip lacks the ID number, name or birth date"))
-        }
-        let face = readout.dg2?.faces.first
-        if face == nil {
-            problems.append(Problem(code: "PORTRAIT_MISSING", field: "DG2", detail: "no portrait was read"))
-        }
-        let readDay = today ?? readout.readAt
-        if let expiry = record.expiryDate, let month = expiry.month, let day = expiry.day {
-            let calendar = Calendar(identifier: .gregorian)
-            var utc = calendar
-            utc.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh") ?? .gmt
-            let c = utc.dateComponents([.year, .month, .day], from: readDay)
-            if let y = c.year, let m = c.month, let d = c.day, (expiry.year, month, day) < (y, m, d) {
-                problems.append(Problem(code: "DOCUMENT_EXPIRED", field: "expiryDate", detail: expiry.iso8601))
+        var portraitJSON: [(String, JSONValue)]?
+        if let face = result.portrait {
+            var image = face.jpeg
+            if image == nil, let jpeg { image = try? jpeg(face) }
+            if let image {
+                portraitJSON = [("mediaType", .string("image/jpeg")),
+                                ("sha256", .string(HashAlgorithm.sha256.hash(image).hexLower))]
+                if face.jpeg == nil {
+                    portraitJSON! += [("sourceMediaType", .string(face.mediaType)), ("sourceSha256", .string(face.sha256))]
+                }
+                portraitJSON!.append(("base64", .string(Data(image).base64EncodedString())))
             }
         }
-
-        let blocking = problems.filter { $0.code != "NO_TRUST_ANCHOR" && !$0.isWarning }
-        let status: String
-        switch passive.verdict {
-        case .passed where qrState == "matched" && blocking.isEmpty:
-            status = "ready"
-        case .noTrustAnchor where allowUnverified && qrState == "matched" && blocking.isEmpty:
-            status = "unverified"
-        default:
-            status = "rejected"
+        var missing = result.checks.identityMissing
+        if record.nationality?.count != 3 { missing.append("nationality") }
+        if record.documentNumber == nil { missing.append("documentNumber") }
+        if portraitJSON == nil && !missing.contains("portrait") { missing.append("portrait") }
+        guard missing.isEmpty, let id = record.personalIdNumber, let name = record.fullName,
+              let birth = record.dateOfBirth, let portraitJSON else {
+            throw .payloadIncomplete(missing: missing)
         }
-        if case .noTrustAnchor = passive.verdict, !problems.contains(where: { $0.code == "NO_TRUST_ANCHOR" }) {
-            problems.append(Problem(code: "NO_TRUST_ANCHOR", field: "EF.SOD",
-                                    detail: "no CSCA in the trust store to chain the document signer to"))
-        }
-
-        let portrait: JSONValue
-        if let face {
-            let image = Array(face.image)
-            let mediaType = face.imageType == .jpeg ? "image/jpeg" : "image/jp2"
-            portrait = .object([("mediaType", .string(mediaType)),
-                                ("sha256", .string(HashAlgorithm.sha256.hash(image).hexLower)),
-                                ("base64", .string(Data(image).base64EncodedString()))])
-        } else {
-            portrait = .null
-        }
-        let passiveName: String
-        switch passive.verdict {
-        case .passed: passiveName = "passed"
-        case .noTrustAnchor: passiveName = "no-trust-anchor"
-        default: passiveName = "failed"
-        }
+        let verdict = CardVerdict.deciding(problems)
+        status = Level1Status(verdict, allowUnverified: allowUnverified)
+        self.problems = problems
+        let checks = result.checks
         func chipCheck(_ v: Verdict) -> String {
             switch v {
             case .passed: return "passed"
             case .failed: return "failed"
-            default: return "not-supported"
+            case .notSupported, .noTrustAnchor: return "not-supported"
             }
         }
-        let json = JSONValue.object([
-            ("schema", .string("cccd-level1/1")),
-            ("status", .string(status)),
-            ("subject", .object(record.subjectJSON)),
-            ("contact", .object([("phone", .string(phone)), ("email", .optional(email))])),
-            ("portrait", portrait),
+        json = .object([
+            ("schema", .string(OutputSchema.level1.rawValue)),
+            ("status", .string(status.rawValue)),
+            ("subject", .object([("personalIdNumber", .string(id)),
+                                 ("fullName", .string(name)),
+                                 ("dateOfBirth", .string(birth.iso8601)),
+                                 ("sex", .string(record.sex)),
+                                 ("nationality", .optional(record.nationality)),
+                                 ("permanentAddress", .optional(record.permanentAddress))])),
+            ("contact", .object([("phone", .string(contact.phone)), ("email", .optional(contact.email))])),
+            ("portrait", .object(portraitJSON)),
             ("document", .object([("documentNumber", .optional(record.documentNumber)),
                                   ("issueDate", .optional(record.issueDate?.iso8601)),
                                   ("expiryDate", .optional(record.expiryDate?.iso8601))])),
-            ("evidence", .object([("access", .string(readout.access.description)),
-                                  ("passiveAuthentication", .string(passiveName)),
-                                  ("signer", .optional(passive.signer)),
-                                  ("chipAuthentication", .string(chipCheck(readout.chipAuthentication))),
-                                  ("activeAuthentication", .string(chipCheck(readout.activeAuthentication))),
-                                  ("qr", .string(qrState)),
-                                  ("readAt", .string(ISO8601.string(readout.readAt)))])),
+            ("evidence", .object([("access", .string(result.access?.description ?? "unknown")),
+                                  ("passiveAuthentication", .string(checks.passive.verdict.name)),
+                                  ("signer", .optional(checks.passive.signer)),
+                                  ("chipAuthentication", .string(chipCheck(checks.chipAuthentication))),
+                                  ("activeAuthentication", .string(chipCheck(checks.activeAuthentication))),
+                                  ("qr", .string(checks.qr.name)),
+                                  ("source", .string(result.source.rawValue)),
+                                  ("readAt", .string(ISO8601.string(result.readAt)))])),
             ("problems", .array(problems.map(\.json))),
         ])
-        return Level1Payload(status: status, json: json, problems: problems)
-    }
-}
-
-/// ISO 8601 timestamps in UTC, second precision (`2026-11-22T10:00:00Z`).
-public enum ISO8601 {
-    public static func string(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        formatter.timeZone = .gmt
-        return formatter.string(from: date)
-    }
-
-    public static func date(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: text)
-    }
-}
-
-extension Array where Element == UInt8 {
-    /// Lower-case hex, as LEVEL1.md's `sha256` pattern wants.
-    var hexLower: String {
-        hexString.lowercased()
     }
 }

@@ -51,7 +51,7 @@ func fullRead(_ card: PersonalizedCard, extended: Bool) throws -> Figures {
     let readout = try CardReader.read(over: link, key: .can(card.cardAccessNumber), entropy: SystemEntropy())
     let total = clock.now - start
     guard readout.files.count == ReadOptions.allFiles.filter({ card.files[$0.fileIdentifier ?? 0] != nil }).count,
-          readout.chipAuthentication == .passed, readout.activeAuthentication == .passed
+          readout.checks.chipAuthentication == .passed, readout.checks.activeAuthentication == .passed
     else { throw BenchError("the read of \(card.description.title ?? "a card") was incomplete") }
     return Figures(apdus: link.exchanges, bytes: link.bytes, terminalCPU: seconds(total - link.chipTime))
 }

@@ -1,33 +1,40 @@
 import ArgumentParser
+import CCCD
 import Foundation
 
-/// The `cccd` command line: see `shared/CLI.md` for the contract.
+/// The `cccd` command line: see `shared/CLI.md` for the contract. It parses arguments, calls the `CCCD` library and
+/// prints; every decision (verdicts, exit codes, dumps, reader resolution) is the library's.
 @main
-struct CCCDCommand: ParsableCommand {
+struct CCCDCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cccd",
         abstract: "Read Vietnam's chip identity card (CCCD / Căn cước) on PC/SC readers.",
         discussion: """
-            Exit codes: 0 done and verified, 1 unexpected failure, 2 bad usage, 3 no reader/card or card removed,
-            4 the chip refused access, 5 verification failed, 6 an input file is unreadable or malformed.
+            Exit codes: 0 done and verified, 1 unexpected failure, 2 bad usage, 3 no reader/card or card removed, \
+            4 the chip refused access, 5 verification failed, 6 an input file is unreadable or malformed. With \
+            --json, a failure prints {"schema": "cccd-error/1", "code", "message", "exit"} on stdout too.
             """,
         subcommands: [ReadCommand.self, Level1Command.self, QRCommand.self, ReplayCommand.self, WatchCommand.self,
                       VerifyCommand.self, ReadersCommand.self, EmulateCommand.self]
     )
 
-    /// Parses and runs, mapping the argument parser's usage errors to exit code 2 with a one-line message.
-    static func main() {
+    /// Parses and runs; a usage error exits 2 with one line (and `cccd-error/1` under `--json`).
+    static func main() async {
         let arguments = Array(CommandLine.arguments.dropFirst())
         do {
             var command = try parseAsRoot(arguments)
-            try command.run()
+            if var asynchronous = command as? AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure {
                 let message = self.message(for: error).split(separator: "\n").first.map(String.init) ?? "bad usage"
                 let sub = arguments.first { !$0.hasPrefix("-") }.map { " \($0)" } ?? ""
-                Standard.error("cccd: \(message) (see 'cccd\(sub) --help')")
-                Foundation.exit(CCCDExit.usage.rawValue)
+                let failure = CommandFailure(.usage, "\(message) (see 'cccd\(sub) --help')")
+                Foundation.exit(report(failure, json: jsonRequested).rawValue)
             }
             exit(withError: error)
         }

@@ -1,26 +1,34 @@
 import ArgumentParser
 import CCCD
+import CCCDQR
 import Foundation
 
 /// `cccd level1 ACCESS --qr IMAGE|--qr-text TEXT --phone P [--email E]`: the `cccd-level1/1` payload.
-struct Level1Command: ParsableCommand {
+struct Level1Command: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "level1",
         abstract: "Read the chip, cross-check it with the QR and print the cccd-level1/1 payload.",
         discussion: """
-            The payload (shared/LEVEL1.md) is printed on stdout: status "ready" only when passive authentication \
-            passed, the QR matched the chip and no other problem stands; "unverified" with --allow-unverified when \
-            the only shortfall is a signer no trusted CSCA vouches for; "rejected" otherwise, with the problems.
-            Exit 0 for ready (and unverified when allowed), 5 for rejected, 2 for a malformed phone or e-mail.
+            The payload (shared/LEVEL1.md) is printed on stdout: status "ready" only from a live read whose \
+            verdict is accept (passive, chip and active authentication passed, the QR matched the chip, the card \
+            valid today, the identity complete); "unverified" from a replayed trace whose only shortfall is \
+            REPLAYED, or with --allow-unverified when only the trust anchor is missing; "rejected" otherwise, with \
+            the problems. Exit 0 for ready and unverified, 5 for rejected (and for a card lacking what the payload \
+            needs), 2 for a malformed phone or e-mail.
 
             Examples:
-              cccd level1 --qr front.jpg --phone 0912345678 --trust /etc/cccd/trust
-              cccd level1 --qr-text "$(cat qr.txt)" --phone +84912345678 --email an@example.vn
+              cccd level1 --qr Vectors/cards/fronts/nguyen-van-an-2021.png \\
+                  --phone 0912345678 --trust Vectors/pki/csca-a.pem
+              cccd level1 --replay Vectors/traces/ly-tu-2024.json \\
+                  --qr Vectors/cards/fronts/ly-tu-2024.png --phone +84912345678 \\
+                  --email tu@example.vn --trust Vectors/pki/csca-a.pem --pretty
             """
     )
 
     @OptionGroup var access: AccessOptions
-    @OptionGroup var verify: VerifyOptions
+    @OptionGroup var trust: TrustOptions
+    @OptionGroup var reader: ReaderOption
+    @OptionGroup var output: OutputOptions
 
     @Option(name: .long, help: "The holder's mobile number (written in E.164 in the payload).")
     var phone: String
@@ -28,50 +36,48 @@ struct Level1Command: ParsableCommand {
     @Option(name: .long, help: "The holder's e-mail, if any.")
     var email: String?
 
-    @Option(name: .long, help: "The reader: a name, a unique part of one, or an index.")
-    var reader: String?
-
-    @Option(name: .long, help: "Save the session as a cccd-trace/1 file (it holds the access secret).")
+    @Option(name: .long, help: ArgumentHelp("Save the session as a cccd-trace/1 file (it holds the access secret).",
+                                            valueName: "TRACE"))
     var record: String?
 
-    @Option(name: .long, help: "Replay this trace instead of reading a card.")
+    @Option(name: .long, help: ArgumentHelp("Replay this trace instead of reading a card.", valueName: "TRACE"))
     var replay: String?
 
-    @Flag(name: .long, help: "Print the payload indented.")
-    var pretty = false
+    @Flag(name: .long, help: "Log each step and every APDU on stderr (never the access key or session keys).")
+    var verbose = false
 
-    func run() throws {
-        try runCommand {
-            let e164: String
-            var checkedEmail: String?
+    func run() async throws {
+        try await runCommand(json: output.isJSON) {
+            let contact: Level1Payload.Contact
             do {
-                e164 = try ContactCheck.e164(phone)
-                checkedEmail = try email.map(ContactCheck.email)
+                contact = try Level1Payload.Contact(phone: phone, email: email)
             } catch {
                 throw CommandFailure(.usage, "\(error)")
             }
-            let trust = try TrustLoader.load(verify.trust)
-            let qr = try access.qrCode()
-            guard qr != nil else { throw CommandFailure(.usage, "level1 needs the card's QR: --qr IMAGE or --qr-text TEXT") }
-            let outcome: CardSession.Outcome
+            let store = try trust.load()
+            let result: CardReadResult
             if let replay {
-                outcome = try CardSession.replay(replay, options: ReadOptions(), progress: nil)
+                let qr = try access.qrCode()
+                guard qr != nil else { throw CommandFailure(.usage, "level1 needs the card's QR: --qr IMAGE or --qr-text TEXT") }
+                result = try await ReadRunner.run(.trace(try ReplayCommand.load(replay)), key: nil, trust: store, qr: qr,
+                                                  options: nil, verbose: verbose, record: nil)
             } else {
-                let key = try access.accessKey(qr: qr)
-                let progress = ProgressBar()
-                outcome = try CardSession.readLive(reader: reader, key: key,
-                                                   options: ReadOptions(), record: record, progress: progress)
-                progress.clear()
+                let input = try access.input()
+                guard input.qr != nil else {
+                    throw CommandFailure(.usage, "level1 needs the card's QR: --qr IMAGE or --qr-text TEXT")
+                }
+                result = try await ReadRunner.run(.reader(reader.selection), key: input.key, trust: store, qr: input.qr,
+                                                  options: nil, verbose: verbose, record: record)
             }
-            let passive = PassiveCheck.run(outcome.readout, trust: trust)
-            let payload = Level1Payload.make(readout: outcome.readout, passive: passive.level1, qr: qr, phone: e164,
-                                             email: checkedEmail, allowUnverified: verify.allowUnverified)
-            Standard.output(payload.json.serialized(pretty: pretty))
-            switch payload.status {
-            case "ready", "unverified": return
-            default:
-                let codes = payload.problems.map { $0.code + ($0.field.map { " \($0)" } ?? "") }
-                throw CommandFailure(.verificationFailed, "rejected: " + codes.joined(separator: ", "))
+            // A JPEG 2000 face becomes the JPEG the payload carries (CCCDQR's transcoder).
+            let payload = try Level1Payload(result: result, contact: contact, allowUnverified: trust.allowUnverified) {
+                portrait throws in try PortraitTranscoder.jpeg(from: portrait.bytes).jpeg
+            }
+            Standard.output(payload.json.serialized(pretty: output.pretty))
+            if payload.status == .rejected {
+                let codes = payload.problems.filter { $0.kind != .notice }.map { $0.code.rawValue + ($0.field.map { " \($0)" } ?? "") }
+                Standard.error("cccd: rejected: " + codes.joined(separator: ", "))
+                throw Reported(exit: FailureKind.verification.exitCode)
             }
         }
     }

@@ -17,9 +17,10 @@ struct QRCommand: ParsableCommand {
             keyboard-wedge scanner goes through the same parser with --qr-text.
 
             Examples:
-              cccd qr front.jpg
-              cccd qr scans/*.png --json
-              cccd qr --qr-text '001099012345|123456789|Nguyễn Văn An|15031999|Nam|Hà Nội|01062022' --json
+              cccd qr Vectors/cards/fronts/nguyen-van-an-2021.png
+              cccd qr Vectors/cards/fronts/*.png --json
+              cccd qr --json \\
+                  --qr-text '001099012345||Nguyễn Văn An|15031999|Nam|Hà Nội|01062022'
 
             With --json, one JSON object per image on stdout (one per line when there are several): \
             {"image", "text", "format", "fields", "extra"} or {"image", "error"}. Exit code 6 if any image \
@@ -118,7 +119,7 @@ struct QRResult {
     var milliseconds: Double?
 
     var json: String {
-        var members: [(String, JSONValue)] = []
+        var members: [(String, JSONValue)] = [("schema", .string(OutputSchema.qr.rawValue))]
         if let image { members.append(("image", .string(image))) }
         switch outcome {
         case .success(let code):

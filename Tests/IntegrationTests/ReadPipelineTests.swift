@@ -74,8 +74,8 @@ import VirtualCard
         var configuration = card.configuration
         configuration.maxReadLength = 1000
         let channel = InProcessChannel(chip: EMRTDChip(configuration: configuration))
-        let readout = try CardReader.read(over: channel, key: .can(card.cardAccessNumber), entropy: SystemEntropy())
-        #expect(readout.files[.dataGroup(2)] == card.files[0x0102])
+        let result = try CardReader.read(over: channel, key: .can(card.cardAccessNumber))
+        #expect(result.files[.dataGroup(2)] == card.files[0x0102])
     }
 
     @Test func latencyAndStall_inProcess_areWaitedOut() throws {
@@ -83,21 +83,20 @@ import VirtualCard
         let chip = FaultInjectingChip(wrapping: card.makeChip(),
                                       plan: .init(stall: (exchange: 9, seconds: 0.3), latencyMicros: 1000))
         let start = Date()
-        let readout = try CardReader.read(over: InProcessChannel(chip: chip), key: .can(card.cardAccessNumber),
-                                          entropy: SystemEntropy())
+        let result = try CardReader.read(over: InProcessChannel(chip: chip), key: .can(card.cardAccessNumber))
         #expect(Date().timeIntervalSince(start) >= 0.3)
-        #expect(readout.files[.dataGroup(2)] == card.files[0x0102])
+        #expect(result.files[.dataGroup(2)] == card.files[0x0102])
     }
 
     @Test func genuineCard_everyCheckPasses() throws {
         let card = try Repository.card("nguyen-van-an-2021.json")
-        let readout = try CardReader.read(over: InProcessChannel(chip: card.makeChip()),
-                                          key: .can(card.cardAccessNumber), entropy: SystemEntropy())
-        let passive = PassiveCheck.run(readout, trust: Self.trust)
-        #expect(passive.verdict == .passed)
-        #expect(readout.chipAuthentication == .passed)
-        #expect(readout.activeAuthentication == .passed)
-        #expect(readout.commandCount == 17)
+        let result = try CardReader.read(over: InProcessChannel(chip: card.makeChip()),
+                                         key: .can(card.cardAccessNumber), trust: Self.trust)
+        #expect(result.checks.passive.verdict == .passed)
+        #expect(result.checks.chipAuthentication == .passed)
+        #expect(result.checks.activeAuthentication == .passed)
+        #expect(result.link.commands == 17)
+        #expect(result.verdict == .accept)
     }
 
     @Test func clonedChip_failsChipAndActiveAuthentication_butPassesPassive() throws {
@@ -107,13 +106,12 @@ import VirtualCard
         var configuration = card.configuration
         configuration.chipAuthentication = other.configuration.chipAuthentication
         configuration.activeAuthentication = other.configuration.activeAuthentication
-        let readout = try CardReader.read(over: InProcessChannel(chip: EMRTDChip(configuration: configuration)),
-                                          key: .can(card.cardAccessNumber), entropy: SystemEntropy())
-        #expect(PassiveCheck.run(readout, trust: Self.trust).verdict == .passed)
-        if case .failed = readout.chipAuthentication {} else { Issue.record("CA: \(readout.chipAuthentication)") }
-        if case .failed = readout.activeAuthentication {} else { Issue.record("AA: \(readout.activeAuthentication)") }
-        #expect(readout.problems.map(\.code).contains("CHIP_AUTHENTICATION_FAILED"))
-        #expect(readout.problems.map(\.code).contains("ACTIVE_AUTHENTICATION_FAILED"))
+        let result = try CardReader.read(over: InProcessChannel(chip: EMRTDChip(configuration: configuration)),
+                                         key: .can(card.cardAccessNumber), trust: Self.trust)
+        #expect(result.checks.passive.verdict == .passed)
+        if case .failed = result.checks.chipAuthentication {} else { Issue.record("CA: \(result.checks.chipAuthentication)") }
+        if case .failed = result.checks.activeAuthentication {} else { Issue.record("AA: \(result.checks.activeAuthentication)") }
+        #expect(result.verdict.reasons.map(\.code) == ["CHIP_AUTHENTICATION_FAILED", "ACTIVE_AUTHENTICATION_FAILED"])
     }
 
     @Test func sodSignedByTheWrongKey_failsPassiveAuthentication() throws {
@@ -125,44 +123,42 @@ import VirtualCard
             Array(sod.encapsulatedContent), digest: .sha256,
             certificate: Array(try Data(contentsOf: pki.appendingPathComponent("ds-good.der"))),
             privateKey: Array(try Data(contentsOf: pki.appendingPathComponent("ds-other.key.der"))))
-        let readout = try CardReader.read(over: InProcessChannel(chip: EMRTDChip(configuration: configuration)),
-                                          key: .can(card.cardAccessNumber), entropy: SystemEntropy())
-        let passive = PassiveCheck.run(readout, trust: Self.trust)
-        if case .failed = passive.verdict {} else { Issue.record("passive: \(passive.verdict)") }
-        #expect(passive.problems.map(\.code).contains("SOD_SIGNATURE_INVALID"))
+        let result = try CardReader.read(over: InProcessChannel(chip: EMRTDChip(configuration: configuration)),
+                                         key: .can(card.cardAccessNumber), trust: Self.trust)
+        #expect(result.checks.passive.verdict == .failed)
+        #expect(result.checks.passive.problems.map(\.code).contains("SOD_SIGNATURE_INVALID"))
+        #expect(result.verdict.reasons.map(\.code).contains("SOD_SIGNATURE_INVALID"))
     }
 
     @Test func flippedDataGroupByte_failsPassiveAuthentication_namingIt() throws {
         let card = try Repository.card("ho-ngoc-to-2024.json")
         var configuration = card.configuration
         configuration.files[0x0101]![20] ^= 0x01
-        let readout = try CardReader.read(over: InProcessChannel(chip: EMRTDChip(configuration: configuration)),
-                                          key: .can(card.cardAccessNumber), entropy: SystemEntropy())
-        let passive = PassiveCheck.run(readout, trust: Self.trust)
-        #expect(passive.problems.contains { $0.code == "DG_HASH_MISMATCH" && $0.field == "DG1" })
+        let result = try CardReader.read(over: InProcessChannel(chip: EMRTDChip(configuration: configuration)),
+                                         key: .can(card.cardAccessNumber), trust: Self.trust)
+        #expect(result.checks.passive.problems.contains { $0.code == "DG_HASH_MISMATCH" && $0.field == "DG1" })
     }
 
     @Test func noTrustAnchor_stillChecksHashesAndSignature() throws {
         let card = try Repository.card("nguyen-van-an-2021.json")
-        let readout = try CardReader.read(over: InProcessChannel(chip: card.makeChip()),
-                                          key: .can(card.cardAccessNumber), entropy: SystemEntropy())
-        let passive = PassiveCheck.run(readout, trust: nil)
-        #expect(passive.verdict == .noTrustAnchor)
-        #expect(passive.signature == "passed")
-        #expect(passive.dataGroups.allSatisfy { $0.1 == "passed" })
+        let result = try CardReader.read(over: InProcessChannel(chip: card.makeChip()),
+                                         key: .can(card.cardAccessNumber), trust: nil)
+        #expect(result.checks.passive.verdict == .noTrustAnchor)
+        #expect(result.checks.passive.signature == .passed)
+        #expect(result.checks.passive.dataGroups.values.allSatisfy { $0 == .passed })
+        #expect(result.verdict.reasons.map(\.code) == ["NO_TRUST_ANCHOR"])
     }
 
     @Test func level1_yearOnlyBirth_andExpiredCard() throws {
         // Born "2001" on the chip, 01012001 in the QR: they agree; the card expired on 2026-01-01.
         let card = try Repository.card("truong-thuy-duong-2021.json")
-        let readout = try CardReader.read(over: InProcessChannel(chip: card.makeChip()),
-                                          key: .can(card.cardAccessNumber), entropy: SystemEntropy(),
-                                          clock: { ISO8601.date("2026-11-23T10:00:00Z")! })
-        let passive = PassiveCheck.run(readout, trust: Self.trust)
-        let payload = Level1Payload.make(readout: readout, passive: passive.level1,
-                                         qr: try CardQRCode(text: card.description.qr!), phone: "+84912345678",
-                                         email: nil, allowUnverified: false)
-        #expect(payload.status == "rejected")
+        let result = try CardReader.read(over: InProcessChannel(chip: card.makeChip()),
+                                         key: .can(card.cardAccessNumber), trust: Self.trust,
+                                         qr: try CardQRCode(text: card.description.qr!),
+                                         readAt: ISO8601.date("2026-11-23T10:00:00Z")!)
+        #expect(result.verdict.reasons.map(\.code) == ["DOCUMENT_EXPIRED"])
+        let payload = try Level1Payload(result: result, contact: .init(phone: "+84912345678"), allowUnverified: false)
+        #expect(payload.status == .rejected)
         #expect(payload.problems.map(\.code) == ["DOCUMENT_EXPIRED"])
         guard case .object(let members) = payload.json, case .object(let subject)? = members.first(where: { $0.0 == "subject" })?.1
         else { Issue.record("no subject"); return }
@@ -180,11 +176,12 @@ import VirtualCard
         let chip = FaultInjectingChip(wrapping: EMRTDChip(configuration: configuration),
                                       plan: .init(removeAtExchange: 40))
         let recorder = RecordingChannel(wrapping: InProcessChannel(chip: chip))
-        let readout = try CardReader.read(over: recorder, key: .can(card.cardAccessNumber), entropy: SystemEntropy())
-        for file in ReadOptions.allFiles { #expect(readout.files[file] == card.files[file.fileIdentifier ?? 0], "\(file)") }
+        let result = try CardReader.read(over: recorder, key: .can(card.cardAccessNumber))
+        for file in ReadOptions.allFiles { #expect(result.files[file] == card.files[file.fileIdentifier!], "\(file)") }
         // PACE ran twice: once at the start, once after the card came back.
         #expect(recorder.exchanges.filter { $0.command.starts(with: [0x00, 0x22, 0xC1, 0xA4]) }.count == 2)
-        #expect(readout.chipAuthentication == .passed && readout.activeAuthentication == .passed)
+        #expect(result.checks.chipAuthentication == .passed && result.checks.activeAuthentication == .passed)
+        #expect(result.link.reopenings == 1)
     }
 }
 
@@ -213,7 +210,7 @@ extension RealPCSCD {
                 }
                 putBack.signal()
             }
-            let readout = try CardReader.read(over: pcsc, key: .can(card.cardAccessNumber), entropy: SystemEntropy())
+            let readout = try CardReader.read(over: pcsc, key: .can(card.cardAccessNumber))
             _ = putBack.wait(timeout: .now() + 10)
             defer {
                 holder.connection?.disconnect()

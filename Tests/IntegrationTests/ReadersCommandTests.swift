@@ -21,6 +21,7 @@ extension RealPCSCD {
         let connection = try PCSCDaemon.insert(chip, into: PCSCDaemon.reader0)
         let withCard = try CLITool.run(["readers", "--json"])
         #expect(withCard.status == 0)
+        #expect(try withCard.json["schema"] as? String == "cccd-readers/1")
         let listing = try JSONDecoder().decode(Listing.self, from: Data(withCard.stdout.utf8))
         let reader = try #require(listing.readers.first { $0.name == "Virtual PCD 00 00" })
         #expect(reader.cardPresent)
@@ -41,7 +42,8 @@ extension RealPCSCD {
         let result = try CLITool.run(["readers", "--json"],
                                      environment: ["PCSCLITE_CSOCK_NAME": "/nonexistent/pcscd.comm"])
         #expect(result.status == 3)
-        #expect(result.stdout.isEmpty)
+        let error = try result.json
+        #expect(error["code"] as? String == "PCSC_UNAVAILABLE" && error["exit"] as? Int == 3)
         let lines = result.stderr.split(separator: "\n")
         #expect(lines.count == 1)
         #expect(result.stderr.contains("pcscd"))

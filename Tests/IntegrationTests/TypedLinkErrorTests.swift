@@ -42,11 +42,11 @@ import VirtualCard
         let chip = FaultInjectingChip(wrapping: EMRTDChip(configuration: configuration),
                                       plan: .init(removeAtExchange: exchange))
         do {
-            _ = try CardReader.read(over: InProcessChannel(chip: chip), key: .can(card.cardAccessNumber),
-                                    entropy: SystemEntropy(), reopen: true)
+            _ = try CardReader.read(over: InProcessChannel(chip: chip), key: .can(card.cardAccessNumber))
             Issue.record("the read succeeded without a card")
         } catch {
-            guard case .cardLost = error else { Issue.record("not a lost card: \(error)"); return }
+            #expect(error == .cardRemoved(during: .readCardAccess))
+            #expect(error.kind.exitCode == 3)
         }
     }
 

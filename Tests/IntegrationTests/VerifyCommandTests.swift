@@ -7,10 +7,17 @@ import VirtualCard
     struct Output: Decodable {
         struct Problem: Decodable {
             var code: String
-            var dataGroup: String?
-            var certificate: String?
-            var message: String
+            var field: String?
+            var detail: String?
         }
+        struct Document: Decodable {
+            var personalIdNumber: String?
+            var expiryDate: String?
+            var validity: String
+        }
+        var schema: String
+        var dump: String
+        var readAt: String
         var passiveAuthentication: String
         var signer: String?
         var dataGroups: [String: String]
@@ -18,6 +25,7 @@ import VirtualCard
         var signature: String
         var chain: String
         var trustAnchor: String?
+        var document: Document
         var problems: [Problem]
     }
 
@@ -29,12 +37,13 @@ import VirtualCard
     let scratch = ScratchFolder()
 
     /// A dump folder as `--out` writes it, from a virtual card; `alter` changes the files first.
-    func dump(_ card: String = "nguyen-van-an-2021.json",
-                     alter: (inout [String: [UInt8]]) -> Void = { _ in }) throws -> String {
+    func dump(_ card: String = "nguyen-van-an-2021.json", readAt: String = "2026-01-15T10:00:00Z",
+              alter: (inout [String: [UInt8]]) -> Void = { _ in }) throws -> String {
         let personalized = try Personalization.load(Self.root.appendingPathComponent("Vectors/cards/\(card)"))
         var files: [String: [UInt8]] = ["EF.COM.bin": personalized.files[Personalization.comFID]!,
                                         "EF.SOD.bin": personalized.files[Personalization.sodFID]!,
-                                        "portrait.jpg": [0xFF, 0xD8], "card.json": Array("{}".utf8)]
+                                        "portrait.jpg": [0xFF, 0xD8],
+                                        "card.json": Array(#"{"schema": "cccd-read/1", "readAt": "\#(readAt)"}"#.utf8)]
         for n in [1, 2, 13, 14, 15] { files["DG\(n).bin"] = personalized.files[Personalization.dataGroupFID(n)]! }
         alter(&files)
         let folder = try scratch.folder("dump")
@@ -55,8 +64,10 @@ import VirtualCard
         #expect(output.signature == "passed" && output.chain == "passed")
         #expect(output.trustAnchor == "CN=cccd TEST CSCA A, O=cccd TEST ONLY, C=VN")
         #expect(output.problems.isEmpty)
+        #expect(output.readAt == "2026-01-15T10:00:00Z")
+        #expect(output.document.validity == "valid" && output.document.expiryDate == "2039-03-15")
         // The JSON keys come in the documented order.
-        #expect(result.stdout.hasPrefix("{\"passiveAuthentication\": \"passed\", \"signer\": "))
+        #expect(result.stdout.hasPrefix("{\"schema\": \"cccd-verify/1\", \"dump\": "))
     }
 
     @Test func flippedDataGroup_exits5_namingTheDataGroup() throws {
@@ -68,8 +79,8 @@ import VirtualCard
         #expect(output.passiveAuthentication == "failed")
         #expect(output.dataGroups["DG13"] == "failed")
         #expect(output.problems.map(\.code) == ["DG_HASH_MISMATCH"])
-        #expect(output.problems.first?.dataGroup == "DG13")
-        #expect(result.stderr.contains("DG_HASH_MISMATCH"))
+        #expect(output.problems.first?.field == "DG13")
+        #expect(result.stderr.contains("DG_HASH_MISMATCH DG13"))
         #expect(result.stderr.split(separator: "\n").count == 1)
     }
 
@@ -85,7 +96,7 @@ import VirtualCard
         #expect(refused.stderr.contains("--allow-unverified"))
         let allowed = try CLITool.run(["verify", dump, "--trust", empty, "--allow-unverified"])
         #expect(allowed.status == 0)
-        #expect(allowed.stderr.contains("passive authentication: no-trust-anchor"))
+        #expect(allowed.stderr.contains("passive authentication no-trust-anchor"))
         #expect(allowed.stdout.isEmpty)
     }
 
@@ -129,6 +140,51 @@ import VirtualCard
         let rogue = try CLITool.run(["verify", try self.dump(), "--trust", Self.pki("masterlist-rogue.ml")])
         #expect(rogue.status == 6)
         #expect(rogue.stderr.contains("master list signer"))
+    }
+
+    @Test func severalDumps_eachAtItsOwnTimeOfReading() throws {
+        // ds-good is valid 2021-01-01 .. 2036-01-01: a card read in 2030 passes, one read in 2037 does not.
+        let early = try self.dump(readAt: "2030-06-01T08:00:00Z")
+        let late = try self.dump(readAt: "2037-06-01T08:00:00Z")
+        let result = try CLITool.run(["verify", early, late, "--trust", Self.pki("csca-a.pem"), "--json"])
+        #expect(result.status == 5)
+        let outputs = try result.stdout.split(separator: "\n").map { try JSONDecoder().decode(Output.self, from: Data($0.utf8)) }
+        #expect(outputs.map(\.dump) == [early, late])
+        #expect(outputs.map(\.passiveAuthentication) == ["passed", "failed"])
+        #expect(outputs.map(\.readAt) == ["2030-06-01T08:00:00Z", "2037-06-01T08:00:00Z"])
+        #expect(outputs[1].problems.map(\.code) == ["DS_CERTIFICATE_EXPIRED"])
+        // --at puts them all at one time.
+        let both = try CLITool.run(["verify", early, late, "--trust", Self.pki("csca-a.pem"), "--at", "2031-01-01"])
+        #expect(both.status == 0, "\(both.stderr)")
+    }
+
+    @Test func anUnreadableDumpAmongOthers_exits6_withAnErrorLineForIt() throws {
+        let good = try self.dump()
+        let result = try CLITool.run(["verify", good, "/nonexistent/dump", "--trust", Self.pki("csca-a.pem"), "--json"])
+        #expect(result.status == 6)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 2)
+        let error = try #require(try JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [String: Any])
+        #expect(error["code"] as? String == "DUMP_UNREADABLE" && error["dump"] as? String == "/nonexistent/dump")
+    }
+
+    @Test func aCardExpiredAtItsTimeOfReading_isFlagged() throws {
+        // truong-thuy-duong-2021 expired on 2026-01-01: its dump, read on 2026-06-01, still verifies, flagged.
+        let dump = try self.dump("truong-thuy-duong-2021.json", readAt: "2026-06-01T08:00:00Z")
+        let result = try CLITool.run(["verify", dump, "--trust", Self.pki("csca-a.pem"), "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let output = try JSONDecoder().decode(Output.self, from: Data(result.stdout.utf8))
+        #expect(output.document.validity == "expired")
+        #expect(output.problems.map(\.code) == ["DOCUMENT_EXPIRED"])
+    }
+
+    @Test func aDumpWithoutItsTimeOfReading_needsAt() throws {
+        let dump = try self.dump { $0["card.json"] = nil }
+        let result = try CLITool.run(["verify", dump, "--trust", Self.pki("csca-a.pem")])
+        #expect(result.status == 6)
+        #expect(result.stderr.contains("--at"))
+        let given = try CLITool.run(["verify", dump, "--trust", Self.pki("csca-a.pem"), "--at", "2030-01-01"])
+        #expect(given.status == 0)
     }
 
     @Test func malformedSOD_inTheDump_isAFailedVerification() throws {

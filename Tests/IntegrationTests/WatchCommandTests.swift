@@ -15,6 +15,9 @@ extension RealPCSCD {
             private var buffer = Data()
             private let lock = NSLock()
             private let folder: URL
+            /// cccd watch's stderr, shown when a line does not come.
+            let errorLog = FileManager.default.temporaryDirectory.appendingPathComponent("cccd-watch-\(UUID()).log")
+            private var sent: [String] = []
 
             init(folder: URL) throws {
                 self.folder = folder
@@ -24,7 +27,8 @@ extension RealPCSCD {
                                      "--out", folder.path]
                 process.standardInput = input
                 process.standardOutput = output
-                process.standardError = FileHandle.nullDevice
+                FileManager.default.createFile(atPath: errorLog.path, contents: nil)
+                process.standardError = try FileHandle(forWritingTo: errorLog)
                 output.fileHandleForReading.readabilityHandler = { [weak self] handle in
                     let data = handle.availableData
                     guard let self else { return }
@@ -34,6 +38,7 @@ extension RealPCSCD {
             }
 
             func send(_ line: String) {
+                sent.append(line)
                 input.fileHandleForWriting.write(Data((line + "\n").utf8))
             }
 
@@ -48,11 +53,14 @@ extension RealPCSCD {
                         return Data(line)
                     }
                     if let line {
+                        try OutputCheck.validate(String(decoding: line, as: UTF8.self))
                         return try #require(JSONSerialization.jsonObject(with: line) as? [String: Any])
                     }
                     usleep(50_000)
                 }
-                throw HarnessError("no line from cccd watch within \(timeout) s")
+                let log = (try? String(contentsOf: errorLog, encoding: .utf8)) ?? ""
+                throw HarnessError("no line from cccd watch within \(timeout) s after input \(sent.count); stderr: "
+                                   + log.split(separator: "\n").suffix(4).joined(separator: " | "))
             }
 
             func finish() -> Int32 {
@@ -77,7 +85,8 @@ extension RealPCSCD {
             var connection = try PCSCDaemon.insert(an.makeChip(), into: PCSCDaemon.reader0)
             desk.send("\u{FEFF}" + an.description.qr! + "\r")
             let first = try desk.next()
-            if first["error"] != nil { Issue.record("first card: \(first)") }
+            #expect(first["schema"] as? String == "cccd-read/1", "\(first)")
+            #expect(first["verdict"] as? String == "accept")
             #expect((first["subject"] as? [String: Any])?["personalIdNumber"] as? String == "001099012345")
             #expect((first["verification"] as? [String: Any])?["passiveAuthentication"] as? String == "passed")
             #expect(first["qr"] as? String == "matched")
@@ -89,7 +98,8 @@ extension RealPCSCD {
             connection = try PCSCDaemon.insert(hang.makeChip(), into: PCSCDaemon.reader0)
             desk.send("000000")
             let refused = try desk.next()
-            #expect((refused["error"] as? String)?.contains("refused the access key") == true)
+            #expect(refused["code"] as? String == "ACCESS_DENIED" && refused["verdict"] as? String == "retry")
+            #expect((refused["message"] as? String)?.contains("refused the access key") == true)
 
             // 3. The same card with its 12-digit ID: read.
             desk.send(hang.description.identity.personalIdNumber)
@@ -100,21 +110,23 @@ extension RealPCSCD {
             // 4. No card comes: one line after the card timeout.
             desk.send(an.cardAccessNumber.digits)
             let none = try desk.next()
-            #expect((none["error"] as? String)?.contains("no card") == true)
+            #expect(none["code"] as? String == "NO_CARD" && none["verdict"] as? String == "retry")
+            #expect((none["message"] as? String)?.contains("no card on Virtual PCD 00 00") == true)
 
             // 5. A card pulled away mid-read.
             let faulty = FaultInjectingChip(wrapping: an.makeChip(), plan: .init(removeAtExchange: 10))
             connection = try PCSCDaemon.insert(faulty, into: PCSCDaemon.reader0)
             desk.send(an.cardAccessNumber.digits)
             let pulled = try desk.next()
-            #expect(pulled["error"] != nil)
+            #expect(pulled["code"] as? String == "CARD_REMOVED" && pulled["verdict"] as? String == "retry")
             connection.disconnect()
             try PCSCDaemon.waitUntil(PCSCDaemon.reader0, present: false)
 
             // 6. Garbage on the scanner line: one line, and still running.
             desk.send("hello")
             let garbage = try desk.next()
-            #expect((garbage["error"] as? String)?.contains("not a QR text") == true)
+            #expect(garbage["code"] as? String == "INPUT_UNRECOGNIZED")
+            #expect((garbage["message"] as? String)?.contains("not a QR text") == true)
 
             // The end of input stops the desk cleanly.
             #expect(desk.finish() == 0)

@@ -1,0 +1,230 @@
+import CardIO
+import Foundation
+import ICAOCrypto
+import ICAOSession
+import LDS
+import Verification
+
+/// Where a read's bytes came from.
+public enum ReadSource: String, Sendable, Hashable {
+    /// A card on a reader (or an in-process chip), now.
+    case live
+    /// A recorded trace: nothing proves the card was there, or when.
+    case replay
+}
+
+/// The face image from DG2, as the chip stores it.
+public struct Portrait: Sendable, Hashable {
+    /// `image/jpeg`, `image/jp2` (a JP2 file or a bare JPEG 2000 codestream) or `application/octet-stream`.
+    public var mediaType: String
+    /// The image bytes.
+    public var bytes: [UInt8]
+    /// Width and height in pixels, as DG2 states them.
+    public var width: Int?
+    public var height: Int?
+
+    /// A portrait.
+    public init(mediaType: String, bytes: [UInt8], width: Int? = nil, height: Int? = nil) {
+        self.mediaType = mediaType
+        self.bytes = bytes
+        self.width = width
+        self.height = height
+    }
+
+    /// The first face of DG2: JPEG, JPEG 2000 (a JP2 file or a bare codestream) or, for anything else,
+    /// `application/octet-stream`.
+    public init?(_ dg2: DataGroup2?) {
+        guard let face = dg2?.faces.first else { return nil }
+        let mediaType: String
+        switch face.imageType {
+        case .jpeg: mediaType = "image/jpeg"
+        case .jpeg2000, .jpeg2000Codestream: mediaType = "image/jp2"
+        case .unknown: mediaType = "application/octet-stream"
+        }
+        self.init(mediaType: mediaType, bytes: Array(face.image), width: face.width, height: face.height)
+    }
+
+    /// The bytes when the chip stores a JPEG; nil for JPEG 2000 (the `CCCDQR` module transcodes it).
+    public var jpeg: [UInt8]? { mediaType == "image/jpeg" ? bytes : nil }
+
+    /// The file extension a dump writes it with: `jpg`, `jp2`, or `bin` for an image of unknown kind.
+    public var fileExtension: String {
+        switch mediaType {
+        case "image/jpeg": return "jpg"
+        case "image/jp2": return "jp2"
+        default: return "bin"
+        }
+    }
+
+    /// SHA-256 of the bytes, lower-case hex.
+    public var sha256: String { HashAlgorithm.sha256.hash(bytes).hexLower }
+}
+
+/// The files of a read, parsed (nil where a file was not read or does not parse; the parse failures are
+/// `FILE_MALFORMED` problems).
+public struct ParsedFiles: Sendable, Equatable {
+    public var com: EFCOM?
+    public var sod: EFSOD?
+    public var dg1: DataGroup1?
+    public var dg2: DataGroup2?
+    public var dg13: DataGroup13?
+    public var dg14: DataGroup14?
+    public var dg15: DataGroup15?
+
+    /// Parses every file it knows among `files`; each that does not parse is a problem.
+    public static func parse(_ files: [ElementaryFile: [UInt8]]) -> (ParsedFiles, [Problem]) {
+        var parsed = ParsedFiles()
+        var problems: [Problem] = []
+        for (file, bytes) in files.sorted(by: { $0.key < $1.key }) {
+            if let problem = parsed.add(file, bytes) { problems.append(problem) }
+        }
+        return (parsed, problems)
+    }
+
+    /// Parses one file as it is read, so the next steps can use it (EF.SOD says which data groups to expect);
+    /// a file that does not parse is a `FILE_MALFORMED` problem, a file this type does not keep is ignored.
+    public mutating func add(_ file: ElementaryFile, _ bytes: [UInt8]) -> Problem? {
+        var problem: Problem?
+        func attempt<T>(_ make: ([UInt8]) throws -> T) -> T? {
+            do {
+                return try make(bytes)
+            } catch {
+                problem = Problem(code: .fileMalformed, field: file.name, detail: "\(error)")
+                return nil
+            }
+        }
+        switch file {
+        case .com: com = attempt { try EFCOM(bytes: $0) }
+        case .sod: sod = attempt { try EFSOD(bytes: $0) }
+        case .dataGroup(1): dg1 = attempt { try DataGroup1(bytes: $0) }
+        case .dataGroup(2):
+            dg2 = attempt { try DataGroup2(bytes: $0) }
+            // A face found despite its record's lengths: a notice, the hash still decides.
+            if let warning = dg2?.warnings.first {
+                problem = problem ?? Problem(code: .dg2RecordInconsistent, field: "DG2", detail: warning.description)
+            }
+        case .dataGroup(13): dg13 = attempt { try DataGroup13(bytes: $0) }
+        case .dataGroup(14): dg14 = attempt { try DataGroup14(bytes: $0) }
+        case .dataGroup(15): dg15 = attempt { try DataGroup15(bytes: $0) }
+        default: break
+        }
+        return problem
+    }
+}
+
+/// Everything one read gave: the person, the portrait, every check, the verdict, and the raw files.
+///
+/// The same for a live read, a replay and a dump: ``init(files:unreadable:chipAuthentication:activeAuthentication:trust:qr:readAt:source:)``
+/// decides everything from the files and the chip checks.
+public struct CardReadResult: Sendable {
+    /// Live or replayed.
+    public var source: ReadSource
+    /// When the card was read (a replay: when the trace was recorded).
+    public var readAt: Date
+    /// The reader's name, where known.
+    public var reader: String?
+    /// How the chip was opened (PACE with its protocol, or BAC).
+    public var access: AccessProtocol?
+    /// The holder, from DG13 checked against DG1.
+    public var record: CitizenRecord
+    /// The face image from DG2.
+    public var portrait: Portrait?
+    /// Every check.
+    public var checks: CardChecks
+    /// Every problem: the checks' and the files', notices included.
+    public var problems: [Problem]
+    /// The verdict.
+    public var verdict: CardVerdict
+    /// Each file's bytes as read.
+    public var files: [ElementaryFile: [UInt8]]
+    /// Files asked for that the chip refused or does not have, with the reason.
+    public var unreadable: [ElementaryFile: String]
+    /// The files parsed.
+    public var parsed: ParsedFiles
+    /// The link: whether extended-length APDUs were used, and the commands sent (re-openings included).
+    public var link: LinkFacts
+    /// The recorded session, when recording was asked for (``ReadOptions/record``).
+    public var trace: Trace?
+
+    /// What the link carried.
+    public struct LinkFacts: Sendable, Hashable {
+        /// Whether extended-length APDUs were used.
+        public var extendedLength: Bool
+        /// Command APDUs sent, re-openings included.
+        public var commands: Int
+        /// How many times the session was re-opened after the card slipped off or the session broke.
+        public var reopenings: Int
+
+        /// Link facts.
+        public init(extendedLength: Bool = false, commands: Int = 0, reopenings: Int = 0) {
+            self.extendedLength = extendedLength
+            self.commands = commands
+            self.reopenings = reopenings
+        }
+    }
+
+    /// Decides everything from what was read: parses the files, runs passive authentication at `readAt`,
+    /// builds the record, compares it with the QR, checks the validity and the identity, and gives the verdict.
+    public init(files: [ElementaryFile: [UInt8]], unreadable: [ElementaryFile: String] = [:],
+                chipAuthentication: Verdict, activeAuthentication: Verdict, trust: TrustStore?,
+                qr: CardQRCode? = nil, readAt: Date, source: ReadSource, passive: PassiveCheck? = nil) {
+        let (parsed, fileProblems) = ParsedFiles.parse(files)
+        let passive = passive ?? PassiveCheck.run(sod: files[.sod], dataGroups: Self.dataGroups(files), trust: trust,
+                                                  at: readAt)
+        self.init(files: files, unreadable: unreadable, parsed: parsed, fileProblems: fileProblems, passive: passive,
+                  chipAuthentication: chipAuthentication, activeAuthentication: activeAuthentication, qr: qr,
+                  readAt: readAt, source: source)
+    }
+
+    init(files: [ElementaryFile: [UInt8]], unreadable: [ElementaryFile: String], parsed: ParsedFiles,
+         fileProblems: [Problem], passive: PassiveCheck, chipAuthentication: Verdict, activeAuthentication: Verdict,
+         qr: CardQRCode?, readAt: Date, source: ReadSource) {
+        self.source = source
+        self.readAt = readAt
+        self.files = files
+        self.unreadable = unreadable
+        self.parsed = parsed
+        self.link = LinkFacts()
+        let record = CitizenRecord(dg13: parsed.dg13, dg1: parsed.dg1)
+        self.record = record
+        portrait = Portrait(parsed.dg2)
+        var missing: [String] = []
+        if record.personalIdNumber == nil { missing.append("personalIdNumber") }
+        if record.fullName == nil { missing.append("fullName") }
+        if record.dateOfBirth == nil { missing.append("dateOfBirth") }
+        if portrait == nil { missing.append("portrait") }
+        checks = CardChecks(
+            passive: passive, chipAuthentication: chipAuthentication, activeAuthentication: activeAuthentication,
+            dataGroupsInSOD: parsed.sod?.securityObject.dataGroupHashes.map(\.dataGroupNumber).sorted() ?? [],
+            qr: QRCheck(record: record, qr: qr),
+            validity: Validity(record: record, mrzExpiry: parsed.dg1?.mrz.dateOfExpiry, on: readAt),
+            identityMissing: missing)
+        var problems = fileProblems + record.problems + checks.problems
+        // DG3 answers 6982 on every CCCD (it needs terminal authentication, shared/CCCD.md): not worth a line.
+        for (file, why) in unreadable.sorted(by: { $0.key < $1.key }) where file != .dataGroup(3) {
+            problems.append(Problem(code: .fileUnreadable, field: file.name, detail: why))
+        }
+        if source == .replay {
+            problems.append(Problem(code: .replayed, detail: "read from a recorded trace: nothing proves the card "
+                                    + "was there, or when"))
+        }
+        self.problems = problems
+        verdict = CardVerdict.deciding(problems)
+    }
+
+    /// The data groups among `files`, by number.
+    static func dataGroups(_ files: [ElementaryFile: [UInt8]]) -> [Int: [UInt8]] {
+        var out: [Int: [UInt8]] = [:]
+        for (file, bytes) in files {
+            if case .dataGroup(let number) = file { out[number] = bytes }
+        }
+        return out
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Lower-case hex, as LEVEL1.md's `sha256` pattern wants.
+    var hexLower: String {
+        hexString.lowercased()
+    }
+}
