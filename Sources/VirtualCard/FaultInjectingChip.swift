@@ -65,12 +65,18 @@ public final class FaultInjectingChip: VirtualChip {
         public var protectedOnly: Bool
         /// Only extended-length commands (a chip, or a reader, that cannot take them).
         public var extendedOnly: Bool
+        /// Only commands with this P1: a READ BINARY by short file identifier names its file there (`80` | SFI),
+        /// readable under secure messaging too.
+        public var p1: UInt8?
+        /// After its first fault, every later answer under secure messaging gets the same fault whatever its
+        /// command: a man in the middle who, having seen the file asked for, stays in the way.
+        public var persistsOnProtected: Bool
         /// Matching exchanges let through before the first fault.
         public var skip: Int
         /// How many matching exchanges go wrong after those; `nil` for every one, for ever.
         public var count: Int?
 
-        /// Parses `FAULT[,ins=XX][,protected][,extended][,skip=N][,count=N|*]`, e.g. `corrupt,ins=88,count=1`
+        /// Parses `FAULT[,ins=XX][,p1=XX][,protected][,extended][,persist][,skip=N][,count=N|*]`, e.g. `corrupt,ins=88,count=1`
         /// (the first INTERNAL AUTHENTICATE's answer corrupted) or `sw-6A82,ins=B0,protected,count=*`.
         public init?(_ text: String) {
             let parts = text.split(separator: ",").map(String.init)
@@ -82,6 +88,8 @@ public final class FaultInjectingChip: VirtualChip {
                 case ("protected", nil): protectedOnly = true
                 case ("extended", nil): extendedOnly = true
                 case ("ins", let v?): guard let ins = UInt8(v, radix: 16) else { return nil }; instruction = ins
+                case ("p1", let v?): guard let value = UInt8(v, radix: 16) else { return nil }; p1 = value
+                case ("persist", nil): persistsOnProtected = true
                 case ("skip", let v?): guard let n = Int(v), n >= 0 else { return nil }; skip = n
                 case ("count", "*"?): count = nil
                 case ("count", let v?): guard let n = Int(v), n >= 1 else { return nil }; count = n
@@ -92,11 +100,13 @@ public final class FaultInjectingChip: VirtualChip {
 
         /// A rule.
         public init(_ fault: Fault, instruction: UInt8? = nil, protectedOnly: Bool = false, extendedOnly: Bool = false,
-                    skip: Int = 0, count: Int? = 1) {
+                    p1: UInt8? = nil, persistsOnProtected: Bool = false, skip: Int = 0, count: Int? = 1) {
             self.fault = fault
             self.instruction = instruction
             self.protectedOnly = protectedOnly
             self.extendedOnly = extendedOnly
+            self.p1 = p1
+            self.persistsOnProtected = persistsOnProtected
             self.skip = skip
             self.count = count
         }
@@ -178,6 +188,7 @@ public final class FaultInjectingChip: VirtualChip {
     /// Called with each fault as it is injected and the exchange's number since power-on (for logs).
     public var onInject: ((Fault, Int) -> Void)?
     private var matches: [Int]
+    private var fired: [Bool]
     private var generator: SplitMix64?
 
     /// Wraps `base` with `plan`.
@@ -185,6 +196,7 @@ public final class FaultInjectingChip: VirtualChip {
         self.base = base
         self.plan = plan
         self.matches = [Int](repeating: 0, count: plan.rules.count)
+        self.fired = [Bool](repeating: false, count: plan.rules.count)
         self.generator = plan.random.map { SplitMix64(seed: $0.seed) }
     }
 
@@ -251,12 +263,17 @@ public final class FaultInjectingChip: VirtualChip {
         // ISO/IEC 7816-4 §5.1: an extended command has a body starting with 00 (Lc or Le on three bytes).
         let isExtended = command.count >= 7 && command[4] == 0x00
         for (i, rule) in plan.rules.enumerated() {
+            if rule.persistsOnProtected, fired[i], isProtected { return rule.fault }
             if let ins = rule.instruction, ins != command[1] { continue }
+            if let p1 = rule.p1, p1 != command[2] { continue }
             if rule.protectedOnly && !isProtected { continue }
             if rule.extendedOnly && !isExtended { continue }
             matches[i] += 1
             let n = matches[i] - rule.skip
-            if n >= 1, rule.count.map({ n <= $0 }) ?? true { return rule.fault }
+            if n >= 1, rule.count.map({ n <= $0 }) ?? true {
+                fired[i] = true
+                return rule.fault
+            }
         }
         return nil
     }

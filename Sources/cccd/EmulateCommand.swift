@@ -57,7 +57,7 @@ struct EmulateCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp(
         "A fault on chosen exchanges, counted over the card's life (repeatable).",
-        discussion: "FAULT[,ins=XX][,protected][,extended][,skip=N][,count=N|*]; FAULT is remove, transaction-failed, corrupt, garbage or sw-XXXX (that status word alone, in plain). Example: corrupt,ins=88 corrupts the first INTERNAL AUTHENTICATE's answer.",
+        discussion: "FAULT[,ins=XX][,p1=XX][,protected][,extended][,persist][,skip=N][,count=N|*]; FAULT is remove, transaction-failed, corrupt, garbage or sw-XXXX (that status word alone, in plain). Example: corrupt,ins=88 corrupts the first INTERNAL AUTHENTICATE's answer.",
         valueName: "rule"))
     var fault: [String] = []
 
@@ -94,7 +94,7 @@ struct EmulateCommand: ParsableCommand {
             var rules: [FaultInjectingChip.Rule] = []
             for text in fault {
                 guard let rule = FaultInjectingChip.Rule(text) else {
-                    throw CommandFailure(.usage, "--fault \(text): not FAULT[,ins=XX][,protected][,extended][,skip=N][,count=N|*]")
+                    throw CommandFailure(.usage, "--fault \(text): not FAULT[,ins=XX][,p1=XX][,protected][,extended][,persist][,skip=N][,count=N|*]")
                 }
                 rules.append(rule)
             }

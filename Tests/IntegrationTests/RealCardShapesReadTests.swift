@@ -172,7 +172,6 @@ extension RealPCSCD {
             let reader = try PCSCContext().connect(reader: PCSCDaemon.reader1)
             let readout = try CardReader.read(over: reader, key: try RealCardShapesReadTests.key(card),
                                               trust: RealCardShapesReadTests.trust,
-                                              options: ReadOptions(tryExtendedLength: card.configuration.acceptsExtendedLength),
                                               readAt: RealCardShapesReadTests.readDay)
             #expect(readout.checks.passive.verdict == .passed)
             #expect(readout.checks.chipAuthentication == .passed && readout.checks.activeAuthentication == .passed)
