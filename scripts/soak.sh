@@ -29,11 +29,18 @@ cleanup() {
   [ -n "$started_pcscd" ] && kill "$started_pcscd" 2>/dev/null || true
 }
 trap cleanup EXIT
-if ! "$bin" readers >/dev/null 2>&1; then
-  pcscd --foreground >"$work/pcscd.log" 2>&1 &
+# pcscd: the one running, or one of our own (started again should the one we found go away, e.g. a test run's
+# daemon stopped as that run exits).
+ensure_pcscd() {
+  "$bin" readers >/dev/null 2>&1 && return 0
+  [ -n "$started_pcscd" ] && kill "$started_pcscd" 2>/dev/null || true
+  pcscd --foreground >>"$work/pcscd.log" 2>&1 &
   started_pcscd=$!
-  for _ in $(seq 1 50); do "$bin" readers >/dev/null 2>&1 && break; sleep 0.2; done
-fi
+  for _ in $(seq 1 50); do "$bin" readers >/dev/null 2>&1 && return 0; sleep 0.2; done
+  echo "soak: pcscd does not answer" >&2
+  return 1
+}
+ensure_pcscd
 
 # The genuine cards and how a desk opens each: the CAN (PACE) or the MRZ (the BAC-only chip).
 python3 - "$work/cards" <<'PY'
@@ -76,6 +83,7 @@ cards=()
 for line in "${all_cards[@]}"; do
   card="${line%%$'\t'*}"
   access="${line#*$'\t'}"
+  ensure_pcscd
   "$bin" emulate --card "$card" --port 35964 2>/dev/null &
   emulator=$!
   present "$reader" yes || true
@@ -106,6 +114,7 @@ for i in $(seq 1 "$reads"); do
   line="${cards[$(( (i - 1) % ${#cards[@]} ))]}"
   card="${line%%$'\t'*}"
   access="${line#*$'\t'}"
+  ensure_pcscd
   "$bin" emulate --card "$card" --port 35964 --fault-rate "$rate" --fault-seed "$i" \
     --fault-kinds remove,transaction-failed,sw-6F00,corrupt 2>"$work/emulate.log" &
   emulator=$!
