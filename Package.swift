@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "LDSTests", dependencies: [
             "LDS", "CardIO", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
-        .testTarget(name: "ICAOSessionTests", dependencies: ["ICAOSession", "CardIO", "ICAOCrypto", "LDS"]),
+        .testTarget(name: "ICAOSessionTests", dependencies: ["ICAOSession", "CardIO", "ICAOCrypto", "LDS", "VirtualCard"]),
         .testTarget(name: "VerificationTests", dependencies: ["Verification", "LDS", "ICAOCrypto", "VirtualCard", "CardIO"]),
         .testTarget(name: "CCCDTests", dependencies: ["CCCD"]),
         .testTarget(name: "CCCDQRTests", dependencies: ["CCCDQR", "CCCD"]),

@@ -1,5 +1,6 @@
 #!/bin/sh
 # Fuzzes every LDS parser, then the PKI (certificates, Names, CRLs, CMS SignedData, master lists, passive
+# authentication), then the session layer (secure messaging unwrapping, the file reader, PACE, active
 # authentication), each under libFuzzer for a bounded time (default 60 s per harness).
 # Usage: scripts/fuzz.sh [seconds-per-harness]      See Fuzz/README.md for longer runs.
 set -eu
@@ -11,7 +12,8 @@ FLAGS="-c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library"
 
 echo "fuzz: building the harnesses (release, -sanitize=fuzzer,address)" >&2
 # shellcheck disable=SC2086
-(cd "$FUZZ" && swift build $FLAGS --product LDSFuzzer >&2 && swift build $FLAGS --product PKIFuzzer >&2)
+(cd "$FUZZ" && swift build $FLAGS --product LDSFuzzer >&2 && swift build $FLAGS --product PKIFuzzer >&2 \
+    && swift build $FLAGS --product SMFuzzer >&2)
 # shellcheck disable=SC2086
 BIN="$(cd "$FUZZ" && swift build $FLAGS --show-bin-path)"
 
@@ -67,6 +69,38 @@ for f in "$P"/*.crl; do seed "$PKI_SEEDS" 2 "$f"; done
 for f in "$P"/*.ml; do seed "$PKI_SEEDS" 3 "$f"; seed "$PKI_SEEDS" 4 "$f"; seed "$PKI_SEEDS" 6 "$f"; done
 for f in "$ROOT"/Vectors/real/sod/*/EF.SOD.bin "$V"/EF.SOD*.bin; do seed "$PKI_SEEDS" 5 "$f"; done
 
+# Session seeds (see Target in SMFuzzer.swift): ICAO 9303-11 Appendix D.4 and G.1 answers, files' first bytes,
+# active authentication signatures, each behind the selector byte of its target.
+SM_SEEDS="$WORK/sm-seeds"
+rm -rf "$SM_SEEDS"
+mkdir -p "$SM_SEEDS"
+python3 - "$ROOT" "$SM_SEEDS" <<'PY'
+import json, pathlib, sys
+root, seeds = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+H = bytes.fromhex
+def seed(name, selector, body): (seeds / name).write_bytes(bytes([selector]) + body)
+def answers(list_): return b"".join(len(a).to_bytes(2, "big") + a for a in list_)
+# Target 0 (raw) and 1 (signed): D.4's answers, for each cipher (the selector's high nibble).
+for c in (0x00, 0x10, 0x20):
+    seed(f"raw-d4-select-{c}", c | 0, H("990290008E08FA855A5D4C50A8ED9000"))
+    seed(f"raw-d4-read-{c}", c | 0, H("8709019FF0EC34F9922651990290008E08AD55CC17140B2DED9000"))
+    seed(f"signed-status-{c}", c | 1, H("990290009000"))
+    seed(f"signed-data-{c}", c | 1, H("8711019FF0EC34F9922651AABBCCDDEEFF0011990262829000"))
+    seed(f"cryptogram-{c}", c | 2, H("9000") + H("60145F01") + b"\x80" + bytes(11))
+# Target 3: a file read over answers (plain).
+seed("file-short", 3, answers([H("6014" + "5F0104303130375F360630343030303000" + "9000")[:24] + H("9000"),
+                              H("6282"), H("6B00")]))
+seed("file-chunks", 3 | 0x10, answers([H("6700"), H("6182012C") + bytes(200) + H("9000"), bytes(100) + H("9000")]))
+# Target 4: PACE over G.1's answers.
+trace = json.loads((root / "Vectors/icao/pace-g1.json").read_text())
+seed("pace-g1", 0x44, answers([H(e["response"]) for e in trace["exchanges"]]))
+# Target 5: active authentication signatures.
+vectors = json.loads((root / "Vectors/icao/aa-vectors.json").read_text())
+for case in vectors["rsa"]["cases"][:6]:
+    seed(f"aa-{case['name']}", 5, H(case["signature"]))
+PY
+
 run LDSFuzzer "$WORK/corpus" "$SEEDS"
 run PKIFuzzer "$WORK/pki-corpus" "$PKI_SEEDS"
+run SMFuzzer "$WORK/sm-corpus" "$SM_SEEDS"
 echo "fuzz: no crash, hang or runaway allocation in ${SECONDS_EACH}s per harness" >&2

@@ -194,15 +194,25 @@ public struct CardReadResult: Sendable {
         if record.dateOfBirth == nil { missing.append("dateOfBirth") }
         if portrait == nil { missing.append("portrait") }
         checks = CardChecks(
-            passive: passive, chipAuthentication: chipAuthentication, activeAuthentication: activeAuthentication,
+            passive: passive, chipAuthentication: Self.bound(chipAuthentication, to: 14, passive),
+            activeAuthentication: Self.bound(activeAuthentication, to: 15, passive),
             dataGroupsInSOD: parsed.sod?.securityObject.dataGroupHashes.map(\.dataGroupNumber).sorted() ?? [],
             qr: QRCheck(record: record, qr: qr),
             validity: Validity(record: record, mrzExpiry: parsed.dg1?.mrz.dateOfExpiry, on: readAt),
             identityMissing: missing)
         var problems = fileProblems + record.problems + checks.problems
-        // DG3 answers 6982 on every CCCD (it needs terminal authentication, shared/CCCD.md): not worth a line.
+        // What the signed EF.SOD lists must be there: a listed data group the chip lacks, refuses or answers with an
+        // error is a failure. DG3 and DG4 need terminal authentication (ICAO 9303-11 §7), which this reader does not
+        // run: they are refused to it on every genuine card (DG3 on every CCCD, shared/CCCD.md), and DG3 is not
+        // even worth a line.
+        let listed = Set(checks.dataGroupsInSOD)
         for (file, why) in unreadable.sorted(by: { $0.key < $1.key }) where file != .dataGroup(3) {
-            problems.append(Problem(code: .fileUnreadable, field: file.name, detail: why))
+            if case .dataGroup(let n) = file, listed.contains(n), n != 3, n != 4 {
+                problems.append(Problem(code: .dataGroupListedUnreadable, field: file.name,
+                                        detail: "EF.SOD lists \(file.name), but \(why)"))
+            } else {
+                problems.append(Problem(code: .fileUnreadable, field: file.name, detail: why))
+            }
         }
         if source == .replay {
             problems.append(Problem(code: .replayed, detail: "read from a recorded trace: nothing proves the card "
@@ -210,6 +220,14 @@ public struct CardReadResult: Sendable {
         }
         self.problems = problems
         verdict = CardVerdict.deciding(problems)
+    }
+
+    /// Chip and active authentication count only when the data group holding the key (DG14, DG15) verifies
+    /// against EF.SOD: a chip proving it holds a key EF.SOD does not vouch for proves nothing about the document.
+    static func bound(_ verdict: Verdict, to dataGroup: Int, _ passive: PassiveCheck) -> Verdict {
+        guard verdict == .passed, passive.dataGroups[dataGroup] != .passed else { return verdict }
+        return .failed(reason: "DG\(dataGroup) does not verify against EF.SOD: the key the chip proved it holds is "
+                       + "not vouched for by the document signer")
     }
 
     /// The data groups among `files`, by number.

@@ -101,6 +101,13 @@ public struct Problem: Sendable, Hashable, CustomStringConvertible {
         public static let dg13Damaged: Code = "DG13_DAMAGED"
         /// DG2's ISO/IEC 19794-5 record disagrees with its data; the face was found by its own structure.
         public static let dg2RecordInconsistent: Code = "DG2_RECORD_INCONSISTENT"
+        /// EF.SOD lists this data group, and the chip lacks it, refuses it or answers its READ BINARY with an
+        /// error: what the signed EF.SOD says is there must be there (DG3 and DG4, which need terminal
+        /// authentication, excepted).
+        public static let dataGroupListedUnreadable: Code = "DG_LISTED_UNREADABLE"
+        /// The session was opened with BAC although DG14, which EF.SOD signs, lists PACE: a downgrade (a man in the
+        /// middle hiding EF.CardAccess, or a chip refusing PACE).
+        public static let bacOnPACEChip: Code = "BAC_ON_PACE_CHIP"
 
         /// How a problem with this code weighs on the verdict, unless it says otherwise. A code this table does
         /// not know is a failure: a wrong "genuine" is the worst bug.

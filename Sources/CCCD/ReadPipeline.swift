@@ -60,9 +60,9 @@ final class ReadPipeline {
 
     /// The read, in order (ICAO 9303-11 §4.2 and §6; 9303-10 §3.6).
     func run() throws(CCCDError) -> CardReadResult {
-        let files = options.plannedFiles
+        var files = options.plannedFiles
         // Weights for the progress fraction: opening the chip, each file, the two chip checks, passive authentication.
-        let total = Double(3 + files.count + 1)
+        var total = Double(3 + files.count + 1)
         var done = 0.0
         func fraction(_ within: Double = 0) -> Double { min(1, (done + within) / total) }
 
@@ -70,8 +70,12 @@ final class ReadPipeline {
         try step(.accessControl, from: fraction(), to: fraction(1)) { () throws(CCCDError) in try openSession() }
         done += 1
         // 2. The files asked for, EF.SOD among them whenever a data group is. A file the chip refuses or lacks is
-        //    noted, and the read goes on.
-        for file in files {
+        //    noted, and the read goes on (a data group EF.SOD lists is a failure then, CardReadResult). EF.SOD,
+        //    not the unsigned EF.COM, decides what must be proven: when it lists DG14 (DG15), chip (active)
+        //    authentication must run, so that data group is read even when not asked for.
+        var index = 0
+        while index < files.count {
+            let file = files[index]
             let start = done
             reader?.progress = { [unowned self] file, bytes, length in
                 emit(.progress(file, bytes: bytes, total: length),
@@ -79,6 +83,12 @@ final class ReadPipeline {
             }
             try step(.readFile(file), from: fraction(), to: fraction(1)) { () throws(CCCDError) in try readFile(file) }
             done += 1
+            index += 1
+            if file == .sod {
+                let owed = dataGroupsOwedToChipChecks().filter { !files.contains($0) }
+                files += owed
+                total += Double(owed.count)
+            }
         }
         // 3. Chip authentication: skipped when not asked for, or when DG14 was not read or does not parse.
         try step(.chipAuthentication, from: fraction(), to: fraction(1)) { () throws(CCCDError) in
@@ -118,14 +128,31 @@ final class ReadPipeline {
 
     // MARK: The steps.
 
+    /// How many times the opening is tried when the link fails under it (SCARD_E_NOT_TRANSACTED, a card reset, a
+    /// stray 6Fxx): the link is recovered between the two. A wrong key is never tried again.
+    static let openingAttempts = 2
+
     private func openSession() throws(CCCDError) -> StepOutcome {
-        let chip: OpenedChip
-        do {
-            chip = try ChipAccess.open(over: channel, key: key, entropy: entropy,
-                                       tryExtendedLength: options.tryExtendedLength)
-        } catch {
-            throw failure(error, during: Self.readStep(of: error) ?? .accessControl)
+        var chip: OpenedChip?
+        for attempt in 1...Self.openingAttempts {
+            do {
+                chip = try ChipAccess.open(over: channel, key: key, entropy: entropy,
+                                           tryExtendedLength: options.tryExtendedLength)
+                break
+            } catch {
+                let step = Self.readStep(of: error) ?? .accessControl
+                guard attempt < Self.openingAttempts, error.isTransientLinkFailure, options.reopenTimeout > 0,
+                      !channel.isCancelled else {
+                    throw failure(error, during: step)
+                }
+                do {
+                    try channel.recoverLink(timeout: options.reopenTimeout)
+                } catch {
+                    throw Self.failure(error, during: step)
+                }
+            }
         }
+        guard let chip else { throw .internalFailure("the chip was not opened") }
         opened = chip
         let reader = chip.fileReader()
         if options.reopenTimeout > 0 {
@@ -176,31 +203,165 @@ final class ReadPipeline {
         }
     }
 
+    // MARK: Chip and active authentication: a glitch is not a clone.
+    //
+    // Each check gets at most `chipCheckAttempts` attempts. An attempt ends in a pass, in a clean negative answer
+    // (the chip's own refusal under valid secure messaging, a signature that does not verify: a failed verdict at
+    // once), or in a glitch: a secure messaging failure or a link failure, which a corrupted frame causes as well as
+    // a clone. After a glitch the session is re-opened and the check repeated; a glitch again is a failed verdict
+    // when secure messaging failed (a chip that does not hold the keys), and a link problem when the link did
+    // (`retry`, never a verdict about the card).
+
+    /// Attempts per chip check: the first, and one repeat after a glitch.
+    static let chipCheckAttempts = 2
+
+    /// How one attempt at a chip check ended.
+    private enum Attempt {
+        case passed
+        /// A clean negative answer: the verdict, with the reason.
+        case failed(String)
+        /// A secure messaging or link failure.
+        case glitch(SessionError)
+        /// Chip authentication's keys agreed; the next protected exchange (active authentication's) confirms them.
+        case pending
+        /// The check cannot run (DG14 names no key or protocol this reader runs), with the reason.
+        case notSupported(String)
+    }
+
+    private var chipAuthenticationAttempts = 0
+    private var activeAuthenticationAttempts = 0
+    /// Whether the session must be re-opened before the next command (after a glitch, or a chip authentication
+    /// whose keys the chip did not take).
+    private var sessionBroken = false
+
+    /// The data groups EF.SOD lists that chip and active authentication need (DG14, DG15), when they are asked for.
+    private func dataGroupsOwedToChipChecks() -> [ElementaryFile] {
+        let listed = Set(parsed.sod?.securityObject.dataGroupHashes.map(\.dataGroupNumber) ?? [])
+        var owed: [ElementaryFile] = []
+        if options.chipAuthentication, listed.contains(14) { owed.append(.dataGroup(14)) }
+        if options.activeAuthentication, listed.contains(15) { owed.append(.dataGroup(15)) }
+        return owed
+    }
+
+    /// Whether EF.SOD lists data group `n`.
+    private func sodLists(_ n: Int) -> Bool {
+        parsed.sod?.securityObject.dataGroupHashes.contains { $0.dataGroupNumber == n } ?? false
+    }
+
+    /// Whether an error of a chip check is the chip's own clean answer (a status word under valid secure messaging,
+    /// a key DG14 holds that cannot be used) rather than a glitch.
+    private static func isCleanAnswer(_ error: SessionError) -> Bool {
+        switch error {
+        case .cardRefused(_, let status): return !status.isNoPreciseDiagnosis
+        case .crypto, .malformedResponse, .invalidChipKey, .chipAuthenticationFailed: return true
+        default: return false
+        }
+    }
+
+    /// Re-opens the session before a repeated chip check; a link that does not come back ends the read (`retry`).
+    private func reopenForChipCheck(during step: ReadStep) throws(CCCDError) {
+        current = step
+        do {
+            _ = try reopenSession()
+        } catch {
+            throw failure(error, during: step)
+        }
+        pendingChipAuthentication = nil
+        sessionBroken = false
+    }
+
+    /// The verdict after the last attempt glitched: a link failure ends the read as a link problem, a secure
+    /// messaging failure is the chip's failure.
+    private func settleGlitch(_ error: SessionError, during step: ReadStep) throws(CCCDError) -> Verdict {
+        if error.isTransientLinkFailure { throw failure(error, during: step) }
+        if case .channel = error { throw failure(error, during: step) }  // cancelled, a replay that diverged
+        return .failed(reason: error.description)
+    }
+
     private func performChipAuthentication() throws(CCCDError) -> StepOutcome {
         guard options.chipAuthentication else {
             chipAuthentication = .notSupported(reason: "not asked for")
             return .skipped("not asked for")
         }
-        guard let dg14 = parsed.dg14, let opened else {
+        guard parsed.dg14 != nil, opened != nil else {
             let why = files[.dataGroup(14)] == nil ? "DG14 was not read" : "DG14 is malformed"
-            chipAuthentication = .notSupported(reason: why)
+            // What EF.SOD lists must be there: not "not supported".
+            chipAuthentication = sodLists(14) ? .failed(reason: "EF.SOD lists DG14, but \(why)")
+                : .notSupported(reason: why)
             return .skipped(why)
         }
+        // Active authentication's protected answer confirms the keys when it runs next; else one READ BINARY does.
+        let confirmNow = !(options.activeAuthentication && parsed.dg15 != nil)
+        try repeatChipAuthentication(confirmNow: confirmNow)
+        if pendingChipAuthentication != nil { return .done("keys agreed; confirmed by the next protected exchange") }
+        return .done(chipAuthentication.description)
+    }
+
+    /// Chip authentication's attempts, until a verdict (or `pending` with the keys agreed).
+    private func repeatChipAuthentication(confirmNow: Bool,
+                                          reopeningDuring step: ReadStep = .chipAuthentication) throws(CCCDError) {
+        while true {
+            if sessionBroken { try reopenForChipCheck(during: step) }
+            chipAuthenticationAttempts += 1
+            switch try attemptChipAuthentication(confirmNow: confirmNow) {
+            case .passed:
+                chipAuthentication = .passed
+                return
+            case .pending:
+                return
+            case .notSupported(let why):
+                chipAuthentication = .notSupported(reason: why)
+                return
+            case .failed(let why):
+                chipAuthentication = .failed(reason: why)
+                // The chip may have switched keys before its answer was found wrong: a new session for what follows.
+                sessionBroken = true
+                return
+            case .glitch(let error):
+                sessionBroken = true
+                if chipAuthenticationAttempts >= Self.chipCheckAttempts {
+                    chipAuthentication = try settleGlitch(error, during: .chipAuthentication)
+                    return
+                }
+            }
+        }
+    }
+
+    private func attemptChipAuthentication(confirmNow: Bool) throws(CCCDError) -> Attempt {
+        guard let dg14 = parsed.dg14, let session = opened?.channel else {
+            return .failed("the session is not open")
+        }
+        let result: ChipAuthenticationResult
         do {
-            pendingChipAuthentication = try ChipAuthentication.perform(over: opened.channel, dg14: dg14,
-                                                                       entropy: entropy)
-            return .done("keys agreed; confirmed by the next protected exchange")
+            result = try ChipAuthentication.perform(over: session, dg14: dg14, entropy: entropy)
         } catch {
             switch error {
             case .notSupported(let why):
-                chipAuthentication = .notSupported(reason: why)
-                return .skipped(why)
-            case .channel, .entropy:
+                return .notSupported(why)
+            case .entropy:
                 throw failure(error, during: .chipAuthentication)
             default:
-                chipAuthentication = .failed(reason: error.description)
-                return .done(chipAuthentication.description)
+                return Self.isCleanAnswer(error) ? .failed(error.description) : .glitch(error)
             }
+        }
+        // Everything after goes under the new keys (ICAO 9303-11 §6.2): the file reader too, after a re-opening.
+        opened?.channel = result.channel
+        guard confirmNow else {
+            pendingChipAuthentication = result
+            return .pending
+        }
+        return confirm(result)
+    }
+
+    /// Sends the confirming exchange when none has verified under chip authentication's keys yet.
+    private func confirm(_ result: ChipAuthenticationResult) -> Attempt {
+        do {
+            if try result.confirm() { return .passed }
+            sessionBroken = true
+            return .glitch(result.channel.lastFailure ?? .secureMessaging(.macMismatch))
+        } catch {
+            sessionBroken = true
+            return .glitch(error)
         }
     }
 
@@ -209,44 +370,89 @@ final class ReadPipeline {
             activeAuthentication = .notSupported(reason: "not asked for")
             return .skipped("not asked for")
         }
-        guard let dg15 = parsed.dg15, let opened else {
+        guard let dg15 = parsed.dg15, opened != nil else {
             let why = files[.dataGroup(15)] == nil ? "DG15 was not read" : "DG15 is malformed"
-            activeAuthentication = .notSupported(reason: why)
+            activeAuthentication = sodLists(15) ? .failed(reason: "EF.SOD lists DG15, but \(why)")
+                : .notSupported(reason: why)
             return .skipped(why)
         }
         // ICAO 9303-11 §6.1: an ECDSA chip names its signature algorithm in DG14's ActiveAuthenticationInfo.
         let algorithm = parsed.dg14?.securityInfos.infos.compactMap { info -> OID? in
             if case .activeAuthentication(let a) = info { return a.signatureAlgorithm } else { return nil }
         }.first
-        do {
-            // Over chip authentication's channel, its protected answer also confirms chip authentication.
-            let outcome = try ActiveAuthentication.perform(
-                over: pendingChipAuthentication?.channel ?? opened.channel, dg15: dg15, signatureAlgorithm: algorithm,
-                entropy: entropy, extendedLength: opened.extendedLength)
-            switch outcome {
-            case .passed: activeAuthentication = .passed
-            case .failed(let why): activeAuthentication = .failed(reason: why)
+        while true {
+            if sessionBroken { try reopenForChipCheck(during: .activeAuthentication) }
+            activeAuthenticationAttempts += 1
+            let pending = pendingChipAuthentication
+            let attempt: Attempt
+            do {
+                // Over chip authentication's channel, its protected answer also confirms chip authentication. The
+                // link length is the file reader's, which has stepped down if the chip refused extended length.
+                let outcome = try ActiveAuthentication.perform(
+                    over: opened?.channel ?? channel, dg15: dg15, signatureAlgorithm: algorithm, entropy: entropy,
+                    extendedLength: reader?.extendedLength ?? false)
+                switch outcome {
+                case .passed: attempt = .passed
+                case .failed(let why): attempt = .failed(why.description)
+                }
+            } catch {
+                if case .entropy = error { throw failure(error, during: .activeAuthentication) }
+                attempt = Self.isCleanAnswer(error) ? .failed(error.description) : .glitch(error)
             }
-        } catch {
-            switch error {
-            case .channel, .entropy: throw failure(error, during: .activeAuthentication)
-            default: activeAuthentication = .failed(reason: error.description)
+            if let pending {
+                pendingChipAuthentication = nil
+                if pending.isConfirmed {
+                    chipAuthentication = .passed
+                } else {
+                    // Under chip authentication's fresh keys a failure is the chip's (it may not hold DG14's key)
+                    // as much as the link's: that chip authentication attempt proved nothing either way and does
+                    // not count; chip authentication is repeated on its own, with its confirmation, before active
+                    // authentication is. (It is never pending again, so this happens once.)
+                    sessionBroken = true
+                    chipAuthenticationAttempts -= 1
+                    try repeatChipAuthentication(confirmNow: true, reopeningDuring: .activeAuthentication)
+                    if case .glitch = attempt {
+                        // The attempt ran under keys not proven the chip's: it does not count. (Chip authentication
+                        // is settled now, so this happens once.)
+                        activeAuthenticationAttempts -= 1
+                        continue
+                    }
+                }
             }
+            switch attempt {
+            case .passed:
+                activeAuthentication = .passed
+            case .failed(let why):
+                activeAuthentication = .failed(reason: why)
+            case .pending, .notSupported:
+                activeAuthentication = .failed(reason: "internal: active authentication has no such outcome")
+            case .glitch(let error):
+                sessionBroken = true
+                if activeAuthenticationAttempts < Self.chipCheckAttempts { continue }
+                activeAuthentication = try settleGlitch(error, during: .activeAuthentication)
+            }
+            return .done(activeAuthentication.description)
         }
-        return .done(activeAuthentication.description)
     }
 
     private func confirmChipAuthentication() throws(CCCDError) {
-        guard let ca = pendingChipAuthentication else { return }
-        let confirmed: Bool
-        do {
-            // No active authentication confirmed the new keys: the session layer sends one protected exchange.
-            confirmed = try ca.confirm()
-        } catch {
-            throw failure(error, during: .chipAuthentication)
+        guard let pending = pendingChipAuthentication else { return }
+        pendingChipAuthentication = nil
+        current = .chipAuthentication
+        switch confirm(pending) {
+        case .passed:
+            chipAuthentication = .passed
+        case .glitch(let error):
+            if chipAuthenticationAttempts >= Self.chipCheckAttempts {
+                chipAuthentication = try settleGlitch(error, during: .chipAuthentication)
+            } else {
+                try repeatChipAuthentication(confirmNow: true)
+            }
+        case .failed(let why):
+            chipAuthentication = .failed(reason: why)
+        case .pending, .notSupported:
+            break
         }
-        chipAuthentication = confirmed ? .passed
-            : .failed(reason: "the chip does not answer under the keys agreed with DG14's public key")
     }
 
     private func passiveAuthentication() -> String {
@@ -257,14 +463,22 @@ final class ReadPipeline {
     }
 
     private func result() -> CardReadResult {
+        var problems = fileProblems
+        // No downgrade (ICAO 9303-11 §4.2): DG14, which EF.SOD signs, says the chip runs PACE; a BAC session with it
+        // is a man in the middle's doing (EF.CardAccess is not signed and can be hidden) or a chip refusing PACE.
+        if case .bac(let why)? = opened?.access,
+           parsed.dg14?.securityInfos.infos.contains(where: { if case .pace = $0 { return true } else { return false } }) == true {
+            problems.append(Problem(code: .bacOnPACEChip, field: "DG14",
+                                    detail: "the session was opened with BAC (\(why)) although DG14 lists PACE"))
+        }
         var result = CardReadResult(
-            files: files, unreadable: unreadable, parsed: parsed, fileProblems: fileProblems,
+            files: files, unreadable: unreadable, parsed: parsed, fileProblems: problems,
             passive: passive ?? PassiveCheck.run(sod: nil, dataGroups: [:], trust: trust, at: readAt),
             chipAuthentication: chipAuthentication, activeAuthentication: activeAuthentication, qr: qr,
             readAt: readAt, source: source)
         result.access = opened?.access
-        result.link = .init(extendedLength: opened?.extendedLength ?? false, commands: channel.count,
-                            reopenings: reopenings)
+        result.link = .init(extendedLength: reader?.extendedLength ?? opened?.extendedLength ?? false,
+                            commands: channel.count, reopenings: reopenings)
         return result
     }
 
@@ -281,6 +495,12 @@ final class ReadPipeline {
         switch error {
         case .wrongPassword: return .accessDenied
         case .channel(let link, _): return Self.failure(link, during: step)
+        case .cardRefused(_, let status) where status.isNoPreciseDiagnosis:
+            // A stray 6Fxx is what readers answer when the exchange failed on the way: the link's, not the chip's.
+            return .linkFailed(.transport("the reader answered \(status) (no precise diagnosis)"), during: step)
+        case .secureMessaging(.unprotectedStatus(let status)) where status.isNoPreciseDiagnosis:
+            return .linkFailed(.transport("the reader answered \(status) (no precise diagnosis) in the chip's place"),
+                               during: step)
         case .entropy(let entropy, _):
             return source == .replay ? .replayEntropy(entropy) : .internalFailure("the entropy source failed: \(entropy)")
         case .notSupported(let what): return .notSupported(what)

@@ -118,6 +118,12 @@ public struct StatusWord: Hashable, Sendable, RawRepresentable {
         }
     }
 
+    /// Whether this is `6Fxx`, "no precise diagnosis" (ISO/IEC 7816-4 §5.6): what readers answer in the card's name
+    /// when an exchange failed on the way, and what chips answer when they cannot say more. It tells nothing
+    /// reliable about the card: callers treat it as a failure of the link, to be retried, never as the chip's
+    /// statement.
+    public var isNoPreciseDiagnosis: Bool { sw1 == 0x6F }
+
     /// Whether the status word reports success or a warning (`9000`, `61xx`, `62xx`, `63xx`).
     public var isSuccessOrWarning: Bool {
         rawValue == 0x9000 || sw1 == 0x61 || sw1 == 0x62 || sw1 == 0x63

@@ -49,7 +49,7 @@ public enum BasicAccessControl {
         let r: [UInt8]
         do {
             guard constantTimeEqual(try RetailMAC.mac(key: kMAC, message: eIC), mIC) else {
-                throw SessionError.chipAuthenticationFailed(step: .externalAuthenticate, reason: "M_IC does not verify")
+                throw SessionError.chipAuthenticationFailed(step: .externalAuthenticate, reason: .cryptogramMAC)
             }
             r = try BlockCipher.decrypt(eIC, key: kEnc, family: .tripleDES, mode: .cbcZeroIV(.tripleDES))
         } catch let error as SessionError {
@@ -61,7 +61,7 @@ public enum BasicAccessControl {
         }
         // R = RND.IC ‖ RND.IFD ‖ K.IC: the chip must echo both nonces.
         guard constantTimeEqual(Array(r[0..<8]), rndIC), constantTimeEqual(Array(r[8..<16]), rndIFD) else {
-            throw .chipAuthenticationFailed(step: .externalAuthenticate, reason: "the nonces are not echoed")
+            throw .chipAuthenticationFailed(step: .externalAuthenticate, reason: .noncesNotEchoed)
         }
         let kIC = Array(r[16..<32])
         let sessionSeed = zip(kIFD, kIC).map { $0 ^ $1 }

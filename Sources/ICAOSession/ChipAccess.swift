@@ -23,12 +23,25 @@ public struct OpenedChip {
     public var channel: SecureMessagingChannel
     /// PACE or BAC.
     public var access: AccessProtocol
-    /// Whether extended-length APDUs got through (learnt from reading EF.CardAccess).
+    /// Whether extended-length APDUs are tried first. An extended READ BINARY of EF.CardAccess that failed says
+    /// "no"; one that worked, or a chip without EF.CardAccess (`6A82`, a BAC-only chip), says nothing certain about
+    /// protected commands: the file reader tries them and steps down to short APDUs at the first failure
+    /// (``FileReader/extendedLengthConfirmed``).
     public var extendedLength: Bool
     /// EF.CardAccess as read, if the chip has one.
     public var cardAccess: [UInt8]?
+    /// Whether EF.CardAccess lists a PACEInfo: the chip offers PACE.
+    public var paceOffered: Bool
     /// The chip's ephemeral PACE public key (chip authentication in PACE-CAM binds to it).
     public var chipEphemeralPublicKey: [UInt8]?
+
+    /// Whether the session is BAC although EF.CardAccess offers PACE (the chip refused PACE in its own words, or
+    /// offers only PACE protocols this library does not run). EF.CardAccess is not signed: when DG14, which is,
+    /// lists PACE too, the read pipeline reports the downgrade as a problem.
+    public var isBACOnPACEChip: Bool {
+        if case .bac = access { return paceOffered }
+        return false
+    }
 
     /// A file reader over this chip's channel with the read sizes the link and cipher permit.
     public func fileReader() -> FileReader {
@@ -47,14 +60,25 @@ public enum ChipAccess {
     ///
     /// EF.CardAccess is read in plain with an extended-length READ BINARY: it is the one file readable before any
     /// access, so this probe of the link costs no extra command. A `6700` or a reader failure means short APDUs
-    /// only. PACE runs with the first PACEInfo whose protocol is supported; with the MRZ key, BAC is the fallback
-    /// when the chip offers no PACE or PACE fails for another reason than a wrong key. A wrong key is never retried:
-    /// it would only count against the chip's retry counter.
+    /// only.
+    ///
+    /// **No downgrade.** ICAO 9303-11 §4.2 makes PACE the access protocol of a chip whose EF.CardAccess offers it,
+    /// BAC being for a chip that has no PACE or with which PACE did not succeed. Since a failed PACE is also what a
+    /// man in the middle can easily produce, BAC follows a PACE attempt only when the chip itself refused PACE: a
+    /// status word of its own (``SessionError/cardRefused(step:status:)``) answering MSE:Set AT or one of the
+    /// GENERAL AUTHENTICATE steps (§4.4.4.1, §4.4.4.2), e.g. `6A80` or `6A88` to an MSE:Set AT naming a password
+    /// the chip does not take for PACE. Everything else ends the opening with PACE's error: a wrong key (`63xx`,
+    /// BAC would be asked the same and it only counts against the chip), a transport error or a card that left
+    /// (a link problem, to retry), a `6Fxx` (which readers send in the chip's name), a malformed answer, a
+    /// degenerate key, a token that does not verify. A chip that offers only PACE protocols this library does not
+    /// run (integrated or CAM mapping, DH groups, explicit domain parameters) is opened with BAC without an
+    /// attempt. Either way ``OpenedChip/isBACOnPACEChip`` tells the caller.
     public static func open(over channel: CardChannel, key: AccessKey, entropy: EntropySource,
                             tryExtendedLength: Bool = true) throws(SessionError) -> OpenedChip {
-        var (cardAccess, extended) = try readCardAccess(channel, tryExtended: tryExtendedLength)
+        let (cardAccess, extended) = try readCardAccess(channel, tryExtended: tryExtendedLength)
 
-        var paceFailure: String?
+        var paceOffered = false
+        var bacReason = "the chip offers no PACE"
         if let bytes = cardAccess {
             let infos: SecurityInfos
             do {
@@ -65,33 +89,26 @@ public enum ChipAccess {
             let paceInfos = infos.infos.compactMap { info -> PACEInfo? in
                 if case .pace(let p) = info { return p } else { return nil }
             }
-            for info in paceInfos {
-                guard (try? PACEProtocol(oid: info.protocolID.dotted)) != nil else { continue }
+            paceOffered = !paceInfos.isEmpty
+            if let info = paceInfos.first(where: isSupported) {
                 do {
                     let result = try PACE.establish(over: channel, key: key, info: info, entropy: entropy)
                     try selectApplication(result.channel)
                     return OpenedChip(channel: result.channel, access: .pace(standardName(result.paceProtocol)),
-                                      extendedLength: extended, cardAccess: bytes,
+                                      extendedLength: extended, cardAccess: bytes, paceOffered: true,
                                       chipEphemeralPublicKey: result.chipEphemeralPublicKey)
                 } catch {
-                    // A wrong key, a card that left, a cancelled or diverged session: BAC would not do better.
-                    switch error {
-                    case .wrongPassword, .entropy:
+                    guard case .cardRefused(let step, let status) = error, isChipRefusalOfPACE(error) else {
                         throw error
-                    case .channel(let link, _) where link.isLinkLost || link.isReplayMismatch || link == .cancelled:
-                        throw error
-                    default:
-                        paceFailure = error.description
                     }
+                    bacReason = "the chip refused PACE: \(step.rawValue) answered \(status)"
                 }
-                break
-            }
-            if paceFailure == nil && !paceInfos.isEmpty {
-                paceFailure = "no PACE protocol on the chip is supported"
+            } else if paceOffered {
+                bacReason = "the chip offers no PACE protocol this library runs"
             }
         }
         guard case .mrz(let mrzKey) = key else {
-            if let paceFailure { throw .notSupported("PACE failed and BAC needs the MRZ: \(paceFailure)") }
+            if paceOffered { throw .notSupported("PACE was not possible (\(bacReason)), and BAC needs the MRZ") }
             throw .notSupported("the chip offers no PACE, and BAC needs the MRZ, not the CAN")
         }
         // BAC: select the application in plain, then authenticate.
@@ -100,9 +117,30 @@ public enum ChipAccess {
             throw .cardRefused(step: .selectApplication, status: selected.statusWord)
         }
         let secure = try BasicAccessControl.establish(over: channel, key: mrzKey, entropy: entropy)
-        if cardAccess == nil { extended = extended && tryExtendedLength }
-        return OpenedChip(channel: secure, access: .bac(reason: paceFailure ?? "the chip offers no PACE"),
-                          extendedLength: extended, cardAccess: cardAccess, chipEphemeralPublicKey: nil)
+        return OpenedChip(channel: secure, access: .bac(reason: bacReason), extendedLength: extended,
+                          cardAccess: cardAccess, paceOffered: paceOffered, chipEphemeralPublicKey: nil)
+    }
+
+    /// Whether this library runs the PACE protocol of `info` (generic mapping over ECDH on a standardized curve).
+    static func isSupported(_ info: PACEInfo) -> Bool {
+        guard let p = try? PACEProtocol(oid: info.protocolID.dotted), p.mapping == .generic, p.keyAgreement == .ecdh,
+              let id = info.parameterID, NamedCurve(rawValue: id) != nil
+        else { return false }
+        return true
+    }
+
+    /// Whether a PACE failure is the chip's own refusal, after which BAC may be tried: a status word the chip
+    /// answered to MSE:Set AT or a GENERAL AUTHENTICATE step, other than `6Fxx` (no precise diagnosis, also what
+    /// readers answer when the exchange failed on the way). A wrong key (`63xx` at mutual authentication) is
+    /// ``SessionError/wrongPassword(step:)``, not a refusal.
+    public static func isChipRefusalOfPACE(_ error: SessionError) -> Bool {
+        guard case .cardRefused(let step, let status) = error else { return false }
+        switch step {
+        case .mseSetAT, .encryptedNonce, .mapNonce, .keyAgreement, .mutualAuthentication:
+            return !status.isNoPreciseDiagnosis
+        default:
+            return false
+        }
     }
 
     /// The protocol's name as ICAO 9303-11 §9.2.1 writes it, e.g. `PACE-ECDH-GM-AES-CBC-CMAC-128`.
@@ -154,8 +192,14 @@ public enum ChipAccess {
                 let response = try channel.transmit(command)
                 switch response.statusWord.meaning {
                 case .success, .endOfFileBeforeNe:
-                    if !response.data.isEmpty { return (response.data, true) }
+                    // The whole file in one answer, as its header announces; anything else is read again short.
+                    if let total = try? FileReader.encodedLength(of: response.data, file: .cardAccess),
+                       response.data.count >= total {
+                        return (Array(response.data.prefix(total)), true)
+                    }
                 case .fileNotFound:
+                    // A chip without EF.CardAccess (BAC only) tells nothing about extended length: it is tried,
+                    // and the file reader steps down at its first failure under secure messaging.
                     return (nil, true)
                 default:
                     break  // 6700 and kin: the extended form did not get through.

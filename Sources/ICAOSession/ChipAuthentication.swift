@@ -75,7 +75,7 @@ public enum ChipAuthentication {
     }
 
     static func expectSuccess(_ channel: SecureMessagingChannel, _ command: CommandAPDU) throws(SessionError) {
-        let response = try channel.send(command)
+        let response = try exchange(channel, command, step: .chipAuthentication)
         guard response.statusWord == .success else {
             throw .cardRefused(step: .chipAuthentication, status: response.statusWord)
         }

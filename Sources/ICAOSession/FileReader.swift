@@ -37,15 +37,33 @@ public enum FileReadError: Error, Equatable, Sendable, CustomStringConvertible {
 /// (ICAO 9303-10 §3.6.2). Without, the first READ BINARY asks for the largest short Le the cipher permits
 /// (0xDF under AES secure messaging, 0xE7 under 3DES, 0x100 in plain), learns the file's length from its
 /// BER-TLV header, and reads the rest in chunks of that size; offsets beyond 32767 use the odd-INS `B1`.
-/// `6Cxx` re-asks with the exact length, `6700` steps Le down, `6282` ends the file, `6B00` past the end stops.
-/// When the session breaks (`6987`/`6988`, a MAC that does not verify) or the card leaves the field, the reader
-/// asks `reopen` for a new channel, selects the file again and resumes at the offset reached: nothing is read
-/// twice, nothing is lost.
+///
+/// Status words (ISO/IEC 7816-4 §7.2.3, §5.6), each answer believed only once secure messaging has verified it:
+/// - `6Cxx` re-asks with the exact length, and `6700` steps Le down (to the short limit, then by halves): at most
+///   ``maxLengthAdjustments`` such answers in a row without data, then ``FileReadError/unexpectedStatus(_:offset:status:)``.
+/// - `6282` (end of file before Ne) before the length the file's header announces is ``FileReadError/malformedFile(_:_:)``.
+/// - `6B00` past the end of a file whose length is not yet known ends it; anywhere else it is unexpected.
+/// - `6A82` is ``FileReadError/fileNotFound(_:)``, `6982` ``FileReadError/accessDenied(_:)``.
+///
+/// **Extended length, tried once.** Until an extended-length READ BINARY has been answered under secure messaging
+/// (``extendedLengthConfirmed``), any failure of one — an error status such as `6700` or `6D00`, the chip's
+/// `6988`, an answer without secure messaging, a transport error — makes the reader step down to short APDUs for
+/// good, re-open the session when it broke, and go on (many chips and readers take only short APDUs, and what a
+/// chip answers to an extended command is not always a clean `6700`).
+///
+/// **Breaks.** When the session breaks (a secure messaging failure, the chip's `6987`/`6988`) or the link does
+/// (the card left the field, a transaction the reader could not complete, a card reset), the reader asks
+/// ``reopen`` for a new channel, selects the file again and resumes at the offset reached: nothing is read twice,
+/// nothing is lost. At most ``maxReopensPerFile`` re-openings per file; then ``FileReadError/linkLost(_:offset:cause:)``
+/// with the typed cause.
 public final class FileReader {
     /// The channel files are read through (usually a secure messaging channel).
     public private(set) var channel: CardChannel
     /// Whether extended-length READ BINARY is used.
     public private(set) var extendedLength: Bool
+    /// Whether an extended-length READ BINARY has been answered (and, under secure messaging, verified): from then
+    /// on a failure of one is a failure like any other, no longer a reason to step down to short APDUs.
+    public private(set) var extendedLengthConfirmed = false
     /// The largest Le of a short READ BINARY.
     public let shortLimit: Int
     /// Re-opens the session after a break, returning the new channel; `nil` to give up at the first break.
@@ -60,7 +78,12 @@ public final class FileReader {
 
     /// The largest file the reader accepts (a JPEG 2000 portrait stays far below).
     public static let maximumFileLength = 1 << 20
-    private let maxReopens = 3
+    /// The most re-openings of the session while reading one file (each after a break of the link or the
+    /// session, a failed re-opening counting too).
+    public static let maxReopensPerFile = 3
+    /// The most `6Cxx` / `6700` answers in a row without data before the reader gives up on a file: 256 halves to
+    /// 16 in four steps, and a chip that cannot give 16 bytes at a time is not read.
+    public static let maxLengthAdjustments = 4
 
     /// A reader over `channel`.
     ///
@@ -86,23 +109,25 @@ public final class FileReader {
         var selected = false
         var le = extendedLength ? CommandAPDU.maxExtendedExpectedLength : shortLimit
         var reopensHere = 0
+        var adjustments = 0
         // LDS1 has no data group beyond 16: nothing to ask the chip for.
         guard let sfi = file.shortFileIdentifier else { throw .fileNotFound(file) }
         while total == nil || content.count < total! {
             let offset = content.count
             let wanted = total.map { min($0 - offset, le) } ?? le
+            let extended = extendedLength
             let command: CommandAPDU
             if offset == 0 && !selected {
                 // READ BINARY by short file identifier: selects and reads in one command.
-                command = .readBinary(shortFileIdentifier: sfi, expectedLength: wanted, extendedLength: extendedLength)
+                command = .readBinary(shortFileIdentifier: sfi, expectedLength: wanted, extendedLength: extended)
             } else if offset <= 0x7FFF {
-                command = .readBinary(offset: offset, expectedLength: wanted, extendedLength: extendedLength)
+                command = .readBinary(offset: offset, expectedLength: wanted, extendedLength: extended)
             } else {
                 // ISO/IEC 7816-4 odd INS: the offset in DO'54', the data in DO'53', whose header counts in Le:
                 // ask for a chunk that fits the same limit once wrapped.
                 let chunk = max(1, min(wanted, le - 4))
                 let header = chunk < 0x80 ? 2 : chunk < 0x100 ? 3 : 4
-                command = .readBinary(beyond: offset, expectedLength: chunk + header, extendedLength: extendedLength)
+                command = .readBinary(beyond: offset, expectedLength: chunk + header, extendedLength: extended)
             }
             let response: ResponseAPDU
             do {
@@ -114,43 +139,46 @@ public final class FileReader {
                 if case .channel(let link, _) = error, link.isReplayMismatch || link == .cancelled {
                     throw .linkLost(file, offset: offset, cause: error)
                 }
-                try recover(file, offset: offset, because: error, count: &reopensHere)
-                selected = try selectAfterReopen(file, offset: offset)
+                if extended && !extendedLengthConfirmed {
+                    le = stepDownToShortAPDUs()
+                }
+                selected = try resume(file, offset: offset, because: error, count: &reopensHere)
                 continue
             }
             var data = response.data
             switch response.statusWord.meaning {
             case .success, .endOfFileBeforeNe:
                 if command.ins == 0xB1 { data = try unwrapOddResponse(file, offset: offset, data) }
-            default:
-                break
-            }
-            switch response.statusWord.meaning {
-            case .success, .endOfFileBeforeNe:
-                break
+                if extended { extendedLengthConfirmed = true }
+            case .fileNotFound:
+                throw .fileNotFound(file)
+            case .securityStatusNotSatisfied:
+                throw .accessDenied(file)
             case .wrongLe(let exact):
+                guard adjustments < Self.maxLengthAdjustments else {
+                    throw .unexpectedStatus(file, offset: offset, status: response.statusWord)
+                }
+                adjustments += 1
                 le = exact
                 continue
+            case _ where extended && !extendedLengthConfirmed:
+                // The chip does not take this extended command (6700, 6D00…): short APDUs from now on.
+                le = stepDownToShortAPDUs()
+                continue
             case .wrongLength where le > 1:
+                guard adjustments < Self.maxLengthAdjustments else {
+                    throw .unexpectedStatus(file, offset: offset, status: response.statusWord)
+                }
+                adjustments += 1
                 // The link or chip cannot carry that much: step down to the short limit, then halve.
                 if extendedLength {
-                    extendedLength = false
-                    le = shortLimit
+                    le = stepDownToShortAPDUs()
                 } else {
                     le = max(1, le / 2)
                 }
                 continue
             case .wrongParameters where total == nil && offset > 0:
                 total = offset
-                continue
-            case .fileNotFound:
-                throw .fileNotFound(file)
-            case .securityStatusNotSatisfied:
-                throw .accessDenied(file)
-            case .secureMessagingObjectsIncorrect, .secureMessagingObjectsMissing:
-                try recover(file, offset: offset, because: .secureMessaging(.sessionClosed(response.statusWord)),
-                            count: &reopensHere)
-                selected = try selectAfterReopen(file, offset: offset)
                 continue
             default:
                 throw .unexpectedStatus(file, offset: offset, status: response.statusWord)
@@ -160,6 +188,7 @@ public final class FileReader {
                 if total == nil { throw .malformedFile(file, "the chip returned no data") }
                 throw .unexpectedStatus(file, offset: offset, status: response.statusWord)
             }
+            adjustments = 0
             content.append(contentsOf: data.prefix((total ?? Int.max) - offset))
             if total == nil {
                 total = try Self.encodedLength(of: content, file: file)
@@ -173,44 +202,50 @@ public final class FileReader {
         return content
     }
 
-    private func recover(_ file: ElementaryFile, offset: Int, because cause: SessionError,
-                         count: inout Int) throws(FileReadError) {
+    /// Short APDUs from now on, for every file; returns the Le to ask for next.
+    private func stepDownToShortAPDUs() -> Int {
+        extendedLength = false
+        return shortLimit
+    }
+
+    /// After a break: re-opens the session (within the file's budget) and selects the file again, since a new
+    /// session has nothing selected; a break during that SELECT is one more break. Returns that the file is selected.
+    private func resume(_ file: ElementaryFile, offset: Int, because cause: SessionError,
+                        count: inout Int) throws(FileReadError) -> Bool {
         guard let reopen else { throw .linkLost(file, offset: offset, cause: cause) }
+        guard let fid = file.fileIdentifier else { throw .fileNotFound(file) }
         var lastFailure = cause
         // A card just put back may still be powered up by the reader's own insertion handling while we open
         // it: a failed re-opening is tried again, within the same budget.
-        while count < maxReopens {
+        while count < Self.maxReopensPerFile {
             count += 1
             do {
                 channel = try reopen()
                 reopenCount += 1
-                return
             } catch {
                 lastFailure = error
                 // The card did not come back in time: waiting again would only repeat that wait.
                 if case .channel(let link, .reopen) = error, link == .cardRemoved || link == .noCard { break }
                 if case .channel(let link, _) = error, link == .cancelled { break }
+                continue
+            }
+            let response: ResponseAPDU
+            do {
+                commandCount += 1
+                response = try exchange(channel, .selectFile(fid), step: .readFile)
+            } catch {
+                lastFailure = error
+                if case .channel(let link, _) = error, link.isReplayMismatch || link == .cancelled { break }
+                continue
+            }
+            switch response.statusWord.meaning {
+            case .success: return true
+            case .fileNotFound: throw .fileNotFound(file)
+            case .securityStatusNotSatisfied: throw .accessDenied(file)
+            default: throw .unexpectedStatus(file, offset: offset, status: response.statusWord)
             }
         }
         throw .linkLost(file, offset: offset, cause: lastFailure)
-    }
-
-    /// After a re-opened session nothing is selected: select the file by identifier, then read at the offset.
-    private func selectAfterReopen(_ file: ElementaryFile, offset: Int) throws(FileReadError) -> Bool {
-        guard let fid = file.fileIdentifier else { throw .fileNotFound(file) }
-        let response: ResponseAPDU
-        do {
-            commandCount += 1
-            response = try exchange(channel, .selectFile(fid), step: .readFile)
-        } catch {
-            throw .linkLost(file, offset: offset, cause: error)
-        }
-        switch response.statusWord.meaning {
-        case .success: return true
-        case .fileNotFound: throw .fileNotFound(file)
-        case .securityStatusNotSatisfied: throw .accessDenied(file)
-        default: throw .unexpectedStatus(file, offset: offset, status: response.statusWord)
-        }
     }
 
     private func unwrapOddResponse(_ file: ElementaryFile, offset: Int,

@@ -185,10 +185,16 @@ public enum PACE {
         let pkMapIFD = try crypto(.mapNonce) { () throws(CryptoError) in try curve.multiplyGenerator(by: skMap) }
         let pkMapICBytes = try generalAuthenticate(channel, DataObject.encode(tag: [0x81], value: pkMapIFD.uncompressed),
                                                    responseTag: 0x82, step: .mapNonce)
-        let mapped: ECPoint = try crypto(.mapNonce) { () throws(CryptoError) in
-            let pkMapIC = try curve.decodePoint(pkMapICBytes)
+        let pkMapIC = try chipKey(pkMapICBytes, on: curve, terminalKey: pkMapIFD, step: .mapNonce)
+        let mapped: ECPoint
+        do {
             let h = try curve.multiply(pkMapIC, by: skMap)
-            return try curve.add(try curve.multiplyGenerator(by: s), h)
+            mapped = try curve.add(try curve.multiplyGenerator(by: s), h)
+        } catch .pointAtInfinity {
+            // H = SK_map,IFD · PK_map,IC at infinity, or s·G = −H: the chip's key maps to no generator.
+            throw .invalidChipKey(step: .mapNonce, .pointAtInfinity)
+        } catch {
+            throw .crypto(error, step: .mapNonce)
         }
 
         // Step 3: key agreement on the mapped domain.
@@ -196,10 +202,14 @@ public enum PACE {
         let pkIFD = try crypto(.keyAgreement) { () throws(CryptoError) in try curve.multiply(mapped, by: skIFD) }
         let pkICBytes = try generalAuthenticate(channel, DataObject.encode(tag: [0x83], value: pkIFD.uncompressed),
                                                 responseTag: 0x84, step: .keyAgreement)
-        let sharedSecret: [UInt8] = try crypto(.keyAgreement) { () throws(CryptoError) in
-            let pkIC = try curve.decodePoint(pkICBytes)
-            guard pkIC != pkIFD else { throw CryptoError.invalidPoint("the chip echoed the terminal's key") }
-            return try curve.multiply(pkIC, by: skIFD).x
+        let pkIC = try chipKey(pkICBytes, on: curve, terminalKey: pkIFD, step: .keyAgreement)
+        let sharedSecret: [UInt8]
+        do {
+            sharedSecret = try curve.multiply(pkIC, by: skIFD).x
+        } catch .pointAtInfinity {
+            throw .invalidChipKey(step: .keyAgreement, .pointAtInfinity)
+        } catch {
+            throw .crypto(error, step: .keyAgreement)
         }
         let keys = SecureMessagingKeys(sharedSecret: sharedSecret, cipher: paceProtocol.cipher)
 
@@ -217,11 +227,32 @@ public enum PACE {
         let tIC = try dynamicAuthenticationData(answer.data, responseTag: 0x86, step: .mutualAuthentication)
         let expected = try token(keys: keys, protocol: paceProtocol, publicKey: pkIFD.uncompressed)
         guard constantTimeEqual(tIC, expected) else {
-            throw .chipAuthenticationFailed(step: .mutualAuthentication, reason: "the chip's token T_IC does not verify")
+            throw .chipAuthenticationFailed(step: .mutualAuthentication, reason: .tokenMismatch)
         }
         let secure = SecureMessagingChannel(base: channel, keys: keys,
                                             counter: .zero(length: paceProtocol.cipher.blockSize))
         return PACEResult(channel: secure, paceProtocol: paceProtocol, chipEphemeralPublicKey: pkICBytes)
+    }
+
+    /// The chip's public key of a PACE step, refused when degenerate: the point at infinity, an encoding that is
+    /// not an uncompressed point of the curve (or not on it, or outside the subgroup of order n), or the terminal's
+    /// own key sent back. ICAO 9303-11 §4.4.1 step 3d has both sides check that the key agreement's two public keys
+    /// differ; the same check on the mapping keys (§4.4.3.3.1) keeps a chip (or a man in the middle) from making
+    /// H = SK_map,IFD · PK_map,IFD, a point the terminal's key alone decides.
+    static func chipKey(_ bytes: [UInt8], on curve: EllipticCurve, terminalKey: ECPoint,
+                        step: SessionStep) throws(SessionError) -> ECPoint {
+        // The encoding of the point at infinity (SEC 1 §2.3.3) is the single octet 00.
+        if bytes.first == 0x00 { throw .invalidChipKey(step: step, .pointAtInfinity) }
+        let point: ECPoint
+        do {
+            point = try curve.decodePoint(bytes)
+        } catch .pointAtInfinity {
+            throw .invalidChipKey(step: step, .pointAtInfinity)
+        } catch {
+            throw .invalidChipKey(step: step, .invalidPoint(error))
+        }
+        guard point != terminalKey else { throw .invalidChipKey(step: step, .equalsTerminalKey) }
+        return point
     }
 
     /// The authentication token over the public key data object (ICAO 9303-11 §4.4.3.4, §9.4.5):

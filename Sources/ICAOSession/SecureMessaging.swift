@@ -157,14 +157,21 @@ public final class SecureMessaging {
     /// SSC ‖ the other data objects must verify before anything else is looked at; the status word is DO'99''s;
     /// the data is DO'87' (or DO'85') decrypted and unpadded.
     ///
-    /// A response with neither DO'99' nor DO'8E', no data and an error status is the chip refusing the command
-    /// without protection: it is returned as it came, the status word telling the caller why. A plain response
-    /// that carries data or reports success is rejected: it could come from anyone.
+    /// Nothing unprotected is believed: an answer without data objects is a secure messaging failure whatever its
+    /// status word — ``SecureMessagingFailure/sessionClosed(_:)`` for the chip's own `6987`/`6988` (the only
+    /// status words a chip may send in plain once the session is open, ICAO 9303-11 §9.8.7), and
+    /// ``SecureMessagingFailure/unprotectedStatus(_:)`` for any other (`6A82` "file not found" included: anyone
+    /// between the terminal and the chip could have sent it). The data objects must come in the order of §9.8.5,
+    /// DO'87' (or DO'85'), DO'99', DO'8E', each at most once, DO'8E' last.
     public func unprotect(_ response: ResponseAPDU) throws(SessionError) -> ResponseAPDU {
         counter.increment()
         if response.data.isEmpty {
-            guard response.statusWord.isSuccessOrWarning else { return response }
-            throw .secureMessaging(.responseNotProtected)
+            switch response.statusWord {
+            case .secureMessagingObjectsMissing, .secureMessagingObjectsIncorrect:
+                throw .secureMessaging(.sessionClosed(response.statusWord))
+            default:
+                throw .secureMessaging(.unprotectedStatus(response.statusWord))
+            }
         }
         let objects: [DataObject.Element]
         do {
@@ -184,7 +191,7 @@ public final class SecureMessaging {
             }
             switch object.tag[0] {
             case 0x85, 0x87:
-                guard cryptogram == nil, checksum == nil else {
+                guard cryptogram == nil, status == nil, checksum == nil else {
                     throw .secureMessaging(.unexpectedDataObject(tag: object.tag[0], offset: object.offset))
                 }
                 cryptogram = object
@@ -251,8 +258,9 @@ func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
 /// ``send(_:)`` reports failures as a typed ``SessionError``; ``transmit(_:)`` (the ``CardChannel`` requirement)
 /// can only throw ``ChannelError``, so it passes channel errors through and reports secure messaging failures as
 /// ``ChannelError/transport(_:)`` with the failure's description, keeping the typed failure in ``lastFailure``.
-/// After a MAC failure or a chip-reported SM error (`6987`/`6988`) the session is over: both sides' counters can
-/// no longer agree, and the chip has dropped its keys.
+/// After any secure messaging failure — a MAC that does not verify, an unprotected answer, the chip's own
+/// `6987`/`6988` — the session is over: both sides' counters can no longer agree, or the chip has dropped its
+/// keys, or someone on the link answers in the chip's place.
 public final class SecureMessagingChannel: CardChannel {
     /// The channel underneath (the reader, a replay…).
     public let base: CardChannel
@@ -300,13 +308,8 @@ public final class SecureMessagingChannel: CardChannel {
             if case .secureMessaging(let failure) = error { closedBy = failure }
             throw error
         }
-        // ``SecureMessaging/unprotect(_:)`` passes only data-less error answers through unchecked; anything with
-        // data has had its MAC verified.
-        if !raw.data.isEmpty { verifiedResponseCount += 1 }
-        if response.data.isEmpty, raw.data.isEmpty,
-           response.statusWord == .secureMessagingObjectsMissing || response.statusWord == .secureMessagingObjectsIncorrect {
-            closedBy = .sessionClosed(response.statusWord)
-        }
+        // ``SecureMessaging/unprotect(_:)`` returns nothing whose MAC it has not verified.
+        verifiedResponseCount += 1
         return response
     }
 

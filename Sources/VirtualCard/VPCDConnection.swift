@@ -88,6 +88,18 @@ public final class VPCDConnection: @unchecked Sendable {
         }
     }
 
+    /// Resets the connection (TCP RST, SO_LINGER 0) instead of closing it: the driver's pending receive fails.
+    private func abort() {
+        lock.withLock {
+            if socketDescriptor >= 0 {
+                var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+                setsockopt(socketDescriptor, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+                close(socketDescriptor)
+                socketDescriptor = -1
+            }
+        }
+    }
+
     /// Answers the driver until the connection closes (pcscd stopped, ``disconnect()``, or the chip leaving the
     /// field). Blocks the calling thread.
     public func serve() {
@@ -103,7 +115,13 @@ public final class VPCDConnection: @unchecked Sendable {
                 continue
             }
             guard let response = chip.process(message) else {
-                disconnect()  // the chip left the field mid-exchange
+                if (chip as? FaultInjectingChip)?.lastFailure == .transactionFailed {
+                    // The link breaks mid-exchange: the connection is reset (vpcd then hands pcscd an empty answer
+                    // and ejects the card until it connects again).
+                    abort()
+                } else {
+                    disconnect()  // the chip left the field mid-exchange
+                }
                 return
             }
             lock.withLock { servedCount += 1 }

@@ -54,7 +54,9 @@ public final class InProcessChannel: CardChannel {
             throw .commandNotSupported(error.description)
         }
         guard let answer = chip.process(bytes) else {
+            // The card is gone until the link is recovered, as pcscd sees it through vpcd.
             removed = true
+            if (chip as? FaultInjectingChip)?.lastFailure == .transactionFailed { throw .transactionFailed }
             throw .cardRemoved
         }
         do {

@@ -55,6 +55,21 @@ struct EmulateCommand: ParsableCommand {
     @Option(name: .long, help: "Answer this exchange with garbage.")
     var garbageAt: Int?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "A fault on chosen exchanges, counted over the card's life (repeatable).",
+        discussion: "FAULT[,ins=XX][,p1=XX][,protected][,extended][,persist][,skip=N][,count=N|*]; FAULT is remove, transaction-failed, corrupt, garbage or sw-XXXX (that status word alone, in plain). Example: corrupt,ins=88 corrupts the first INTERNAL AUTHENTICATE's answer.",
+        valueName: "rule"))
+    var fault: [String] = []
+
+    @Option(name: .long, help: "Random faults: the probability of one on each exchange, 0 to 1.")
+    var faultRate: Double = 0
+
+    @Option(name: .long, help: "The seed of the random faults: the same seed, the same faults.")
+    var faultSeed: UInt64 = 1
+
+    @Option(name: .long, help: "The faults drawn at random, comma-separated (corrupt hits only protected answers).")
+    var faultKinds = "remove,transaction-failed,sw-6F00,corrupt"
+
     @Flag(name: .long, help: "Serve the plain ISO 7816-4 test chip instead of a CCCD (no access control).")
     var plain = false
 
@@ -76,10 +91,33 @@ struct EmulateCommand: ParsableCommand {
                 configuration.maxReadLength = maxRead
                 chip = EMRTDChip(configuration: configuration)
             }
+            var rules: [FaultInjectingChip.Rule] = []
+            for text in fault {
+                guard let rule = FaultInjectingChip.Rule(text) else {
+                    throw CommandFailure(.usage, "--fault \(text): not FAULT[,ins=XX][,p1=XX][,protected][,extended][,persist][,skip=N][,count=N|*]")
+                }
+                rules.append(rule)
+            }
+            var random: FaultInjectingChip.RandomFaults?
+            if faultRate > 0 {
+                let kinds = faultKinds.split(separator: ",").map { FaultInjectingChip.Fault(String($0)) }
+                guard faultRate <= 1, !kinds.isEmpty, kinds.allSatisfy({ $0 != nil }) else {
+                    throw CommandFailure(.usage, "--fault-rate is 0…1 and --fault-kinds lists remove, transaction-failed, corrupt, garbage or sw-XXXX")
+                }
+                random = .init(rate: faultRate, seed: faultSeed, faults: kinds.compactMap { $0 })
+            }
             let plan = FaultInjectingChip.Plan(removeAtExchange: removeAt, corruptResponseAtExchange: corruptAt,
-                                               garbageAtExchange: garbageAt, latencyMicros: latency * 1000)
-            let served: VirtualChip = plan == FaultInjectingChip.Plan() ? chip
-                : FaultInjectingChip(wrapping: chip, plan: plan)
+                                               garbageAtExchange: garbageAt, latencyMicros: latency * 1000,
+                                               rules: rules, random: random)
+            let served: VirtualChip
+            if plan == FaultInjectingChip.Plan() {
+                served = chip
+            } else {
+                let faulty = FaultInjectingChip(wrapping: chip, plan: plan)
+                // One line per fault on stderr, for soak tests to count.
+                faulty.onInject = { fault, exchange in Standard.error("cccd: fault \(fault) at exchange \(exchange)") }
+                served = faulty
+            }
             let connection = VPCDConnection(chip: served, host: host, port: port)
             while true {
                 do {

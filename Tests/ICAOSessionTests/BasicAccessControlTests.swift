@@ -101,7 +101,7 @@ import Testing
              "46B9342A41396CD7386BF5803104D7CEDC122B9132139BAF2EEDC94EE178534F2F2D235D074D74489000"),
         ])
         let entropy = RecordedEntropy([hx("781723860C06C226"), hx("0B795240CB7049B01C19B33E32804F0B")])
-        #expect(throws: SessionError.chipAuthenticationFailed(step: .externalAuthenticate, reason: "M_IC does not verify")) {
+        #expect(throws: SessionError.chipAuthenticationFailed(step: .externalAuthenticate, reason: .cryptogramMAC)) {
             try BasicAccessControl.establish(over: card, key: key, entropy: entropy)
         }
     }
@@ -111,6 +111,73 @@ import Testing
         let card = replay([("0084000008", "6D00")])
         #expect(throws: SessionError.cardRefused(step: .getChallenge, status: .instructionNotSupported)) {
             try BasicAccessControl.establish(over: card, key: key, entropy: RecordedEntropy([]))
+        }
+    }
+}
+
+/// Each step of BAC failing alone, on ICAO 9303-11 Appendix D.3's session: the chip's answer to EXTERNAL
+/// AUTHENTICATE forged with D.3's K_Enc and K_MAC (so its MAC verifies) around a cryptogram that says otherwise.
+@Suite struct BACStepTests {
+    static let kEnc = hx("AB94FDECF2674FDFB9B391F85D7F76F2")
+    static let kMAC = hx("7962D9ECE03D1ACD4C76089DCE131543")
+    static let rndIC = hx("4608F91988702212")
+    static let rndIFD = hx("781723860C06C226")
+    static let kIC = hx("0B4F80323EB3191CB04970CB4052790B")
+    static let externalAuthenticate = "008200002872C29C2371CC9BDB65B779B8E8D37B29ECC154AA56A8799FAE2F498F76ED92F25F1448EEA8AD90A728"
+
+    /// E_IC ‖ M_IC over R = `r`, as the chip computes them (ICAO 9303-11 §9.7.2, Appendix D.3).
+    static func answer(_ r: [UInt8]) throws -> String {
+        let e = try BlockCipher.encrypt(r, key: kEnc, family: .tripleDES, mode: .cbcZeroIV(.tripleDES))
+        return (e + (try RetailMAC.mac(key: kMAC, message: e))).hexString + "9000"
+    }
+
+    func establish(answer: String) throws {
+        let key = try MRZKey(documentNumber: "L898902C<", dateOfBirth: "690806", dateOfExpiry: "940623")
+        let card = replay([("0084000008", "4608F919887022129000"), (Self.externalAuthenticate, answer)])
+        let entropy = RecordedEntropy([hx("781723860C06C226"), hx("0B795240CB7049B01C19B33E32804F0B")])
+        _ = try BasicAccessControl.establish(over: card, key: key, entropy: entropy)
+    }
+
+    /// The forger reproduces D.3's own answer, and BAC accepts it.
+    @Test func forger_reproducesAppendixD3() throws {
+        let genuine = try Self.answer(Self.rndIC + Self.rndIFD + Self.kIC)
+        #expect(genuine.uppercased() == "46B9342A41396CD7386BF5803104D7CEDC122B9132139BAF2EEDC94EE178534F2F2D235D074D74499000")
+        try establish(answer: genuine)
+    }
+
+    @Test func chipNonceNotEchoed_isRejected() throws {
+        var wrong = Self.rndIC
+        wrong[7] ^= 0x01
+        #expect(throws: SessionError.chipAuthenticationFailed(step: .externalAuthenticate, reason: .noncesNotEchoed)) {
+            try establish(answer: try Self.answer(wrong + Self.rndIFD + Self.kIC))
+        }
+    }
+
+    @Test func terminalNonceNotEchoed_isRejected() throws {
+        var wrong = Self.rndIFD
+        wrong[0] ^= 0x80
+        #expect(throws: SessionError.chipAuthenticationFailed(step: .externalAuthenticate, reason: .noncesNotEchoed)) {
+            try establish(answer: try Self.answer(Self.rndIC + wrong + Self.kIC))
+        }
+    }
+
+    @Test func answerOfAnotherLength_isMalformed() throws {
+        #expect(throws: SessionError.malformedResponse(step: .externalAuthenticate, reason: "32 bytes, expected 40")) {
+            try establish(answer: String(try Self.answer(Self.rndIC + Self.rndIFD + Self.kIC).prefix(64)) + "9000")
+        }
+    }
+
+    @Test func externalAuthenticateRefused_isCardRefused() throws {
+        #expect(throws: SessionError.cardRefused(step: .externalAuthenticate, status: .conditionsNotSatisfied)) {
+            try establish(answer: "6985")
+        }
+    }
+
+    @Test func challengeOfAnotherLength_isMalformed() throws {
+        let key = try MRZKey(documentNumber: "L898902C<", dateOfBirth: "690806", dateOfExpiry: "940623")
+        #expect(throws: SessionError.malformedResponse(step: .getChallenge, reason: "4 bytes, expected 8")) {
+            try BasicAccessControl.establish(over: replay([("0084000008", "4608F9199000")]), key: key,
+                                             entropy: RecordedEntropy([]))
         }
     }
 }

@@ -2,6 +2,7 @@ import CardIO
 import ICAOCrypto
 import LDS
 import Testing
+import VirtualCard
 @testable import ICAOSession
 
 private let g1OID = "0.4.0.127.0.7.2.2.4.2.2"
@@ -117,8 +118,7 @@ private func g1Password() throws -> AccessKey {
         var exchanges = trace.exchanges
         exchanges[exchanges.count - 1].response = hx("7C0A86083ABB9674BCE93C099000")
         let card = ReplayChannel(exchanges: exchanges)
-        #expect(throws: SessionError.chipAuthenticationFailed(step: .mutualAuthentication,
-                                                              reason: "the chip's token T_IC does not verify")) {
+        #expect(throws: SessionError.chipAuthenticationFailed(step: .mutualAuthentication, reason: .tokenMismatch)) {
             try PACE.establish(over: card, key: try g1Password(), protocolOID: g1OID, parameterID: 13,
                                entropy: RecordedEntropy(trace.entropy))
         }
@@ -131,7 +131,7 @@ private func g1Password() throws -> AccessKey {
         // The y-coordinate's last byte, just before the status word.
         exchanges[2].response[exchanges[2].response.count - 3] ^= 0x01
         let card = ReplayChannel(exchanges: exchanges)
-        #expect(throws: SessionError.crypto(.invalidPoint("not on the curve"), step: .mapNonce)) {
+        #expect(throws: SessionError.invalidChipKey(step: .mapNonce, .invalidPoint(.invalidPoint("not on the curve")))) {
             try PACE.establish(over: card, key: try g1Password(), protocolOID: g1OID, parameterID: 13,
                                entropy: RecordedEntropy(trace.entropy))
         }
@@ -192,6 +192,121 @@ private func g1Password() throws -> AccessKey {
         #expect(throws: SessionError.cardRefused(step: .mseSetAT, status: .incorrectData)) {
             try PACE.establish(over: card, key: can("123456"), protocolOID: g1OID, parameterID: 13,
                                entropy: RecordedEntropy([]))
+        }
+    }
+}
+
+/// Each step of PACE failing alone, on ICAO 9303-11 Appendix G.1's session (Vectors/icao/pace-g1.json): the
+/// exchanges up to the step as recorded, the chip's answer to it altered.
+@Suite struct PACEStepTests {
+    /// G.1 with exchange `index`'s answer replaced (`answer` gets the command sent, to echo its key).
+    func run(answering index: Int, with answer: ([UInt8]) -> [UInt8]) throws -> (ReplayChannel, () throws -> Void) {
+        let trace = try icaoTrace("pace-g1.json")
+        var exchanges = Array(trace.exchanges.prefix(index + 1))
+        exchanges[index].response = answer(exchanges[index].command)
+        let card = ReplayChannel(exchanges: exchanges)
+        let key: AccessKey = .mrz(try MRZKey(documentNumber: "T22000129", dateOfBirth: "640812",
+                                             dateOfExpiry: "101031"))
+        return (card, {
+            _ = try PACE.establish(over: card, key: key, protocolOID: "0.4.0.127.0.7.2.2.4.2.2", parameterID: 13,
+                                   entropy: RecordedEntropy(trace.entropy))
+        })
+    }
+
+    /// The terminal's public key in a GENERAL AUTHENTICATE command `10 86 00 00 45 7C 43 8x 41 <point> 00`.
+    static func terminalKey(_ command: [UInt8]) -> [UInt8] { Array(command[9..<(9 + 65)]) }
+
+    @Test func nonceRefused_isCardRefused() throws {
+        let (_, establish) = try run(answering: 1) { _ in hx("6A80") }
+        #expect(throws: SessionError.cardRefused(step: .encryptedNonce, status: .incorrectData)) { try establish() }
+    }
+
+    @Test func nonceNotWholeBlocks_isMalformed() throws {
+        let (_, establish) = try run(answering: 1) { _ in hx("7C11800F") + [UInt8](repeating: 0x42, count: 15) + hx("9000") }
+        #expect(throws: SessionError.malformedResponse(step: .encryptedNonce, reason: "a nonce of 15 bytes")) {
+            try establish()
+        }
+    }
+
+    @Test func nonceWithoutDynamicAuthenticationData_isMalformed() throws {
+        let (_, establish) = try run(answering: 1) { _ in hx("8010") + [UInt8](repeating: 0x42, count: 16) + hx("9000") }
+        #expect(throws: SessionError.malformedResponse(step: .encryptedNonce,
+                                                       reason: "no dynamic authentication data (7C)")) { try establish() }
+    }
+
+    @Test func mappingKeyEqualToTheTerminals_isRejected() throws {
+        let (card, establish) = try run(answering: 2) { command in
+            hx("7C438241") + PACEStepTests.terminalKey(command) + hx("9000")
+        }
+        #expect(throws: SessionError.invalidChipKey(step: .mapNonce, .equalsTerminalKey)) { try establish() }
+        #expect(card.isFinished)
+    }
+
+    @Test func mappingKeyAtInfinity_isRejected() throws {
+        let (_, establish) = try run(answering: 2) { _ in hx("7C03820100") + hx("9000") }
+        #expect(throws: SessionError.invalidChipKey(step: .mapNonce, .pointAtInfinity)) { try establish() }
+    }
+
+    @Test func mappingKeyOfAnotherLength_isRejected() throws {
+        let (_, establish) = try run(answering: 2) { command in
+            hx("7C228220") + Array(PACEStepTests.terminalKey(command)[1..<33]) + hx("9000")
+        }
+        expectSessionError({ try establish() }) {
+            if case .invalidChipKey(.mapNonce, .invalidPoint) = $0 { return true }
+            return false
+        }
+    }
+
+    @Test func keyAgreementKeyEqualToTheTerminals_isRejected() throws {
+        let (card, establish) = try run(answering: 3) { command in
+            hx("7C438441") + PACEStepTests.terminalKey(command) + hx("9000")
+        }
+        #expect(throws: SessionError.invalidChipKey(step: .keyAgreement, .equalsTerminalKey)) { try establish() }
+        #expect(card.isFinished)
+    }
+
+    @Test func keyAgreementKeyOffTheCurve_isRejected() throws {
+        let trace = try icaoTrace("pace-g1.json")
+        let (_, establish) = try run(answering: 3) { _ in
+            var answer = trace.exchanges[3].response
+            answer[answer.count - 3] ^= 0x01
+            return answer
+        }
+        #expect(throws: SessionError.invalidChipKey(step: .keyAgreement, .invalidPoint(.invalidPoint("not on the curve")))) {
+            try establish()
+        }
+    }
+
+    @Test func keyAgreementKeyAtInfinity_isRejected() throws {
+        let (_, establish) = try run(answering: 3) { _ in hx("7C03840100") + hx("9000") }
+        #expect(throws: SessionError.invalidChipKey(step: .keyAgreement, .pointAtInfinity)) { try establish() }
+    }
+
+    @Test func mutualAuthenticationRefused_isCardRefused() throws {
+        let (_, establish) = try run(answering: 4) { _ in hx("6982") }
+        #expect(throws: SessionError.cardRefused(step: .mutualAuthentication, status: .securityStatusNotSatisfied)) {
+            try establish()
+        }
+    }
+
+    @Test func mutualAuthenticationWithRetryCounter_isWrongPassword() throws {
+        let (_, establish) = try run(answering: 4) { _ in hx("63C2") }
+        #expect(throws: SessionError.wrongPassword(step: .mutualAuthentication)) { try establish() }
+    }
+
+    @Test func tokenWithoutTag86_isMalformed() throws {
+        let (_, establish) = try run(answering: 4) { _ in hx("7C0A8708CF1F7ABA8C5D1D3E9000") }
+        #expect(throws: SessionError.malformedResponse(step: .mutualAuthentication, reason: "7C lacks tag 86")) {
+            try establish()
+        }
+    }
+
+    /// A wrong CAN against the virtual chip: the nonce decrypts to another s, the chip's token check fails, 6300.
+    @Test func wrongCAN_isWrongPassword() throws {
+        let card = try Cards.standard()
+        #expect(throws: SessionError.wrongPassword(step: .mutualAuthentication)) {
+            try ChipAccess.open(over: InProcessChannel(chip: card.makeChip()), key: can("000000"),
+                                entropy: SystemEntropy())
         }
     }
 }

@@ -59,32 +59,41 @@ private func appendixGKeys() throws -> SecureMessagingKeys {
         }
     }
 
-    /// The chip's plain 6988 / 6982 (no DO'99', no DO'8E') is reported as that status; 6988 ends the session.
-    @Test func unprotectedErrorStatus_isReportedAsSuch() throws {
-        let card = replay([
-            ("0CA4020C158709016375432908C044F68E08BF8B92D635FF24F800", "6982"),
-            ("0CB000000D9701048E08ED6705417E96BA5500", "6988"),
-        ])
-        // The SSC advances for each response as on the chip, so the second command is D.4's second one.
+    /// ICAO 9303-11 §9.8: once the session is open, nothing unprotected is believed. A plain status word — "file
+    /// not found" included — is a secure messaging failure that ends the session; only the chip's own 6987/6988
+    /// may come plain, and they end it too.
+    @Test(arguments: ["6A82", "9000", "6982", "6F00", "6700", "6300", "6D00", "6282", "6B00"])
+    func unprotectedStatus_isNeverBelieved(_ status: String) throws {
+        let card = replay([("0CA4020C158709016375432908C044F68E08BF8B92D635FF24F800", status)])
         let secure = SecureMessagingChannel(base: card, keys: try appendixDKeys(),
                                             counter: SendSequenceCounter(hx("887022120C06C226")))
-        let denied = try secure.send(CommandAPDU(cla: 0x00, ins: 0xA4, p1: 0x02, p2: 0x0C, data: hx("011E")))
-        #expect(denied == ResponseAPDU(data: [], statusWord: .securityStatusNotSatisfied))
-        #expect(secure.isOpen)
-        let broken = try secure.send(CommandAPDU(cla: 0x00, ins: 0xB0, p1: 0x00, p2: 0x00, expectedLength: 4))
-        #expect(broken.statusWord == .secureMessagingObjectsIncorrect)
+        let sw = StatusWord(rawValue: UInt16(status, radix: 16)!)
+        #expect(throws: SessionError.secureMessaging(.unprotectedStatus(sw))) {
+            try secure.send(CommandAPDU(cla: 0x00, ins: 0xA4, p1: 0x02, p2: 0x0C, data: hx("011E")))
+        }
         #expect(!secure.isOpen)
-        #expect(throws: SessionError.secureMessaging(.sessionClosed(.secureMessagingObjectsIncorrect))) {
+        #expect(secure.verifiedResponseCount == 0)
+        #expect(throws: SessionError.secureMessaging(.unprotectedStatus(sw))) {
             try secure.send(CommandAPDU(cla: 0x00, ins: 0xB0, p1: 0x00, p2: 0x00, expectedLength: 4))
         }
+        #expect(card.position == 1)  // nothing more was sent
     }
 
-    /// Data or success without protection could come from anyone: rejected.
-    @Test func unprotectedDataOrSuccess_isRejected() throws {
-        let sm = SecureMessaging(keys: try appendixDKeys(), counter: SendSequenceCounter(hx("887022120C06C226")))
-        #expect(throws: SessionError.secureMessaging(.responseNotProtected)) {
-            try sm.unprotect(ResponseAPDU(data: [], statusWord: .success))
+    @Test(arguments: ["6987", "6988"])
+    func chipSecureMessagingError_endsTheSession(_ status: String) throws {
+        let card = replay([("0CA4020C158709016375432908C044F68E08BF8B92D635FF24F800", status)])
+        let secure = SecureMessagingChannel(base: card, keys: try appendixDKeys(),
+                                            counter: SendSequenceCounter(hx("887022120C06C226")))
+        let sw = StatusWord(rawValue: UInt16(status, radix: 16)!)
+        #expect(throws: SessionError.secureMessaging(.sessionClosed(sw))) {
+            try secure.send(CommandAPDU(cla: 0x00, ins: 0xA4, p1: 0x02, p2: 0x0C, data: hx("011E")))
         }
+        #expect(!secure.isOpen)
+    }
+
+    /// Data without secure messaging objects is no answer either.
+    @Test func unprotectedData_isRejected() throws {
+        let sm = SecureMessaging(keys: try appendixDKeys(), counter: SendSequenceCounter(hx("887022120C06C226")))
         #expect(throws: SessionError.secureMessaging(.missingDataObject(tag: 0x8E))) {
             try sm.unprotect(ResponseAPDU(data: hx("99029000"), statusWord: .success))
         }
@@ -97,6 +106,77 @@ private func appendixGKeys() throws -> SecureMessagingKeys {
         #expect(throws: SessionError.secureMessaging(.malformedDataObject(offset: 0))) {
             try sm.unprotect(ResponseAPDU(data: hx("8784FFFFFFFF"), statusWord: .success))
         }
+    }
+
+    /// The SSC: Appendix D.4's answer to SELECT, replayed as the answer to the READ BINARY that follows, carries a
+    /// valid MAC under the previous counter value only.
+    @Test func answerReplayedUnderAnotherCounter_isRejected() throws {
+        let sm = SecureMessaging(keys: try appendixDKeys(), counter: SendSequenceCounter(hx("887022120C06C228")))
+        _ = try sm.protect(CommandAPDU(cla: 0x00, ins: 0xB0, p1: 0x00, p2: 0x00, expectedLength: 4))
+        #expect(throws: SessionError.secureMessaging(.macMismatch)) {
+            try sm.unprotect(ResponseAPDU(encoded: hx("990290008E08FA855A5D4C50A8ED9000")))
+        }
+    }
+
+    /// The forger below (the chip's side of §9.8.5, from the published primitives) reproduces Appendix D.4's
+    /// answer byte for byte: so the answers it builds differ from a genuine one only where a test says.
+    @Test func forger_reproducesAppendixD4() throws {
+        let forger = try Forger()
+        let answer = try forger.answer(Forger.do87(try forger.encrypt(hx("60145F01") + hx("80000000"))) + hx("99029000"))
+        #expect(answer.encoded == hx("8709019FF0EC34F9922651990290008E08AD55CC17140B2DED9000"))
+        #expect(try forger.open(answer) == ResponseAPDU(data: hx("60145F01"), statusWord: .success))
+    }
+
+    /// Each structural check of §9.8.5 failing alone, under a MAC that verifies (a chip, or whoever holds the keys,
+    /// sending a malformed answer).
+    @Test func validMAC_overMalformedObjects_isRejected() throws {
+        let f = try Forger()
+        let cryptogram = try f.encrypt(hx("60145F01") + hx("80000000"))
+        // Padding: the plain block has no 80 marker.
+        #expect(throws: SessionError.secureMessaging(.malformedCryptogram)) {
+            try f.open(try f.answer(Forger.do87(try f.encrypt(hx("60145F0100000000"))) + hx("99029000")))
+        }
+        // Padding-content indicator other than 01.
+        #expect(throws: SessionError.secureMessaging(.malformedCryptogram)) {
+            try f.open(try f.answer(Forger.do87(cryptogram, indicator: 0x02) + hx("99029000")))
+        }
+        // A cryptogram that is not whole blocks.
+        #expect(throws: SessionError.secureMessaging(.malformedCryptogram)) {
+            try f.open(try f.answer(Forger.do87(Array(cryptogram.prefix(7))) + hx("99029000")))
+        }
+        // DO'99' missing, or not two bytes.
+        #expect(throws: SessionError.secureMessaging(.missingDataObject(tag: 0x99))) {
+            try f.open(try f.answer(Forger.do87(cryptogram)))
+        }
+        #expect(throws: SessionError.secureMessaging(.malformedDataObject(offset: 0))) {
+            try f.open(try f.answer(hx("9903900000")))
+        }
+        // DO'87' after DO'99', twice DO'99', an object §9.8.5 does not have.
+        #expect(throws: SessionError.secureMessaging(.unexpectedDataObject(tag: 0x87, offset: 4))) {
+            try f.open(try f.answer(hx("99029000") + Forger.do87(cryptogram)))
+        }
+        #expect(throws: SessionError.secureMessaging(.unexpectedDataObject(tag: 0x99, offset: 4))) {
+            try f.open(try f.answer(hx("99029000") + hx("99026A82")))
+        }
+        #expect(throws: SessionError.secureMessaging(.unexpectedDataObject(tag: 0x97, offset: 4))) {
+            try f.open(try f.answer(hx("99029000") + hx("970100")))
+        }
+        // DO'8E' not last: whatever follows it would not be authenticated.
+        let good = try f.answer(hx("99029000"))
+        #expect(throws: SessionError.secureMessaging(.unexpectedDataObject(tag: 0x8E, offset: 4))) {
+            try f.open(ResponseAPDU(data: good.data + hx("99026A82"), statusWord: .success))
+        }
+        // A MAC of another length.
+        #expect(throws: SessionError.secureMessaging(.macMismatch)) {
+            try f.open(ResponseAPDU(data: hx("99029000") + hx("8E04") + Array(good.data.suffix(8).prefix(4)),
+                                    statusWord: .success))
+        }
+    }
+
+    /// A protected "file not found" (DO'99' = 6A82 under a valid MAC) is the chip's word, and is believed.
+    @Test func protectedErrorStatus_isTheChipsWord() throws {
+        let f = try Forger()
+        #expect(try f.open(try f.answer(hx("99026A82"), status: "6A82")) == ResponseAPDU(statusWord: .fileNotFound))
     }
 
     @Test func counter_incrementsBigEndian_andWraps() {
@@ -161,5 +241,41 @@ private func appendixGKeys() throws -> SecureMessagingKeys {
             + "795DD5745C42F6E75B6C14BF46BE9435ACCF44461D32D8F461B6C267C2F99E3AD05A834B5F23DEB359F245712A5EB80D"
             + "C72036F1CB04B4DC7EC711EED0C627CEE8175497370F2064215BA8803F4FC8BDAEC4857E79CFFD51880C9ADA86A948CA"
             + "2070155787D532852ACEE99663D6B3507EDE1F8E080DE591BA7CF707BD0000"))
+    }
+}
+
+/// Builds protected answers as the chip does (ICAO 9303-11 §9.8.5: DO'87' with the 3DES cryptogram, DO'99', DO'8E'
+/// the retail MAC over SSC ‖ objects) from ICAOCrypto's primitives, themselves checked against published vectors:
+/// with Appendix D's session keys, for the READ BINARY sent at SSC 887022120C06C229 (the answer's SSC is …2A).
+struct Forger {
+    let keys: SecureMessagingKeys
+    let answerCounter = hx("887022120C06C22A")
+
+    init() throws {
+        keys = try SecureMessagingKeys(cipher: .tripleDES, encryptionKey: hx("979EC13B1CBFE9DCD01AB0FED307EAE5"),
+                                       macKey: hx("F1CB1F1FB5ADF208806B89DC579DC1F8"))
+    }
+
+    /// 3DES-CBC, zero IV, of data already padded (or not, when a test wants it so).
+    func encrypt(_ block: [UInt8]) throws -> [UInt8] {
+        try BlockCipher.encrypt(block, key: keys.encryptionKey, family: .tripleDES, mode: .cbcZeroIV(.tripleDES))
+    }
+
+    static func do87(_ cryptogram: [UInt8], indicator: UInt8 = 0x01) -> [UInt8] {
+        [0x87, UInt8(cryptogram.count + 1), indicator] + cryptogram
+    }
+
+    /// `objects` ‖ DO'8E' with the MAC over SSC ‖ `objects`, and the outer status word.
+    func answer(_ objects: [UInt8], status: String = "9000") throws -> ResponseAPDU {
+        let mac = try RetailMAC.mac(key: keys.macKey, paddedMessage: ISO9797Padding.pad(answerCounter + objects,
+                                                                                       blockSize: 8))
+        return try ResponseAPDU(encoded: objects + [0x8E, 0x08] + mac + hx(status))
+    }
+
+    /// Opens `answer` as the terminal does, after sending D.4's READ BINARY.
+    func open(_ answer: ResponseAPDU) throws -> ResponseAPDU {
+        let sm = SecureMessaging(keys: keys, counter: SendSequenceCounter(hx("887022120C06C228")))
+        _ = try sm.protect(CommandAPDU(cla: 0x00, ins: 0xB0, p1: 0x00, p2: 0x00, expectedLength: 4))
+        return try sm.unprotect(answer)
     }
 }

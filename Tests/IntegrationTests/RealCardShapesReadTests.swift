@@ -25,11 +25,10 @@ import VirtualCard
     }
 
     static func read(_ card: PersonalizedCard, qr: CardQRCode? = nil) throws -> CardReadResult {
-        // The BAC-only chip refuses extended length under secure messaging and tells nothing beforehand: stepping
-        // down is the reader's next feature, so this read asks for short APDUs.
-        let options = ReadOptions(tryExtendedLength: card.configuration.acceptsExtendedLength)
+        // Extended length is tried on every card: the BAC-only chip, which refuses it under secure messaging and
+        // tells nothing beforehand, is read after the file reader steps down to short APDUs.
         return try CardReader.read(over: InProcessChannel(chip: card.makeChip()), key: try key(card), trust: trust,
-                                   qr: qr, options: options, readAt: readDay)
+                                   qr: qr, readAt: readDay)
     }
 
     /// `dd/MM/yyyy` or `yyyy` as ISO 8601 (`00` parts left out), by hand.
@@ -173,7 +172,6 @@ extension RealPCSCD {
             let reader = try PCSCContext().connect(reader: PCSCDaemon.reader1)
             let readout = try CardReader.read(over: reader, key: try RealCardShapesReadTests.key(card),
                                               trust: RealCardShapesReadTests.trust,
-                                              options: ReadOptions(tryExtendedLength: card.configuration.acceptsExtendedLength),
                                               readAt: RealCardShapesReadTests.readDay)
             #expect(readout.checks.passive.verdict == .passed)
             #expect(readout.checks.chipAuthentication == .passed && readout.checks.activeAuthentication == .passed)

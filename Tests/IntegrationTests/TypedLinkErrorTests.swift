@@ -32,8 +32,8 @@ import VirtualCard
         }
     }
 
-    /// The read as the command line runs it: a card pulled while EF.CardAccess is read is a lost card (exit 3),
-    /// not an answer that does not verify (exit 5).
+    /// The read as the command line runs it: a card pulled while EF.CardAccess is read and not put back is a lost
+    /// card (exit 3), not an answer that does not verify (exit 5).
     @Test(arguments: [1, 2])
     func cardPulledDuringCardAccess_endsTheReadAsCardLost(_ exchange: Int) throws {
         let card = try Repository.card("nguyen-van-an-2021.json")
@@ -42,12 +42,26 @@ import VirtualCard
         let chip = FaultInjectingChip(wrapping: EMRTDChip(configuration: configuration),
                                       plan: .init(removeAtExchange: exchange))
         do {
-            _ = try CardReader.read(over: InProcessChannel(chip: chip), key: .can(card.cardAccessNumber))
+            _ = try CardReader.read(over: CardThatStaysAway(chip), key: .can(card.cardAccessNumber))
             Issue.record("the read succeeded without a card")
         } catch {
             #expect(error == .cardRemoved(during: .readCardAccess))
             #expect(error.kind.exitCode == 3)
         }
+    }
+
+    /// Pulled while EF.CardAccess is read and put back: the opening is tried again once the link is recovered, and
+    /// the read goes through.
+    @Test(arguments: [1, 2])
+    func cardPulledDuringCardAccess_andPutBack_isReadThrough(_ exchange: Int) throws {
+        let card = try Repository.card("nguyen-van-an-2021.json")
+        var configuration = card.configuration
+        configuration.acceptsExtendedLength = exchange == 1
+        let chip = FaultInjectingChip(wrapping: EMRTDChip(configuration: configuration),
+                                      plan: .init(removeAtExchange: exchange))
+        let result = try CardReader.read(over: InProcessChannel(chip: chip), key: .can(card.cardAccessNumber))
+        #expect(result.files[.dataGroup(13)] == card.files[0x010D])
+        #expect(result.checks.chipAuthentication == .passed && result.checks.activeAuthentication == .passed)
     }
 
     /// A corrupted MAC with no re-opening offered: the cause is the secure messaging failure itself.
