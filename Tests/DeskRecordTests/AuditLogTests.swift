@@ -94,6 +94,29 @@ import Testing
         #expect(throws: RecordError.self) { try recorder.purge(olderThan: 0) }
     }
 
+    @Test func everyKindOfEntry_validatesAgainstTheAttemptSchema() throws {
+        let scratch = try Record.Scratch()
+        let recorder = try scratch.recorder()
+        let qr = try CardQRCode(text: "001099012345|123456789|Nguyễn Văn An|15031999|Nam|Số 12 ngõ 34 Láng Hạ, "
+                                + "Phường Láng Hạ, Quận Đống Đa, Hà Nội|01062022")
+        try recorder.record(.read(try Record.result()), command: .watch, reader: "Virtual PCD 00 00",
+                            input: CardInput(key: .can(try CardAccessNumber("012345")), qr: qr))
+        try recorder.record(.read(try Record.result { $0[.dataGroup(13)]![40] ^= 1 }), command: .desk, reader: nil, input: nil)
+        try recorder.record(.read(try Record.result()), command: .read, reader: nil, input: nil, save: false)
+        try recorder.record(.failed(CCCDError.accessDenied), command: .level1, reader: "ACR", input: CardInput(
+            key: .can(try CardAccessNumber("012345")), qr: qr))
+        try recorder.record(.failed(CCCDError.internalFailure("x")), command: .read, reader: nil, input: nil)
+        try recorder.purge(olderThan: 1)
+        let entries = try recorder.log.entries()
+        #expect(entries.count == 6)
+        #expect(entries[3].personalIdNumber == "001099012345" && entries[3].fullName == "Nguyễn Văn An")
+        #expect(entries[3].exitCode == 4 && entries[4].exitCode == 1 && entries[4].verdict == nil)
+        let documents = entries.map { $0.json.serialized() }.joined(separator: "\n")
+        let check = try Record.run(["python3", Record.path("scripts/validate-json.py"), Record.path("Schemas")],
+                                   stdin: documents)
+        #expect(check.status == 0, "\(check.output)")
+    }
+
     @Test func history_filtersByTimeIDAndVerdict() throws {
         let scratch = try Record.Scratch()
         let log = try AuditLog(path: scratch.path + "/audit.sqlite")
