@@ -1,6 +1,6 @@
 import ArgumentParser
 import CCCD
-import CCCDConfiguration
+import DeskRecord
 import Foundation
 
 /// `cccd watch`: the desk in a terminal. Each card's access secret comes as a line on stdin (the QR text typed by a
@@ -13,7 +13,8 @@ struct WatchCommand: AsyncParsableCommand {
         discussion: """
             For each card: scan its QR with a keyboard-wedge scanner (or type the 12-digit ID or the CAN) and \
             press Enter, then put the card on the reader. cccd reads, verifies and gives the verdict (accept, \
-            reject or retry, with the reasons), and saves the card's files in a folder under --out; with --json, \
+            reject or retry, with the reasons), saves the card's files in a private folder under --out (rejected/ \
+            for a card that failed verification) and logs the attempt (cccd history); with --json, \
             one cccd-read/1 line per card (with "saved"), or one cccd-error/1 line (with "verdict": "retry" for a \
             lifted card, a wrong CAN or no card in time). A bad line or a bad card gives one line and the loop \
             goes on. Readers may be plugged in and out. Ctrl-C or the end of input stops it (exit 0).
@@ -49,7 +50,7 @@ struct WatchCommand: AsyncParsableCommand {
         try await runCommand(json: output.isJSON) {
             let store = try trust.load()
             let selection = try reader.selection()
-            let folder = try CCCDConfiguration.load(overrides: .init(out: out)).out.value
+            let recorder = try AuditTrail.open(out: out)
             let current = CurrentSession()
             signal(SIGINT, SIG_IGN)
             let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
@@ -62,15 +63,15 @@ struct WatchCommand: AsyncParsableCommand {
             Standard.error("cccd: watching for cards; scan the QR (or type the ID / CAN) and put the card on a reader")
             for await line in StandardInput.lines() {
                 if line.trimmingCharacters(in: .whitespacesAndNewlines.union(["\u{FEFF}"])).isEmpty { continue }
-                await handle(line, reader: selection, trust: store, folder: folder, current: current)
+                await handle(line, reader: selection, trust: store, recorder: recorder, current: current)
             }
             Standard.error("cccd: end of input; watch stopped")
         }
     }
 
     /// One card: never throws; every failure is one line and the loop goes on.
-    private func handle(_ line: String, reader selection: ReaderSelection, trust: TrustStore?, folder: String,
-                        current: CurrentSession) async {
+    private func handle(_ line: String, reader selection: ReaderSelection, trust: TrustStore?,
+                        recorder: AttemptRecorder, current: CurrentSession) async {
         let input: CardInput
         do {
             input = try CardInput(parsing: line)
@@ -92,17 +93,18 @@ struct WatchCommand: AsyncParsableCommand {
         } catch {
             await watcher.value
             view.clear()
-            _ = report(error, json: output.isJSON)
+            _ = report(AuditTrail.failed(error, recorder: recorder, command: .watch,
+                                         reader: AuditTrail.readerName(selection), input: input),
+                       json: output.isJSON)
             return
         }
-        let stamp = ISO8601.string(result.readAt).filter { $0 != ":" && $0 != "-" }
-        let path = URL(fileURLWithPath: folder).appendingPathComponent("\(result.record.personalIdNumber ?? "card")-\(stamp)").path
+        // Saved in the archive (rejected/ for a card that failed verification) and logged, in one step.
         var saved: String?
         do {
-            try CardDump(result).write(to: path)
-            saved = path
+            saved = try recorder.record(.read(result), command: .watch, reader: nil, input: input,
+                                        allowUnverified: self.trust.allowUnverified).saved
         } catch {
-            Standard.error("cccd: the card was read but not saved: \(error)")
+            Standard.error("cccd: the card was read but not saved or logged: \(error)")
         }
         ReadRunner.print(result, output: output, portrait: !noPortrait, extra: [("saved", .optional(saved))])
         if !output.isJSON {
