@@ -11,6 +11,7 @@
 //   Verification  passive authentication, the trust store, certificate paths, master lists, CRLs, algorithm policy
 //   CCCD          the card's domain: the QR text, cross-check, the read pipeline, the level-1 payload
 //   CCCDQR        QR images (PNG/JPEG, zbar, the recovery ladder) and the portrait transcoder (JPEG 2000 → JPEG)
+//   DeskServer    the desk page (Hummingbird): routes, server-sent events, the page's HTML/CSS/JS as resources
 //   VirtualCard   the chip emulator: in-process channel and vpcd server
 //   cccd          the command line
 import PackageDescription
@@ -28,10 +29,15 @@ let package = Package(
         .library(name: "CCCD", targets: ["CCCD"]),
         .library(name: "CCCDQR", targets: ["CCCDQR"]),
         .library(name: "VirtualCard", targets: ["VirtualCard"]),
+        .library(name: "DeskServer", targets: ["DeskServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        // The desk page's HTTP server; without its default traits (swift-configuration, which cccd does not use).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // System libraries, found through pkg-config.
@@ -53,10 +59,15 @@ let package = Package(
         .target(name: "CCCD", dependencies: ["CardIO", "ICAOCrypto", "LDS", "ICAOSession", "Verification"]),
         .target(name: "CCCDQR", dependencies: ["CCCD", "CZBar", "CImage"]),
         .target(name: "VirtualCard", dependencies: ["CardIO", "ICAOCrypto", "LDS"]),
+        .target(name: "DeskServer", dependencies: [
+            "CCCD", "CCCDQR", .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"), .product(name: "HTTPTypes", package: "swift-http-types"),
+        ], resources: [.copy("Page")]),
         .executableTarget(name: "cccd-bench", dependencies: ["CardIO", "CCCD", "ICAOSession", "LDS", "VirtualCard"]),
         .executableTarget(name: "cccd-vectors", dependencies: ["CCCD", "ICAOCrypto", "VirtualCard"]),
         .executableTarget(name: "cccd", dependencies: [
-            "CardIO", "ICAOSession", "LDS", "Verification", "CCCD", "CCCDQR", "VirtualCard",
+            "CardIO", "ICAOSession", "LDS", "Verification", "CCCD", "CCCDQR", "VirtualCard", "DeskServer",
+            "COpenSSL", "CPCSC", "CZBar",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
