@@ -64,6 +64,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"), .product(name: "HTTPTypes", package: "swift-http-types"),
         ], resources: [.copy("Page")]),
         .executableTarget(name: "cccd-bench", dependencies: ["CardIO", "CCCD", "ICAOSession", "LDS", "VirtualCard"]),
+        .executableTarget(name: "cccd-desk-bench", dependencies: ["CCCD", "DeskServer", "VirtualCard"]),
         .executableTarget(name: "cccd-vectors", dependencies: ["CCCD", "ICAOCrypto", "VirtualCard"]),
         .executableTarget(name: "cccd", dependencies: [
             "CardIO", "ICAOSession", "LDS", "Verification", "CCCD", "CCCDQR", "VirtualCard", "DeskServer",

@@ -290,26 +290,30 @@ public actor DeskController {
         guard var attempt = current, attempt.number == number else { return }
         attempt.endedAt = Date()
         attempt.verdict = verdict
+        cardLifted = false
         switch outcome {
         case .success(let result):
             attempt.result = result
             if let name = result.reader { readerName = name }
-            if let face = result.portrait {
-                attempt.portraitJPEG = face.jpeg ?? (try? PortraitTranscoder.jpeg(from: face.bytes).jpeg)
+            attempt.portraitJPEG = result.portrait?.jpeg
+            let proceeds = verdict == .accept || verdict.isUnverifiedOnly(allowUnverified: settings.allowUnverified)
+            phase = proceeds ? .awaitingContact : .done
+            progress = 1
+            // The verdict reaches the page first; the disk and a JPEG 2000 face follow in the next event.
+            current = attempt
+            publish()
+            if attempt.portraitJPEG == nil, let face = result.portrait {
+                attempt.portraitJPEG = try? PortraitTranscoder.jpeg(from: face.bytes).jpeg
             }
             do {
                 attempt.saved = try DeskArchive.saveCard(result, under: settings.saveFolder)
             } catch {
                 attempt.saveError = error.description
             }
-            let proceeds = verdict == .accept || verdict.isUnverifiedOnly(allowUnverified: settings.allowUnverified)
-            phase = proceeds ? .awaitingContact : .done
-            progress = 1
         case .failure(let error):
             attempt.failure = error
             phase = .error
         }
-        cardLifted = false
         current = attempt
         publish()
         report(attempt)

@@ -69,7 +69,8 @@ enum DeskState {
         guard let result = attempt.result else {
             members += [("readAt", .optional(attempt.endedAt.map(ISO8601.string))), ("reader", .null),
                         ("subject", .null), ("document", .null), ("qr", .null), ("checks", .null),
-                        ("portrait", .null), ("saved", .null), ("level1", .null), ("level1Saved", .null)]
+                        ("portrait", .null), ("saved", .null), ("saveError", .null), ("level1", .null),
+                        ("level1Saved", .null)]
             return .object(members)
         }
         let record = result.record
@@ -103,6 +104,9 @@ enum DeskState {
                                 ("validity", .string(checks.validity.name))])),
             ("portrait", attempt.portraitJPEG == nil ? .null : .string("/api/portrait?attempt=\(attempt.number)")),
             ("saved", .optional(attempt.saved)),
+            ("saveError", .optional(attempt.saveError.map {
+                DeskMessages.text("status.notSaved", language, ["reason": $0])
+            })),
             ("level1", level1),
             ("level1Saved", .optional(attempt.level1Saved)),
         ]

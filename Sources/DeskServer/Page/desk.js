@@ -172,6 +172,8 @@ function render(state) {
   $("verdict-word").textContent = result.unverified ? result.label + " · " + t("verdict.unverified") : result.label;
   $("verdict-hint").textContent = result.hint;
   $("reasons").replaceChildren(...result.reasons.map(problemItem));
+  $("save-error").textContent = result.saveError ?? "";
+  $("save-error").hidden = !result.saveError;
   $("notices-box").hidden = result.notices.length === 0;
   $("notices").replaceChildren(...result.notices.map(problemItem));
 
