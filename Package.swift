@@ -11,7 +11,8 @@
 //   Verification  passive authentication, the trust store, certificate paths, master lists, CRLs, algorithm policy
 //   CCCD          the card's domain: the QR text, cross-check, the read pipeline, the level-1 payload
 //   CCCDQR        QR images (PNG/JPEG, zbar, the recovery ladder) and the portrait transcoder (JPEG 2000 → JPEG)
-//   DeskServer    the desk page (Hummingbird): routes, server-sent events, the page's HTML/CSS/JS as resources
+//   CCCDConfiguration  cccd.toml: the defaults, the system and user files, the command line, each value's source
+//   DeskServer         the desk page (Hummingbird): routes, server-sent events, the page's HTML/CSS/JS as resources
 //   VirtualCard   the chip emulator: in-process channel and vpcd server
 //   cccd          the command line
 import PackageDescription
@@ -28,6 +29,7 @@ let package = Package(
         .library(name: "Verification", targets: ["Verification"]),
         .library(name: "CCCD", targets: ["CCCD"]),
         .library(name: "CCCDQR", targets: ["CCCDQR"]),
+        .library(name: "CCCDConfiguration", targets: ["CCCDConfiguration"]),
         .library(name: "VirtualCard", targets: ["VirtualCard"]),
         .library(name: "DeskServer", targets: ["DeskServer"]),
     ],
@@ -38,6 +40,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
     ],
     targets: [
         // System libraries, found through pkg-config.
@@ -58,17 +61,18 @@ let package = Package(
         .target(name: "Verification", dependencies: ["ICAOCrypto", "LDS"]),
         .target(name: "CCCD", dependencies: ["CardIO", "ICAOCrypto", "LDS", "ICAOSession", "Verification"]),
         .target(name: "CCCDQR", dependencies: ["CCCD", "CZBar", "CImage"]),
+        .target(name: "CCCDConfiguration", dependencies: ["CCCD", .product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "VirtualCard", dependencies: ["CardIO", "ICAOCrypto", "LDS"]),
         .target(name: "DeskServer", dependencies: [
-            "CCCD", "CCCDQR", .product(name: "Hummingbird", package: "hummingbird"),
+            "CCCD", "CCCDQR", "CCCDConfiguration", .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"), .product(name: "HTTPTypes", package: "swift-http-types"),
         ], resources: [.copy("Page")]),
         .executableTarget(name: "cccd-bench", dependencies: ["CardIO", "CCCD", "ICAOSession", "LDS", "VirtualCard"]),
-        .executableTarget(name: "cccd-desk-bench", dependencies: ["CCCD", "DeskServer", "VirtualCard"]),
+        .executableTarget(name: "cccd-desk-bench", dependencies: ["CCCD", "CCCDConfiguration", "DeskServer", "VirtualCard"]),
         .executableTarget(name: "cccd-vectors", dependencies: ["CCCD", "ICAOCrypto", "VirtualCard"]),
         .executableTarget(name: "cccd", dependencies: [
-            "CardIO", "ICAOSession", "LDS", "Verification", "CCCD", "CCCDQR", "VirtualCard", "DeskServer",
-            "COpenSSL", "CPCSC", "CZBar",
+            "CardIO", "ICAOSession", "LDS", "Verification", "CCCD", "CCCDQR", "CCCDConfiguration", "VirtualCard",
+            "DeskServer", "COpenSSL", "CPCSC", "CZBar",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -82,8 +86,9 @@ let package = Package(
         .testTarget(name: "VerificationTests", dependencies: ["Verification", "LDS", "ICAOCrypto", "VirtualCard", "CardIO"]),
         .testTarget(name: "CCCDTests", dependencies: ["CCCD"]),
         .testTarget(name: "CCCDQRTests", dependencies: ["CCCDQR", "CCCD"]),
+        .testTarget(name: "CCCDConfigurationTests", dependencies: ["CCCDConfiguration", "CCCD"]),
         .testTarget(name: "VirtualCardTests", dependencies: ["VirtualCard", "CardIO"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["CardIO", "ICAOCrypto", "LDS", "ICAOSession", "Verification", "CCCD", "CCCDQR", "VirtualCard"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["CardIO", "ICAOCrypto", "LDS", "ICAOSession", "Verification", "CCCD", "CCCDQR", "CCCDConfiguration", "VirtualCard"]),
     ],
     swiftLanguageModes: [.v6]
 )

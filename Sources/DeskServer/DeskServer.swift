@@ -1,56 +1,15 @@
 import CCCD
+import CCCDConfiguration
 import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
 import Synchronization
 
-/// Where the desk page listens: an address and a port (`--listen 127.0.0.1:8080`, `[::1]:8080`).
-public struct DeskAddress: Sendable, Hashable, CustomStringConvertible {
-    /// The host: an IPv4 or IPv6 address, or `localhost`.
-    public var host: String
-    /// The port; 0 for one the system picks (tests).
-    public var port: Int
-
-    /// An address.
-    public init(host: String, port: Int) {
-        self.host = host
-        self.port = port
-    }
-
-    /// Parses `HOST:PORT` (`127.0.0.1:8080`, `[::1]:8080`, `localhost:8080`).
-    public init?(parsing text: String) {
-        let host: Substring
-        let port: Substring
-        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
-            host = text[text.index(after: text.startIndex)..<close]
-            let rest = text[text.index(after: close)...]
-            guard rest.hasPrefix(":") else { return nil }
-            port = rest.dropFirst()
-        } else {
-            guard let colon = text.lastIndex(of: ":") else { return nil }
-            host = text[..<colon]
-            port = text[text.index(after: colon)...]
-        }
-        guard !host.isEmpty, let number = Int(port), (0...65535).contains(number) else { return nil }
-        self.init(host: String(host), port: number)
-    }
-
-    /// Whether only this machine can reach the address: 127.0.0.0/8, `::1` or `localhost`.
-    public var isLoopback: Bool {
-        if host == "localhost" || host == "::1" { return true }
-        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
-    }
-
-    /// `127.0.0.1:8080`, `[::1]:8080`.
-    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
-}
-
 /// Why the desk page does not start.
 public enum DeskServerError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `--listen` names an address other machines can reach, and no token file is configured.
-    case tokenFileRequired(DeskAddress)
+    case tokenFileRequired(ListenAddress)
     /// The token file cannot be read, is empty or too short, or others may read it.
     case tokenFile(path: String, reason: String)
 
@@ -69,7 +28,7 @@ public enum DeskServerError: Error, Sendable, Equatable, CustomStringConvertible
 ///
 /// ```swift
 /// let desk = DeskController(settings: DeskSettings(reader: "ACR", trust: store, saveFolder: "/srv/cards"))
-/// let server = try DeskServer(controller: desk, address: DeskAddress(host: "127.0.0.1", port: 8080))
+/// let server = try DeskServer(controller: desk, address: .loopbackDefault)
 /// try await server.run { address in print("desk at http://\(address)/") }
 /// ```
 ///
@@ -83,7 +42,7 @@ public struct DeskServer: Sendable {
     /// The desk behind the page.
     public let controller: DeskController
     /// Where it listens.
-    public let address: DeskAddress
+    public let address: ListenAddress
     /// The launch token.
     public let token: String
     /// Whether reads need the token too (a token file was given).
@@ -94,7 +53,7 @@ public struct DeskServer: Sendable {
     /// - Parameter tokenFile: a file holding the token (one line, 32 characters or more, readable by its owner
     ///   only); required for a non-loopback address. Without one, a random token is made for this launch.
     /// - Throws: ``DeskServerError``.
-    public init(controller: DeskController, address: DeskAddress, tokenFile: String? = nil) throws(DeskServerError) {
+    public init(controller: DeskController, address: ListenAddress, tokenFile: String? = nil) throws(DeskServerError) {
         self.controller = controller
         self.address = address
         if let tokenFile {
@@ -108,9 +67,9 @@ public struct DeskServer: Sendable {
         }
     }
 
-    /// Serves until the task is cancelled; `ready` is called with the address actually bound (its port when 0
-    /// was asked for).
-    public func run(ready: @escaping @Sendable (DeskAddress) async -> Void = { _ in }) async throws {
+    /// Serves until the task is cancelled; `ready` is called with the address actually bound (the system's pick
+    /// of a port when 0 was given, as the benchmark does).
+    public func run(ready: @escaping @Sendable (ListenAddress) async -> Void = { _ in }) async throws {
         await controller.start()
         let router = Router(context: BasicRequestContext.self)
         let bound = BoundPort(address.port)
@@ -127,7 +86,7 @@ public struct DeskServer: Sendable {
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? address.port
                 bound.set(port)
-                await ready(DeskAddress(host: address.host, port: port))
+                await ready(ListenAddress(host: address.host, port: port))
             },
             logger: logger)
         do {
@@ -162,7 +121,7 @@ public struct DeskServer: Sendable {
 /// Every response's headers, and the doors: the Host (against DNS rebinding), the token, the origin, the body type.
 struct DeskGuard<Context: RequestContext>: RouterMiddleware {
     let token: String
-    let address: DeskAddress
+    let address: ListenAddress
     let bound: BoundPort
     let tokenRequiredForReads: Bool
 
@@ -237,7 +196,7 @@ struct DeskGuard<Context: RequestContext>: RouterMiddleware {
 
     private var allowedHosts: Set<String> {
         let port = bound.value
-        var hosts: Set<String> = ["\(DeskAddress(host: address.host, port: port))".lowercased()]
+        var hosts: Set<String> = ["\(ListenAddress(host: address.host, port: port))".lowercased()]
         if address.isLoopback {
             for name in ["127.0.0.1", "localhost", "[::1]"] { hosts.insert("\(name):\(port)") }
         }

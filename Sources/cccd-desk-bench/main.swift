@@ -6,6 +6,7 @@
 //
 // Usage: swift run -c release cccd-desk-bench [ROUNDS] [CARD.json]
 import CCCD
+import CCCDConfiguration
 import DeskServer
 import Foundation
 import Synchronization
@@ -28,7 +29,7 @@ let settings = DeskSettings(reader: .named(reader), trust: trust, saveFolder: ou
                             watchReader: false,
                             apduLog: { _ in lastExchange.store(now(), ordering: .sequentiallyConsistent) })
 let controller = DeskController(settings: settings)
-let server = try DeskServer(controller: controller, address: DeskAddress(host: "127.0.0.1", port: 0))
+let server = try DeskServer(controller: controller, address: ListenAddress(host: "127.0.0.1", port: 0))
 
 let connection = VPCDConnection(chip: card.makeChip(), port: 35963)
 try connection.connect(timeout: 10)

@@ -17,8 +17,8 @@ struct CCCDCommand: AsyncParsableCommand {
         // What the parser knows (help, completions, the manual); `--version` itself prints VersionInfo.text, whose
         // library versions are read at run time, only when asked.
         version: "cccd \(CCCDVersion.current)",
-        subcommands: [ReadCommand.self, Level1Command.self, QRCommand.self, ReplayCommand.self, WatchCommand.self, DeskCommand.self,
-                      VerifyCommand.self, ReadersCommand.self, EmulateCommand.self]
+        subcommands: [ReadCommand.self, Level1Command.self, QRCommand.self, ReplayCommand.self, WatchCommand.self,
+                      DeskCommand.self, VerifyCommand.self, ReadersCommand.self, EmulateCommand.self, ConfigCommand.self]
     )
 
     /// Parses and runs; a usage error exits 2 with one line (and `cccd-error/1` under `--json`).

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CCCD
+import CCCDConfiguration
 import DeskServer
 import Foundation
 
@@ -31,20 +32,20 @@ struct DeskCommand: AsyncParsableCommand {
     @OptionGroup var trust: TrustOptions
     @OptionGroup var reader: ReaderOption
 
-    @Option(name: .long, help: ArgumentHelp("The address and port to serve the page on.", valueName: "HOST:PORT"))
+    @Option(name: .long, help: ArgumentHelp("The address and port to serve the page on (default: the configuration's listen, 127.0.0.1:8080).", valueName: "HOST:PORT"))
     var listen: String?
 
-    @Option(name: .long, help: "The officer's language: vi (default) or en.")
+    @Option(name: .long, help: "The officer's language: vi or en (default: the configuration's lang, vi).")
     var lang: DeskLanguage?
 
-    @Option(name: .customLong("operator"), help: "The officer's name, shown on the page and the report.")
+    @Option(name: .customLong("operator"), help: "The officer's name, shown on the page and the report (default: the configuration's operator, the login name).")
     var operatorName: String?
 
-    @Option(name: .long, help: ArgumentHelp("Save each card's files and its level-1 payload in a folder under this one (default: $XDG_DATA_HOME/cccd/cards).",
+    @Option(name: .long, help: ArgumentHelp("Save each card's files and its level-1 payload in a folder under this one (default: the configuration's out, $XDG_DATA_HOME/cccd/cards).",
                                             valueName: "DIR"))
     var out: String?
 
-    @Option(name: .customLong("token-file"), help: ArgumentHelp("A file holding the token every request must carry (required for a non-loopback --listen).",
+    @Option(name: .customLong("token-file"), help: ArgumentHelp("A file holding the token every request must carry (required for a non-loopback --listen; default: the configuration's tokenFile).",
                                                                valueName: "FILE"))
     var tokenFile: String?
 
@@ -60,17 +61,19 @@ struct DeskCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runCommand {
-            let listenText = listen ?? "127.0.0.1:8080"
-            guard let address = DeskAddress(parsing: listenText) else {
-                throw CommandFailure(.usage, "--listen \(listenText) is not HOST:PORT (127.0.0.1:8080, [::1]:8080)")
-            }
+            // The configuration files, then these options (shared/CLI.md, "Configuration").
+            let configuration = try CCCDConfiguration.load(overrides: .init(
+                out: out, reader: reader.reader, lang: lang?.rawValue, operatorName: operatorName, listen: listen,
+                tokenFile: tokenFile))
             let store = try trust.load()
-            let settings = DeskSettings(reader: reader.selection, trust: store, allowUnverified: trust.allowUnverified,
-                                        language: lang ?? .vi, operatorName: operatorName,
-                                        saveFolder: out ?? WatchCommand.defaultFolder,
-                                        cardTimeout: .seconds(cardTimeout),
-                                        apduLog: verbose ? ReadRunner.logAPDU : nil,
-                                        onAttempt: DeskAudit.record)
+            let address = configuration.listen.value
+            let tokenFile = configuration.tokenFile.value
+            let settings = DeskSettings(reader: ReaderSelection(configuration.reader.value), trust: store,
+                                        allowUnverified: trust.allowUnverified,
+                                        language: DeskLanguage(configuration.lang.value),
+                                        operatorName: configuration.operatorName.value,
+                                        saveFolder: configuration.out.value, cardTimeout: .seconds(cardTimeout),
+                                        apduLog: verbose ? ReadRunner.logAPDU : nil, onAttempt: DeskAudit.record)
             let controller = DeskController(settings: settings)
             let server: DeskServer
             do throws(DeskServerError) {
@@ -82,21 +85,20 @@ struct DeskCommand: AsyncParsableCommand {
             signal(SIGTERM, SIG_IGN)
             let task = Task {
                 try await server.run { bound in
-                    let hint = tokenFile == nil ? "" : "?token=… (the token in \(tokenFile!))"
+                    let hint = tokenFile.map { "?token=… (the token in \($0))" } ?? ""
                     Standard.error("cccd: desk at http://\(bound)/\(hint) (Ctrl-C to stop)")
-                }
-            }
-            let stop = { (_: Int32) in
-                Task {
-                    await controller.stop()
-                    task.cancel()
-                    Standard.error("cccd: desk stopped")
-                    Foundation.exit(0)
                 }
             }
             let sources = [SIGINT, SIGTERM].map { number in
                 let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-                source.setEventHandler { _ = stop(number) }
+                source.setEventHandler {
+                    Task {
+                        await controller.stop()
+                        task.cancel()
+                        Standard.error("cccd: desk stopped")
+                        Foundation.exit(0)
+                    }
+                }
                 source.resume()
                 return source
             }
@@ -112,7 +114,12 @@ struct DeskCommand: AsyncParsableCommand {
     }
 }
 
-extension DeskLanguage: ExpressibleByArgument {}
+extension DeskLanguage: ExpressibleByArgument {
+    /// The configuration's `lang`.
+    init(_ language: CCCDConfiguration.Language) {
+        self = DeskLanguage(rawValue: language.rawValue) ?? .vi
+    }
+}
 
 /// The desk's audit log.
 ///

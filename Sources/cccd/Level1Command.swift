@@ -66,7 +66,7 @@ struct Level1Command: AsyncParsableCommand {
                 guard input.qr != nil else {
                     throw CommandFailure(.usage, "level1 needs the card's QR: --qr IMAGE or --qr-text TEXT")
                 }
-                result = try await ReadRunner.run(.reader(reader.selection), key: input.key, trust: store, qr: input.qr,
+                result = try await ReadRunner.run(.reader(try reader.selection()), key: input.key, trust: store, qr: input.qr,
                                                   options: nil, verbose: verbose, record: record)
             }
             // A JPEG 2000 face becomes the JPEG the payload carries (CCCDQR's transcoder).

@@ -49,7 +49,7 @@ struct ReadCommand: AsyncParsableCommand {
             let store = try trust.load()
             let input = try access.input()
             if let out, FileManager.default.fileExists(atPath: out), !force { throw CCCDError.dumpExists(path: out) }
-            let result = try await ReadRunner.run(.reader(reader.selection), key: input.key, trust: store, qr: input.qr,
+            let result = try await ReadRunner.run(.reader(try reader.selection()), key: input.key, trust: store, qr: input.qr,
                                                   options: options, verbose: reading.verbose, record: record)
             if let out {
                 try CardDump(result).write(to: out, replacing: force)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CCCD
+import CCCDConfiguration
 import CCCDQR
 import DeskServer
 import Foundation
@@ -34,7 +35,7 @@ struct WatchCommand: AsyncParsableCommand {
     @OptionGroup var reader: ReaderOption
     @OptionGroup var output: OutputOptions
 
-    @Option(name: .long, help: ArgumentHelp("Save each card's files, portrait and card.json in a folder under this one (default: $XDG_DATA_HOME/cccd/cards).",
+    @Option(name: .long, help: ArgumentHelp("Save each card's files, portrait and card.json in a folder under this one (default: the configuration's out, $XDG_DATA_HOME/cccd/cards).",
                                             valueName: "DIR"))
     var out: String?
 
@@ -60,14 +61,15 @@ struct WatchCommand: AsyncParsableCommand {
         guard cardTimeout > 0 else { throw ValidationError("--card-timeout must be positive") }
     }
 
-    var language: DeskLanguage { lang ?? .vi }
-
     func run() async throws {
         try await runCommand(json: output.isJSON) {
             let store = try trust.load()
-            let folder = out ?? Self.defaultFolder
+            let selection = try reader.selection()
+            let configuration = try CCCDConfiguration.load(overrides: .init(out: out, lang: lang?.rawValue,
+                                                                            operatorName: operatorName))
+            let folder = configuration.out.value
+            let language = DeskLanguage(configuration.lang.value)
             let current = CurrentSession()
-            let language = self.language
             signal(SIGINT, SIG_IGN)
             let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
             interrupt.setEventHandler {
@@ -80,14 +82,16 @@ struct WatchCommand: AsyncParsableCommand {
             var lines = StandardInput.lines().makeAsyncIterator()
             while let line = await lines.next() {
                 if line.trimmingCharacters(in: .whitespacesAndNewlines.union(["\u{FEFF}"])).isEmpty { continue }
-                await handle(line, store: store, folder: folder, current: current, lines: &lines)
+                await handle(line, reader: selection, store: store, folder: folder, language: language,
+                             current: current, lines: &lines)
             }
             Standard.error(WatchDisplay.stamp() + DeskMessages.text("status.stopped", language))
         }
     }
 
     /// One card: never throws; every failure is one line and the loop goes on.
-    private func handle(_ line: String, store: TrustStore?, folder: String, current: CurrentSession,
+    private func handle(_ line: String, reader selection: ReaderSelection, store: TrustStore?, folder: String,
+                        language: DeskLanguage, current: CurrentSession,
                         lines: inout AsyncStream<String>.Iterator) async {
         let display = WatchDisplay(language: language, verbose: verbose, readerQuery: reader.reader)
         let input: CardInput
@@ -98,7 +102,7 @@ struct WatchCommand: AsyncParsableCommand {
             _ = report(error, json: output.isJSON, quiet: true)
             return
         }
-        let session = CardSession(source: .reader(reader.selection, waitForCard: .seconds(cardTimeout)), key: input.key,
+        let session = CardSession(source: .reader(selection, waitForCard: .seconds(cardTimeout)), key: input.key,
                                   trust: store, qr: input.qr, apduLog: verbose ? ReadRunner.logAPDU : nil)
         current.set(session)
         defer { current.set(nil) }
@@ -130,14 +134,14 @@ struct WatchCommand: AsyncParsableCommand {
         let proceeds = result.verdict == .accept
             || result.verdict.isUnverifiedOnly(allowUnverified: trust.allowUnverified)
         if level1 && proceeds {
-            await askContact(for: result, saved: saved, lines: &lines)
+            await askContact(for: result, saved: saved, language: language, lines: &lines)
         }
         Standard.error("")
     }
 
     /// The contact step: the phone (asked again until it is valid, or an empty line gives up) and the e-mail (an
     /// empty line skips it), then the payload saved beside the card's files.
-    private func askContact(for result: CardReadResult, saved: String?,
+    private func askContact(for result: CardReadResult, saved: String?, language: DeskLanguage,
                             lines: inout AsyncStream<String>.Iterator) async {
         let name = result.record.fullName ?? ""
         var contact: Level1Payload.Contact?
@@ -179,14 +183,6 @@ struct WatchCommand: AsyncParsableCommand {
             let words = DeskMessages.explain(code: error.code, language: language)
             Standard.error(WatchDisplay.stamp() + words.message + " " + words.action)
         }
-    }
-
-    /// `$XDG_DATA_HOME/cccd/cards`, else `~/.local/share/cccd/cards`.
-    static var defaultFolder: String {
-        let environment = ProcessInfo.processInfo.environment
-        let data = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".local/share").path
-        return URL(fileURLWithPath: data).appendingPathComponent("cccd/cards").path
     }
 }
 

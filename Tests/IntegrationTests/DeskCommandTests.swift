@@ -189,10 +189,43 @@ extension RealPCSCD {
         }
 
         @Test func aNonLoopbackListen_withoutATokenFile_isRefused() throws {
-            let result = try CLITool.run(["desk", "--listen", "0.0.0.0:0", "--out", Self.folder().path])
+            let result = try CLITool.run(["desk", "--listen", "0.0.0.0:\(try DeskHTTP.freePort())", "--out", Self.folder().path])
             #expect(result.status == 2)
             #expect(result.stderr.contains("token file"), "\(result.stderr)")
             #expect(result.stderr.split(separator: "\n").count == 1)
+        }
+
+        @Test func theConfigurationFile_setsTheDesk_andTheCommandLineOverridesIt() throws {
+            let home = Self.folder()
+            defer { try? FileManager.default.removeItem(at: home) }
+            let config = home.appendingPathComponent("config/cccd")
+            try FileManager.default.createDirectory(at: config, withIntermediateDirectories: true)
+            let port = try DeskHTTP.freePort()
+            let cards = home.appendingPathComponent("saved")
+            try Data("""
+                lang = "en"
+                operator = "Trần Văn Bảo"
+                listen = "127.0.0.1:\(port)"
+                out = "\(cards.path)"
+                reader = "00 00"
+                """.utf8).write(to: config.appendingPathComponent("cccd.toml"))
+            try PCSCDaemon.ensureRunning()
+            let environment = ["XDG_CONFIG_HOME": home.appendingPathComponent("config").path]
+            let fromFile = try DeskProcess(["--trust", Self.trust], environment: environment)
+            #expect(fromFile.port == port)
+            let state = try fromFile.state()
+            fromFile.stop()
+            #expect(state["language"] as? String == "en")
+            #expect(state["operator"] as? String == "Trần Văn Bảo")
+            #expect((state["status"] as? [String: Any])?["message"] as? String == "Scan the card's QR (or type the 12-digit ID number / the CAN).")
+            // The command line wins over the file.
+            let other = try DeskHTTP.freePort()
+            let fromLine = try DeskProcess(["--trust", Self.trust, "--lang", "vi", "--operator", "Hoa",
+                                            "--listen", "127.0.0.1:\(other)"], environment: environment)
+            defer { fromLine.stop() }
+            #expect(fromLine.port == other)
+            let overridden = try fromLine.state()
+            #expect(overridden["language"] as? String == "vi" && overridden["operator"] as? String == "Hoa")
         }
 
         @Test func withATokenFile_everyRequestNeedsTheToken_theFirstVisitSetsACookie() throws {
@@ -204,7 +237,7 @@ extension RealPCSCD {
             try Data((secret + "\n").utf8).write(to: tokenFile)
             // A token others may read is refused.
             chmod(tokenFile.path, 0o644)
-            let loose = try CLITool.run(["desk", "--listen", "127.0.0.1:0", "--token-file", tokenFile.path])
+            let loose = try CLITool.run(["desk", "--listen", "127.0.0.1:\(try DeskHTTP.freePort())", "--token-file", tokenFile.path])
             #expect(loose.status == 2 && loose.stderr.contains("chmod 600"), "\(loose.stderr)")
             chmod(tokenFile.path, 0o600)
             try PCSCDaemon.ensureRunning()
@@ -321,7 +354,11 @@ final class DeskProcessWithTokenFile {
         FileManager.default.createFile(atPath: log.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: log) }
         process.executableURL = try CLITool.binary
-        process.arguments = ["desk", "--listen", "127.0.0.1:0", "--token-file", tokenFile, "--out", out.path]
+        process.arguments = ["desk", "--listen", "127.0.0.1:\(try DeskHTTP.freePort())", "--token-file", tokenFile,
+                             "--out", out.path]
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in CLITool.hermetic { env[key] = value }
+        process.environment = env
         process.standardError = try FileHandle(forWritingTo: log)
         process.standardOutput = FileHandle.nullDevice
         try process.run()

@@ -22,6 +22,23 @@ enum DeskHTTP {
         func header(_ name: String) -> String? { headers[name.lowercased()] }
     }
 
+    /// A port free on 127.0.0.1 now (the system's pick for a socket bound to port 0, then closed).
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
+        }
+        guard bound else { throw HarnessError("no free port: \(errno)") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
     /// Opens a TCP connection to 127.0.0.1:`port`.
     static func connect(port: Int) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -188,12 +205,17 @@ final class DeskProcess: @unchecked Sendable {
     let token: String
     let errorLog: URL
 
+    /// Starts `cccd desk` with `arguments` (and `--listen 127.0.0.1:PORT` on a free port unless they name one), in
+    /// the tests' private XDG home.
     init(_ arguments: [String], environment: [String: String] = [:]) throws {
         errorLog = FileManager.default.temporaryDirectory.appendingPathComponent("cccd-desk-\(UUID()).log")
         FileManager.default.createFile(atPath: errorLog.path, contents: nil)
         process.executableURL = try CLITool.binary
-        process.arguments = ["desk", "--listen", "127.0.0.1:0"] + arguments
+        let listen = arguments.contains("--listen") || environment["XDG_CONFIG_HOME"] != nil
+            ? [] : ["--listen", "127.0.0.1:\(try DeskHTTP.freePort())"]
+        process.arguments = ["desk"] + listen + arguments
         var env = ProcessInfo.processInfo.environment
+        for (key, value) in CLITool.hermetic { env[key] = value }
         for (key, value) in environment { env[key] = value }
         process.environment = env
         process.standardOutput = FileHandle.nullDevice
@@ -204,7 +226,7 @@ final class DeskProcess: @unchecked Sendable {
         var found: Int?
         while Date() < deadline, process.isRunning {
             let log = (try? String(contentsOf: errorLog, encoding: .utf8)) ?? ""
-            if let range = log.range(of: "desk at http://127.0.0.1:") {
+            if let range = log.range(of: "desk at http://127.0.0.1:") ?? log.range(of: "desk at http://localhost:") {
                 found = Int(log[range.upperBound...].prefix { $0.isNumber })
                 break
             }
