@@ -17,8 +17,10 @@ bin="$(swift build -c "$config" --show-bin-path)"
 "$bin/cccd" --generate-completion-script zsh > "$out/zsh/site-functions/_cccd"
 "$bin/cccd" --generate-completion-script fish > "$out/fish/vendor_completions.d/cccd.fish"
 
-# The manual renders without a warning and names every command; each script parses in its shell (where installed).
-warnings="$(groff -man -Tutf8 -ww -z "$out/man/man1/cccd.1" 2>&1 || true)"
+# The manual renders (groff's mdoc macros, UTF-8 through preconv) without an error or a warning other than the blank
+# lines the generator leaves between a discussion's paragraphs; it names every command; each completion script parses
+# in its shell (where installed).
+warnings="$(preconv "$out/man/man1/cccd.1" | groff -mdoc -Tutf8 -ww -z 2>&1 | grep -v "Empty input line" || true)"
 if [ -n "$warnings" ]; then echo "make-manual: groff: $warnings" >&2; exit 1; fi
 for command in read level1 qr watch desk replay verify readers emulate; do
   grep -q "$command" "$out/man/man1/cccd.1" || { echo "make-manual: the manual lacks $command" >&2; exit 1; }
