@@ -87,14 +87,16 @@ func runCommand(json: Bool = jsonRequested, _ body: () throws -> Void) throws {
 }
 
 /// Prints a failure and returns the exit to throw.
-func report(_ error: Error, json: Bool, extra: [(String, JSONValue)] = []) -> ExitCode {
+///
+/// - Parameter quiet: leave the English line off stderr (`watch` has said it in the officer's language).
+func report(_ error: Error, json: Bool, extra: [(String, JSONValue)] = [], quiet: Bool = false) -> ExitCode {
     switch error {
     case let exit as ExitCode:
         return exit
     case let reported as Reported:
         return ExitCode(reported.exit)
     case let classified as any ClassifiedError:
-        Standard.error("cccd: \(classified.description)")
+        if !quiet { Standard.error("cccd: \(classified.description)") }
         if json { Standard.output(ErrorReport.json(classified, extra: extra).serialized()) }
         return ExitCode(classified.kind.exitCode)
     default:
@@ -113,6 +115,10 @@ enum Standard {
     /// Writes a line to stderr.
     static func error(_ line: String) {
         FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+    /// Writes a question on stderr, without a line end, for the answer typed after it.
+    static func prompt(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
     }
     /// Writes a line to stdout.
     static func output(_ line: String) {
