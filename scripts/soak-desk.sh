@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Endurance of the terminal desk (issue 15): SOAK_CARDS cards (default 1000) with random faults, each put into
-# "Virtual PCD 00 00" by `cccd emulate` through the real pcscd, read by ONE long-running `cccd watch`. Checks that
-# every card gives exactly one result, that the audit log holds exactly one entry per attempt with the same
-# verdicts, and that the watch's resident memory and open file descriptors stay flat; prints the figures.
+# Endurance of the desk (issue 15): SOAK_CARDS cards (default 1000) with random faults, each put into
+# "Virtual PCD 00 00" by `cccd emulate` through the real pcscd, read by ONE long-running `cccd watch` (or, with
+# SOAK_TARGET=desk, one `cccd desk` driven through its HTTP contract). Checks that every card gives exactly one
+# result, that the audit log holds exactly one entry per attempt with the same verdicts, and that the process's
+# resident memory and open file descriptors stay flat; prints the figures.
 #
-#   flock /tmp/cccd-pcscd.lock ./scripts/soak-desk.sh            # SOAK_CARDS=200 SOAK_SEED=7 to vary
+#   flock /tmp/cccd-pcscd.lock ./scripts/soak-desk.sh            # SOAK_CARDS=200 SOAK_SEED=7 SOAK_TARGET=desk to vary
 #
 # Faults (seeded, SOAK_SEED): the card lifted at a random exchange and put back 0.3 s later (the read resumes), a
 # response with a flipped byte (its MAC fails: the session is re-opened), a garbage response, a wrong CAN (the chip
@@ -76,13 +77,54 @@ def sample(pid):
 
 if not wait_reader(False):
     sys.exit("soak: Virtual PCD 00 00 is not empty (another test holds it?)")
-errlog = open(home + "/watch.stderr", "w")
-watch = subprocess.Popen([cccd, "watch", "--reader", "00 00", "--trust", "Vectors/pki/csca-a.pem", "--json",
-                          "--no-portrait", "--card-timeout", "20"],
-                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errlog, env=env, text=True, bufsize=1)
+target = os.environ.get("SOAK_TARGET", "watch")
+if target not in ("watch", "desk"):
+    sys.exit("soak: SOAK_TARGET is watch or desk")
+errlog = open(home + "/" + target + ".stderr", "w")
+if target == "watch":
+    watch = subprocess.Popen([cccd, "watch", "--reader", "00 00", "--trust", "Vectors/pki/csca-a.pem", "--json",
+                              "--no-portrait", "--card-timeout", "20"],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errlog, env=env, text=True,
+                             bufsize=1)
+else:
+    import http.client, re, socket
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    watch = subprocess.Popen([cccd, "desk", "--reader", "00 00", "--trust", "Vectors/pki/csca-a.pem",
+                              "--listen", f"127.0.0.1:{port}", "--card-timeout", "20"],
+                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errlog, env=env)
+
+    def http(method, path, body=None, token=None):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        headers = {}
+        if body is not None:
+            headers = {"Content-Type": "application/json", "X-CCCD-Token": token,
+                       "Origin": f"http://127.0.0.1:{port}"}
+        connection.request(method, path, body=None if body is None else json.dumps(body), headers=headers)
+        response = connection.getresponse()
+        data = response.read()
+        connection.close()
+        return response.status, data
+
+    token = None
+    deadline = time.time() + 30
+    while token is None and time.time() < deadline and watch.poll() is None:
+        try:
+            status, page = http("GET", "/")
+            found = re.search(rb'name="cccd-token" content="([^"]+)"', page)
+            token = found.group(1).decode() if found else None
+        except OSError:
+            time.sleep(0.1)
+    if token is None:
+        sys.exit(f"soak: cccd desk did not start; stderr in {home}/desk.stderr")
+    desk_attempt = 0
+
 buffer = ""
 def next_line(timeout=90):
     global buffer
+    if target == "desk":
+        return desk_result(timeout)
     deadline = time.time() + timeout
     while "\n" not in buffer:
         left = deadline - time.time()
@@ -97,6 +139,33 @@ def next_line(timeout=90):
     line, buffer = buffer.split("\n", 1)
     return json.loads(line)
 
+def desk_result(timeout):
+    """The desk's judgement of the attempt just submitted, shaped like watch's line: the verdict, and the code of
+    an attempt that ended before a card was judged."""
+    deadline = time.time() + timeout
+    while time.time() < deadline and watch.poll() is None:
+        status, body = http("GET", "/api/state")
+        state = json.loads(body)
+        if state.get("attempt") == desk_attempt and state.get("state") in ("awaiting-contact", "done", "error"):
+            result = state.get("result") or {}
+            if state["state"] == "error":
+                reasons = result.get("reasons") or [{}]
+                return {"schema": "cccd-error/1", "verdict": result.get("verdict"), "code": reasons[0].get("code")}
+            return {"schema": "cccd-read/1", "verdict": result.get("verdict")}
+        time.sleep(0.05)
+    return None
+
+def submit(text):
+    global desk_attempt
+    if target == "watch":
+        watch.stdin.write(text + "\n")
+        watch.stdin.flush()
+        return
+    status, body = http("POST", "/api/input", {"text": text}, token)
+    if status != 202:
+        sys.exit(f"soak: the desk refused the input ({status}): {body[:200]!r}")
+    desk_attempt += 1
+
 faults = {"none": 0, "lifted-and-put-back": 0, "corrupted-response": 0, "garbage-response": 0, "wrong-can": 0}
 results = {}
 expected_entries = 0
@@ -110,8 +179,7 @@ for index in range(cards_total):
     extra = {"lifted-and-put-back": ["--remove-at", str(at)], "corrupted-response": ["--corrupt-at", str(at)],
              "garbage-response": ["--garbage-at", str(at)]}.get(fault, [])
     chip = emulate(card, extra)
-    watch.stdin.write(("000000" if fault == "wrong-can" else secret) + "\n")
-    watch.stdin.flush()
+    submit("000000" if fault == "wrong-can" else secret)
     second = None
     if fault == "lifted-and-put-back":
         # The officer puts the card back: once the first chip has left the field, the same card again.
@@ -123,7 +191,7 @@ for index in range(cards_total):
             second = emulate(card)
     result = next_line()
     if result is None:
-        sys.exit(f"soak: card {index} ({card}, {fault}) gave no result; stderr in {home}/watch.stderr")
+        sys.exit(f"soak: card {index} ({card}, {fault}) gave no result; stderr in {home}/{target}.stderr")
     expected_entries += 1
     key = result.get("verdict") or "none"
     key += "" if result.get("schema") == "cccd-read/1" else " (" + result.get("code", "?") + ")"
@@ -141,10 +209,15 @@ for index in range(cards_total):
         print(f"soak: {index + 1} cards, {time.time() - started:.0f} s, rss {samples[-1][1]} MiB, fds {samples[-1][2]}",
               file=sys.stderr)
 end_rss, end_fds = sample(watch.pid)
-watch.stdin.close()
-status = watch.wait(timeout=30)
+if target == "watch":
+    watch.stdin.close()
+    status = watch.wait(timeout=30)
+    extra_output = watch.stdout.read().strip()
+else:
+    watch.send_signal(2)
+    status = watch.wait(timeout=30)
+    extra_output = ""
 duration = time.time() - started
-extra_output = watch.stdout.read().strip()
 
 history = subprocess.run([cccd, "history", "--json"], capture_output=True, text=True, env=env)
 entries = [json.loads(line) for line in history.stdout.splitlines() if line.strip()]
@@ -157,15 +230,15 @@ saved = sum(1 for entry in entries if entry["saved"])
 
 start_rss, start_fds = samples[0][1], samples[0][2]
 report = {
-    "cards": cards_total, "seed": seed, "faults": faults, "results": dict(sorted(results.items())),
+    "target": target, "cards": cards_total, "seed": seed, "faults": faults, "results": dict(sorted(results.items())),
     "logEntries": len(entries), "logByVerdict": dict(sorted(logged.items())), "savedCards": saved,
     "rssMiB": {"start (card 10)": start_rss, "end": end_rss, "max": max(s[1] for s in samples + [(0, end_rss, 0)])},
     "fds": {"start (card 10)": start_fds, "end": end_fds, "max": max(s[2] for s in samples)},
-    "samples (card, MiB, fds)": samples, "durationSeconds": round(duration), "watchExit": status,
+    "samples (card, MiB, fds)": samples, "durationSeconds": round(duration), "exit": status,
 }
 print(json.dumps(report, indent=2, ensure_ascii=False))
 problems = []
-if status != 0: problems.append(f"watch exited {status}")
+if status != 0: problems.append(f"{target} exited {status}")
 if extra_output: problems.append("watch printed more lines than cards")
 if len(entries) != expected_entries: problems.append(f"{len(entries)} log entries for {expected_entries} attempts")
 if logged != results: problems.append("the log's verdicts differ from the results printed")
