@@ -6,13 +6,13 @@
 #
 #   scripts/mutants.sh            every mutant
 #   scripts/mutants.sh 3 17       only mutants 3 and 17 (numbers: their order in mutants.txt)
-#   MUTANT_TIMEOUT=120            seconds one mutant's tests may take before it counts as caught by a timeout
+#   MUTANT_TIMEOUT=60             seconds one mutant's tests may take before it counts as caught by a timeout
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
 out="$root/.build/mutants"
 scratch="$out/build"
-timeout_seconds="${MUTANT_TIMEOUT:-120}"
+timeout_seconds="${MUTANT_TIMEOUT:-60}"
 mkdir -p "$out"
 
 started=$(date +%s)

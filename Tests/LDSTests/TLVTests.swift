@@ -50,6 +50,20 @@ import Testing
         }
     }
 
+    /// A length exactly one byte too long, the off-by-one a bounds check can have: refused whether the byte after
+    /// is past the buffer or still inside it but past the container (which would hand out its neighbour's byte).
+    @Test func test_lengthOneBytePastTheEnd_isRejected() throws {
+        #expect(throws: TLVError.lengthPastEnd(offset: 0, tag: 0x04, length: 3, available: 2)) {
+            _ = try BERReader(hex("04 03 0102")).singleElement()
+        }
+        let r = BERReader(hex("30 04 04 03 0102 03"))
+        var top = r.topLevel()
+        var c = try r.children(of: try #require(try top.next()))
+        #expect(throws: TLVError.lengthPastEnd(offset: 2, tag: 0x04, length: 3, available: 2)) {
+            _ = try c.next()
+        }
+    }
+
     @Test func test_fiveByteLengthFields_areRejected() {
         #expect(throws: TLVError.unsupportedLengthForm(offset: 0, tag: 0x04, lengthOctets: 5)) {
             _ = try BERReader(hex("04 85 0000000001 00")).singleElement()
