@@ -68,7 +68,7 @@ let package = Package(
         ]),
         .testTarget(name: "ICAOSessionTests", dependencies: ["ICAOSession", "CardIO", "ICAOCrypto", "LDS", "VirtualCard"]),
         .testTarget(name: "VerificationTests", dependencies: ["Verification", "LDS", "ICAOCrypto", "VirtualCard", "CardIO"]),
-        .testTarget(name: "CCCDTests", dependencies: ["CCCD"]),
+        .testTarget(name: "CCCDTests", dependencies: ["CCCD", "CardIO", "VirtualCard"]),
         .testTarget(name: "CCCDQRTests", dependencies: ["CCCDQR", "CCCD"]),
         .testTarget(name: "VirtualCardTests", dependencies: ["VirtualCard", "CardIO"]),
         .testTarget(name: "IntegrationTests", dependencies: ["CardIO", "ICAOCrypto", "LDS", "ICAOSession", "Verification", "CCCD", "CCCDQR", "VirtualCard"]),

@@ -13,6 +13,8 @@ bash scripts/qr-corpus.sh
 ./scripts/fuzz.sh 60
 swift build --build-tests
 swift test --skip-build
+# The mutation check: every bug planted by scripts/mutants/mutants.txt must make the unit tests fail (README).
+./scripts/mutants.sh
 # Examples/: a package that depends on this one by path, as a client's would; the two examples that need no reader run.
 swift build --package-path Examples
 bin="$(swift build --package-path Examples --show-bin-path)"

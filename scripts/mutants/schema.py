@@ -204,6 +204,11 @@ def mirror(root, out, rewritten):
                     os.remove(os.path.join(src, relative))
     with open(os.path.join(root, "Package.swift"), encoding="utf-8") as handle:
         write_if_changed(os.path.join(src, "Package.swift"), trimmed_manifest(handle.read()))
+    # The same package versions as the repository's build, when it has resolved them.
+    resolved = os.path.join(root, "Package.resolved")
+    if os.path.exists(resolved):
+        with open(resolved, encoding="utf-8") as handle:
+            write_if_changed(os.path.join(src, "Package.resolved"), handle.read())
     # Everything else the tests read (Vectors/, …) is the repository's own, linked; `../shared` likewise.
     for name in os.listdir(root):
         if name in ("Sources", "Tests", "Package.swift", "Package.resolved") or name.startswith("."):
