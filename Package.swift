@@ -11,6 +11,8 @@
 //   Verification  passive authentication, the trust store, certificate paths, master lists, CRLs, algorithm policy
 //   CCCD          the card's domain: the QR text, cross-check, the read pipeline, the level-1 payload
 //   CCCDQR        QR images (PNG/JPEG, zbar, the recovery ladder) and the portrait transcoder (JPEG 2000 → JPEG)
+//   CCCDConfiguration  cccd.toml: the defaults, the system and user files, the command line, each value's source
+//   DeskRecord    the audit log (SQLite through GRDB), history, retention, the saved-cards archive
 //   VirtualCard   the chip emulator: in-process channel and vpcd server
 //   cccd          the command line
 import PackageDescription
@@ -27,11 +29,15 @@ let package = Package(
         .library(name: "Verification", targets: ["Verification"]),
         .library(name: "CCCD", targets: ["CCCD"]),
         .library(name: "CCCDQR", targets: ["CCCDQR"]),
+        .library(name: "CCCDConfiguration", targets: ["CCCDConfiguration"]),
+        .library(name: "DeskRecord", targets: ["DeskRecord"]),
         .library(name: "VirtualCard", targets: ["VirtualCard"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: [
         // System libraries, found through pkg-config.
@@ -52,12 +58,15 @@ let package = Package(
         .target(name: "Verification", dependencies: ["ICAOCrypto", "LDS"]),
         .target(name: "CCCD", dependencies: ["CardIO", "ICAOCrypto", "LDS", "ICAOSession", "Verification"]),
         .target(name: "CCCDQR", dependencies: ["CCCD", "CZBar", "CImage"]),
+        .target(name: "CCCDConfiguration", dependencies: ["CCCD", .product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(name: "DeskRecord", dependencies: ["CCCD", "CCCDConfiguration", "ICAOCrypto",
+                                                   .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "VirtualCard", dependencies: ["CardIO", "ICAOCrypto", "LDS"]),
         .executableTarget(name: "cccd-bench", dependencies: ["CardIO", "CCCD", "ICAOSession", "LDS", "VirtualCard"]),
         .executableTarget(name: "cccd-vectors", dependencies: ["CCCD", "ICAOCrypto", "VirtualCard"]),
         .executableTarget(name: "cccd", dependencies: [
-            "CardIO", "ICAOSession", "LDS", "Verification", "CCCD", "CCCDQR", "VirtualCard",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "CardIO", "ICAOSession", "LDS", "Verification", "CCCD", "CCCDQR", "CCCDConfiguration", "DeskRecord",
+            "VirtualCard", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Tests, one target per module, plus the ones that need the real pcscd.
@@ -70,8 +79,10 @@ let package = Package(
         .testTarget(name: "VerificationTests", dependencies: ["Verification", "LDS", "ICAOCrypto", "VirtualCard", "CardIO"]),
         .testTarget(name: "CCCDTests", dependencies: ["CCCD", "CardIO", "VirtualCard"]),
         .testTarget(name: "CCCDQRTests", dependencies: ["CCCDQR", "CCCD"]),
+        .testTarget(name: "CCCDConfigurationTests", dependencies: ["CCCDConfiguration", "CCCD"]),
+        .testTarget(name: "DeskRecordTests", dependencies: ["DeskRecord", "CCCDConfiguration", "CCCD"]),
         .testTarget(name: "VirtualCardTests", dependencies: ["VirtualCard", "CardIO"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["CardIO", "ICAOCrypto", "LDS", "ICAOSession", "Verification", "CCCD", "CCCDQR", "VirtualCard"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["CardIO", "ICAOCrypto", "LDS", "ICAOSession", "Verification", "CCCD", "CCCDQR", "CCCDConfiguration", "DeskRecord", "VirtualCard"]),
     ],
     swiftLanguageModes: [.v6]
 )

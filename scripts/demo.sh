@@ -19,8 +19,12 @@ cleanup() {
 trap cleanup EXIT
 
 if ! "$bin" readers >/dev/null 2>&1; then
-  echo "demo: starting pcscd (log in ${TMPDIR:-/tmp}/cccd-demo-pcscd.log)" >&2
-  pcscd --foreground --debug --apdu >"${TMPDIR:-/tmp}/cccd-demo-pcscd.log" 2>&1 &
+  # pcscd's log goes to a private folder: with --apdu (CCCD_PCSCD_APDU=1 asks for it) it holds every APDU.
+  logdir="$(umask 077 && mktemp -d "${TMPDIR:-/tmp}/cccd-demo-pcscd.XXXXXX")"
+  apdu=()
+  [ "${CCCD_PCSCD_APDU:-0}" = 1 ] && apdu=(--apdu)
+  echo "demo: starting pcscd (log in $logdir/pcscd.log)" >&2
+  (umask 077 && exec pcscd --foreground --debug "${apdu[@]}" >"$logdir/pcscd.log" 2>&1) &
   started_pcscd=$!
   for _ in $(seq 1 50); do "$bin" readers >/dev/null 2>&1 && break; sleep 0.2; done
 fi

@@ -80,6 +80,8 @@ public enum CCCDError: ClassifiedError, Equatable, Sendable {
     case invalidQRText(CardQRError)
     /// A dump folder exists and was not to be replaced.
     case dumpExists(path: String)
+    /// `--force` was given, but what is there is not a dump this program wrote: it is never replaced.
+    case notADump(path: String)
     /// A `--files` entry is not `com`, `sod` or `dg1` … `dg16`.
     case invalidFileList(String)
 
@@ -130,7 +132,7 @@ public enum CCCDError: ClassifiedError, Equatable, Sendable {
         switch self {
         case .pcscUnavailable, .noReader, .noCard, .cardRemoved, .linkFailed, .cancelled: return .link
         case .readerNotFound, .ambiguousReader, .invalidAccessKey, .accessKeyMissing, .mrzKeyForm, .unrecognizedInput,
-             .invalidQRText, .dumpExists, .invalidFileList:
+             .invalidQRText, .dumpExists, .notADump, .invalidFileList:
             return .usage
         case .accessDenied: return .accessDenied
         case .chipProtocol, .notSupported, .payloadIncomplete: return .verification
@@ -157,6 +159,7 @@ public enum CCCDError: ClassifiedError, Equatable, Sendable {
         case .unrecognizedInput: return "INPUT_UNRECOGNIZED"
         case .invalidQRText: return "QR_TEXT_INVALID"
         case .dumpExists: return "DUMP_EXISTS"
+        case .notADump: return "DUMP_REPLACE_REFUSED"
         case .invalidFileList: return "FILE_LIST_INVALID"
         case .accessDenied: return "ACCESS_DENIED"
         case .chipProtocol: return "CHIP_PROTOCOL_FAILED"
@@ -218,6 +221,8 @@ public enum CCCDError: ClassifiedError, Equatable, Sendable {
             return "the input is not a QR text, a 12-digit ID, a 6-digit CAN or DOC,YYMMDD,YYMMDD"
         case .invalidQRText(let error): return "the QR text is not a CCCD QR: \(error)"
         case .dumpExists(let path): return "\(path) exists; use --force to replace it"
+        case .notADump(let path):
+            return "\(path) exists and is not a card dump (no card.json of cccd-read/1): it is never replaced; give another --out"
         case .invalidFileList(let entry):
             return "\"\(entry)\" is not a file: give a comma list of com, sod, dg1 … dg16"
         case .accessDenied: return "the chip refused the access key: check the CAN, ID or MRZ"

@@ -1,4 +1,5 @@
 import Foundation
+import ICAOCrypto
 import LDS
 import Verification
 
@@ -6,8 +7,10 @@ import Verification
 /// (`EF.COM.bin`, `EF.SOD.bin`, `DG1.bin` …), the portrait (`portrait.jpg` or `.jp2`) and `card.json` (the
 /// `cccd-read/1` document without the portrait's base64, whose `readAt` is the time of reading).
 ///
-/// Written atomically: everything goes to a hidden sibling folder, renamed into place at the end, so a reader of the
-/// folder sees all of it or nothing. The folder is private (0700), its files too (0600): they hold a person's data.
+/// Written atomically: everything goes to a private temporary sibling folder, renamed into place at the end, so a
+/// reader of the folder sees all of it or nothing. The folder is private (0700), its files too (0600): they hold a
+/// person's data. Read back with bounds: at most ``maximumFileCount`` entries, each file's size checked before it
+/// is read, links refused.
 public struct CardDump: Sendable {
     /// Each file's bytes as read.
     public var files: [ElementaryFile: [UInt8]]
@@ -18,6 +21,11 @@ public struct CardDump: Sendable {
 
     /// The largest file read back: a DG2 with a large JPEG 2000 portrait stays far below.
     public static let maximumFileSize = 16 << 20
+    /// The largest `card.json` read back (a real one is a few KiB).
+    public static let maximumCardJSONSize = 1 << 20
+    /// The most entries a dump folder may hold: EF.COM, EF.SOD, 16 data groups, the portrait, `card.json` and a
+    /// payload fit many times over.
+    public static let maximumFileCount = 64
 
     /// A dump of a read.
     public init(_ result: CardReadResult) {
@@ -40,74 +48,82 @@ public struct CardDump: Sendable {
 
     // MARK: Writing.
 
-    /// Writes the dump into the folder `path`, which must not exist unless `replacing`.
+    /// The name of the file a level-1 payload is saved as beside the card's files; it is left out of
+    /// ``filesHash(ofFolder:)``, being added after the read.
+    public static let payloadFileName = "level1.json"
+
+    /// Writes the dump into the folder `path`, which must not exist unless `replacing`; with `replacing`, only a
+    /// folder that is itself a dump (``isDump(at:)``) is replaced, never any other folder or file.
+    ///
+    /// The files go to a private temporary folder beside `path` (`mkdtemp`, files opened `O_NOFOLLOW | O_CREAT |
+    /// O_EXCL` and flushed), which then takes `path`'s name in one rename (or one exchange with the dump it
+    /// replaces): a process killed at any moment leaves the whole dump or none of it under `path`.
     public func write(to path: String, replacing: Bool = false) throws(CCCDError) {
-        let fm = FileManager.default
-        let target = URL(fileURLWithPath: path).standardizedFileURL
-        if fm.fileExists(atPath: target.path) && !replacing { throw .dumpExists(path: path) }
-        let parent = target.deletingLastPathComponent()
-        let temporary = parent.appendingPathComponent(".\(target.lastPathComponent).partial-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        let staged = try stage(for: path)
         do {
-            try Self.makePrivateFolder(parent.path, intermediate: true)
-            try Self.makePrivateFolder(temporary.path, intermediate: false)
-            for (file, bytes) in files {
-                try Self.writePrivateFile(temporary.appendingPathComponent("\(file.name).bin").path, bytes)
-            }
-            if let portrait {
-                try Self.writePrivateFile(temporary.appendingPathComponent("portrait.\(portrait.fileExtension)").path,
-                                          portrait.bytes)
-            }
-            if let card {
-                try Self.writePrivateFile(temporary.appendingPathComponent("card.json").path,
-                                          Array((card.serialized(pretty: true) + "\n").utf8))
-            }
-            if fm.fileExists(atPath: target.path) {
-                let old = parent.appendingPathComponent(".\(target.lastPathComponent).old-\(getpid())")
-                try fm.moveItem(at: target, to: old)
-                try fm.moveItem(at: temporary, to: target)
-                try? fm.removeItem(at: old)
-            } else {
-                try fm.moveItem(at: temporary, to: target)
-            }
-        } catch let error as CCCDError {
-            try? fm.removeItem(at: temporary)
+            try staged.commit(replacing: replacing)
+        } catch {
+            PrivateFiles.removeTree(staged.path)
             throw error
-        } catch {
-            try? fm.removeItem(at: temporary)
-            throw .cannotWrite(path: path, reason: (error as NSError).localizedDescription)
         }
     }
 
-    /// Creates a folder only its owner may enter (0700); an existing one is left as it is.
-    static func makePrivateFolder(_ path: String, intermediate: Bool) throws(CCCDError) {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else { throw .cannotWrite(path: path, reason: "it exists and is not a folder") }
-            return
-        }
+    /// Writes the dump's files into a new private folder beside `target`, flushed to the disk, not yet in place.
+    ///
+    /// - Throws: ``CCCDError/dumpExists(path:)`` before writing anything when `target` exists and is not a dump;
+    ///   ``CCCDError/cannotWrite(path:reason:)``.
+    public func stage(for target: String) throws(CCCDError) -> StagedDump {
+        let target = URL(fileURLWithPath: target).standardizedFileURL.path
+        let parent = (target as NSString).deletingLastPathComponent
+        try PrivateFiles.makeFolder(parent)
+        let folder = try PrivateFiles.makeTemporaryFolder(in: parent, prefix: "\((target as NSString).lastPathComponent).partial")
         do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: intermediate,
-                                                    attributes: [.posixPermissions: 0o700])
+            var written: [(name: String, bytes: [UInt8])] = []
+            for (file, bytes) in files { written.append(("\(file.name).bin", bytes)) }
+            if let portrait { written.append(("portrait.\(portrait.fileExtension)", portrait.bytes)) }
+            if let card { written.append(("card.json", Array((card.serialized(pretty: true) + "\n").utf8))) }
+            for (name, bytes) in written { try PrivateFiles.writeNewFile(folder + "/" + name, bytes) }
+            PrivateFiles.syncFolder(folder)
+            return StagedDump(path: folder, target: target,
+                              filesHash: Self.manifestHash(written.map { ($0.name, HashAlgorithm.sha256.hash($0.bytes)) }))
         } catch {
-            throw .cannotWrite(path: path, reason: (error as NSError).localizedDescription)
+            PrivateFiles.removeTree(folder)
+            throw error
         }
     }
 
-    /// Writes a new file only its owner may read (0600), to the disk before it returns.
-    static func writePrivateFile(_ path: String, _ bytes: [UInt8]) throws(CCCDError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw .cannotWrite(path: path, reason: String(cString: strerror(errno))) }
-        defer { close(fd) }
-        var written = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeBytes { posixWrite(fd, $0.baseAddress! + written, bytes.count - written) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .cannotWrite(path: path, reason: String(cString: strerror(errno)))
+    /// Whether `path` is a folder written by ``write(to:replacing:)``: a real folder (not a link) holding a
+    /// `card.json` (not a link, at most 1 MiB) whose `schema` is `cccd-read/1`. Only such a folder is replaced by
+    /// `--force` or removed by a purge.
+    public static func isDump(at path: String) -> Bool {
+        var info = stat()
+        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { return false }
+        guard case .bytes(let bytes) = PrivateFiles.readSmallFile(path + "/card.json", limit: 1 << 20),
+              let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else { return false }
+        return object["schema"] as? String == OutputSchema.read.rawValue
+    }
+
+    /// The SHA-256 (lower-case hex) of a dump folder's files as `sha256sum` lists them: the text made of one line
+    /// `HASH  NAME` per regular file, in byte order of the names, without ``payloadFileName`` and hidden names. Computed again by
+    /// `cd DIR && sha256sum $(ls | grep -v '^level1.json$' | LC_ALL=C sort) | sha256sum`. Nil when the folder
+    /// cannot be read, holds a link or more than ``maximumFileCount`` entries.
+    public static func filesHash(ofFolder path: String) -> String? {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: path),
+              names.count <= maximumFileCount else { return nil }
+        var entries: [(String, [UInt8])] = []
+        for name in names where name != payloadFileName && !name.hasPrefix(".") {
+            guard case .bytes(let bytes) = PrivateFiles.readSmallFile(path + "/" + name, limit: maximumFileSize) else {
+                return nil
             }
-            written += n
+            entries.append((name, HashAlgorithm.sha256.hash(bytes)))
         }
-        guard fsync(fd) == 0 else { throw .cannotWrite(path: path, reason: String(cString: strerror(errno))) }
+        return manifestHash(entries)
+    }
+
+    static func manifestHash(_ entries: [(name: String, hash: [UInt8])]) -> String {
+        let manifest = entries.sorted { Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }
+            .map { "\($0.hash.hexLower)  \($0.name)\n" }.joined()
+        return HashAlgorithm.sha256.hash(Array(manifest.utf8)).hexLower
     }
 
     // MARK: Reading.
@@ -127,6 +143,9 @@ public struct CardDump: Sendable {
         } catch {
             throw .dumpUnreadable(path: path, reason: "cannot list it: \((error as NSError).localizedDescription)")
         }
+        guard names.count <= Self.maximumFileCount else {
+            throw .dumpUnreadable(path: path, reason: "\(names.count) entries, more than a dump's \(Self.maximumFileCount)")
+        }
         guard names.contains("EF.SOD.bin") else {
             throw .dumpUnreadable(path: path, reason: "no EF.SOD.bin: not a dump written by --out")
         }
@@ -139,7 +158,7 @@ public struct CardDump: Sendable {
         readAt = nil
         card = nil
         if names.contains("card.json") {
-            let bytes = try Self.readFile(path, "card.json")
+            let bytes = try Self.readFile(path, "card.json", limit: Self.maximumCardJSONSize)
             guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
                 throw .dumpUnreadable(path: path, reason: "card.json is not a JSON object")
             }
@@ -155,22 +174,16 @@ public struct CardDump: Sendable {
         }
     }
 
-    private static func readFile(_ folder: String, _ name: String) throws(CCCDError) -> [UInt8] {
-        let path = (folder as NSString).appendingPathComponent(name)
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw .dumpUnreadable(path: folder, reason: "cannot read \(name)")
+    /// Reads one file of a dump: its size is checked before anything is read, a link is refused.
+    private static func readFile(_ folder: String, _ name: String, limit: Int = maximumFileSize) throws(CCCDError) -> [UInt8] {
+        switch PrivateFiles.readSmallFile((folder as NSString).appendingPathComponent(name), limit: limit) {
+        case .bytes(let bytes) where !bytes.isEmpty: return bytes
+        case .bytes: throw .dumpUnreadable(path: folder, reason: "\(name) is empty")
+        case .missing: throw .dumpUnreadable(path: folder, reason: "cannot read \(name)")
+        case .tooLarge(let size):
+            throw .dumpUnreadable(path: folder, reason: "\(name) is \(size) bytes, larger than \(limit >> 10) KiB")
+        case .unreadable(let why): throw .dumpUnreadable(path: folder, reason: "cannot read \(name): \(why)")
         }
-        defer { try? handle.close() }
-        let data: Data?
-        do {
-            data = try handle.read(upToCount: maximumFileSize + 1)
-        } catch {
-            throw .dumpUnreadable(path: folder, reason: "cannot read \(name): \((error as NSError).localizedDescription)")
-        }
-        guard let data, !data.isEmpty, data.count <= maximumFileSize else {
-            throw .dumpUnreadable(path: folder, reason: "\(name) is empty or larger than \(maximumFileSize >> 20) MiB")
-        }
-        return [UInt8](data)
     }
 
     // MARK: Checking.
@@ -264,7 +277,36 @@ public struct DumpCheck: Sendable {
     }
 }
 
-/// `write(2)`, named apart from ``CardDump/write(to:replacing:)``.
-private func posixWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
-    write(fd, buffer, count)
+/// A dump written to a private temporary folder beside its target (``CardDump/stage(for:)``), not yet in place.
+public struct StagedDump: Sendable, Hashable {
+    /// The temporary folder holding the files.
+    public var path: String
+    /// The folder it becomes.
+    public var target: String
+    /// ``CardDump/filesHash(ofFolder:)`` of its files.
+    public var filesHash: String
+
+    /// A staged dump.
+    public init(path: String, target: String, filesHash: String) {
+        self.path = path
+        self.target = target
+        self.filesHash = filesHash
+    }
+
+    /// Puts the staged folder in place: renamed to ``target`` when nothing is there; with `replacing`, exchanged
+    /// with the dump at ``target`` in one step, the old dump then removed. A folder at ``target`` that is not a dump
+    /// is never replaced.
+    ///
+    /// - Throws: ``CCCDError/dumpExists(path:)`` when ``target`` exists and is not to be (or cannot be) replaced.
+    public func commit(replacing: Bool) throws(CCCDError) {
+        var info = stat()
+        if lstat(target, &info) == 0 {
+            guard replacing else { throw .dumpExists(path: target) }
+            guard CardDump.isDump(at: target) else { throw .notADump(path: target) }
+            try PrivateFiles.exchange(path, target)
+            PrivateFiles.removeTree(path)
+        } else {
+            try PrivateFiles.renameNoReplace(path, target)
+        }
+    }
 }

@@ -20,6 +20,8 @@ public enum OutputSchema: String, Sendable, CaseIterable {
     case attempt = "cccd-attempt/1"
     /// The desk page's state (reserved for `cccd desk`).
     case desk = "cccd-desk/1"
+    /// The effective configuration and where each value came from (`cccd config --json`).
+    case config = "cccd-config/1"
     /// A failure, under `--json`.
     case error = "cccd-error/1"
 

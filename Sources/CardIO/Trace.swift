@@ -120,13 +120,30 @@ public enum TraceError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 extension Trace {
-    /// Reads a trace from a file.
+    /// The largest trace file read: a full read of a card with a large portrait is well under 2 MiB of JSON.
+    public static let maximumFileSize = 16 << 20
+
+    /// Reads a trace from a file: its size is checked before anything is read, and no more than
+    /// ``maximumFileSize`` bytes are ever held.
     public init(contentsOf url: URL) throws(TraceError) {
+        var info = stat()
+        guard stat(url.path, &info) == 0 else {
+            throw .unreadable(path: url.path, reason: String(cString: strerror(errno)))
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { throw .unreadable(path: url.path, reason: "not a regular file") }
+        guard Int(info.st_size) <= Self.maximumFileSize else {
+            throw .unreadable(path: url.path, reason: "\(info.st_size) bytes, larger than \(Self.maximumFileSize >> 20) MiB")
+        }
         let data: Data
         do {
-            data = try Data(contentsOf: url)
+            let handle = try FileHandle(forReadingFrom: url)
+            defer { try? handle.close() }
+            data = try handle.read(upToCount: Self.maximumFileSize + 1) ?? Data()
         } catch {
             throw .unreadable(path: url.path, reason: (error as NSError).localizedDescription)
+        }
+        guard data.count <= Self.maximumFileSize else {
+            throw .unreadable(path: url.path, reason: "larger than \(Self.maximumFileSize >> 20) MiB")
         }
         try self.init(json: data)
     }

@@ -278,16 +278,31 @@ public struct TrustStore: Sendable {
             options: [.skipsHiddenFiles])
         else { throw TrustStoreError(path: folder, reason: .unreadable("the folder cannot be listed")) }
         var files: [String] = []
+        var seen = 0
         for case let url as URL in enumerator {
+            // A trust folder holds a few CSCAs, lists and CRLs: a huge tree is a mistake (or a trap), refused
+            // before anything in it is read.
+            seen += 1
+            guard seen <= maximumFolderEntries else {
+                throw TrustStoreError(path: folder, reason: .unreadable(
+                    "more than \(maximumFolderEntries) entries: give the folder of CSCA certificates, lists and CRLs"))
+            }
             let values = try? url.resourceValues(forKeys: [.isRegularFileKey])
             if values?.isRegularFile == true { files.append(url.path) }
         }
         return files.sorted()
     }
 
+    /// The most entries (files and folders) a trust folder may hold, at any depth.
+    static let maximumFolderEntries = 10_000
+
     static let maximumFileSize = 64 << 20
 
     static func read(_ path: String) throws(TrustStoreError) -> [UInt8] {
+        // The size first, so an oversize file costs no memory at all.
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > maximumFileSize {
+            throw TrustStoreError(path: path, reason: .unreadable("larger than \(maximumFileSize >> 20) MiB"))
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw TrustStoreError(path: path, reason: .unreadable("permission denied or not a file"))
         }

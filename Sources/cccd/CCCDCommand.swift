@@ -15,11 +15,14 @@ struct CCCDCommand: AsyncParsableCommand {
             --json, a failure prints {"schema": "cccd-error/1", "code", "message", "exit"} on stdout too.
             """,
         subcommands: [ReadCommand.self, Level1Command.self, QRCommand.self, ReplayCommand.self, WatchCommand.self,
-                      VerifyCommand.self, ReadersCommand.self, EmulateCommand.self]
+                      VerifyCommand.self, ReadersCommand.self, EmulateCommand.self, ConfigCommand.self,
+                      HistoryCommand.self, PurgeCommand.self]
     )
 
     /// Parses and runs; a usage error exits 2 with one line (and `cccd-error/1` under `--json`).
     static func main() async {
+        // Whatever cccd creates (dumps, traces, payloads, the audit log) is its owner's alone.
+        PrivateFiles.restrictUmask()
         let arguments = Array(CommandLine.arguments.dropFirst())
         do {
             var command = try parseAsRoot(arguments)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CCCD
 import CCCDQR
+import DeskRecord
 import Foundation
 
 /// `cccd level1 ACCESS --qr IMAGE|--qr-text TEXT --phone P [--email E]`: the `cccd-level1/1` payload.
@@ -46,6 +47,14 @@ struct Level1Command: AsyncParsableCommand {
     @Flag(name: .long, help: "Log each step and every APDU on stderr (never the access key or session keys).")
     var verbose = false
 
+    /// The payload of a read; a JPEG 2000 face becomes the JPEG the payload carries (CCCDQR's transcoder).
+    static func payload(_ result: CardReadResult, contact: Level1Payload.Contact,
+                        allowUnverified: Bool) throws -> Level1Payload {
+        try Level1Payload(result: result, contact: contact, allowUnverified: allowUnverified) {
+            portrait throws in try PortraitTranscoder.jpeg(from: portrait.bytes).jpeg
+        }
+    }
+
     func run() async throws {
         try await runCommand(json: output.isJSON) {
             let contact: Level1Payload.Contact
@@ -66,13 +75,27 @@ struct Level1Command: AsyncParsableCommand {
                 guard input.qr != nil else {
                     throw CommandFailure(.usage, "level1 needs the card's QR: --qr IMAGE or --qr-text TEXT")
                 }
-                result = try await ReadRunner.run(.reader(reader.selection), key: input.key, trust: store, qr: input.qr,
-                                                  options: nil, verbose: verbose, record: record)
+                let selection = try reader.selection()
+                let recorder = try AuditTrail.open()
+                do {
+                    result = try await ReadRunner.run(.reader(selection), key: input.key, trust: store, qr: input.qr,
+                                                      options: nil, verbose: verbose, record: record)
+                } catch {
+                    throw AuditTrail.failed(error, recorder: recorder, command: .level1,
+                                            reader: AuditTrail.readerName(selection), input: input)
+                }
+                // The live read is logged with the exit its payload gives (a replay is a test, not an attempt).
+                let exit: Int32
+                do {
+                    exit = try Self.payload(result, contact: contact, allowUnverified: trust.allowUnverified).status
+                        == .rejected ? FailureKind.verification.exitCode : 0
+                } catch let error as ClassifiedError {
+                    exit = error.kind.exitCode
+                }
+                try recorder.record(.read(result), command: .level1, reader: nil, input: input,
+                                    allowUnverified: trust.allowUnverified, save: false, exitCode: exit)
             }
-            // A JPEG 2000 face becomes the JPEG the payload carries (CCCDQR's transcoder).
-            let payload = try Level1Payload(result: result, contact: contact, allowUnverified: trust.allowUnverified) {
-                portrait throws in try PortraitTranscoder.jpeg(from: portrait.bytes).jpeg
-            }
+            let payload = try Self.payload(result, contact: contact, allowUnverified: trust.allowUnverified)
             Standard.output(payload.json.serialized(pretty: output.pretty))
             if payload.status == .rejected {
                 let codes = payload.problems.filter { $0.kind != .notice }.map { $0.code.rawValue + ($0.field.map { " \($0)" } ?? "") }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CCCD
+import CCCDConfiguration
 import CCCDQR
 import Foundation
 
@@ -55,16 +56,19 @@ struct AccessOptions: ParsableArguments {
 
 /// The CSCAs to verify against.
 struct TrustOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("CSCA certificates (PEM/DER), master lists (.ml) and CRLs (.crl): a folder or a file (repeatable). Default: /etc/cccd/trust, then ~/.config/cccd/trust.", valueName: "PATH"))
+    @Option(name: .long, help: ArgumentHelp("CSCA certificates (PEM/DER), master lists (.ml) and CRLs (.crl): a folder or a file (repeatable). Default: the configuration's trust, else /etc/cccd/trust and ~/.config/cccd/trust.", valueName: "PATH"))
     var trust: [String] = []
 
     @Flag(name: .customLong("allow-unverified"), help: "Accept a chip whose signer chains to no trusted CSCA (exit 0, level-1 status \"unverified\").")
     var allowUnverified = false
 
-    /// The trust store: the `--trust` paths, else the default locations; a malformed trust file exits 6.
+    /// The trust store: the `--trust` paths, else the configuration's `trust` (by default the locations that
+    /// exist); nil when there is none. A malformed trust file exits 6, as does a malformed configuration.
     func load() throws -> TrustStore? {
+        let paths = try CCCDConfiguration.load(overrides: .init(trust: trust)).trustPaths
+        guard !paths.isEmpty else { return nil }
         do {
-            return trust.isEmpty ? try TrustStore.loadDefault() : try TrustStore.load(paths: trust)
+            return try TrustStore.load(paths: paths)
         } catch {
             throw CCCDError.trust(error)
         }
@@ -94,5 +98,8 @@ struct ReaderOption: ParsableArguments {
     @Option(name: .long, help: "The reader: a name, a unique part of one, or an index (default: the first with a card).")
     var reader: String?
 
-    var selection: ReaderSelection { ReaderSelection(reader) }
+    /// `--reader`, else the configuration's `reader`.
+    func selection() throws -> ReaderSelection {
+        ReaderSelection(try CCCDConfiguration.load(overrides: .init(reader: reader)).reader.value)
+    }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CCCD
+import DeskRecord
 import Foundation
 
 /// `cccd read ACCESS`: opens the chip, reads the files, verifies them, prints the card.
@@ -15,7 +16,8 @@ struct ReadCommand: AsyncParsableCommand {
 
             Exit codes: 0 accepted; 3 no reader/card, or the card was removed; 4 wrong CAN/MRZ; 5 rejected (or \
             no trusted CSCA without --allow-unverified); 6 an input file is malformed. A trace written by \
-            --record holds the access secret: share it only for test cards.
+            --record holds the access secret: share it only for test cards. Every attempt, accepted or not, is \
+            an entry of the audit log (cccd history). --force replaces only a folder that is a card dump.
 
             Examples:
               cccd read --can 012345 --trust Vectors/pki/csca-a.pem --json --no-portrait
@@ -48,12 +50,27 @@ struct ReadCommand: AsyncParsableCommand {
             let options = try reading.readOptions()
             let store = try trust.load()
             let input = try access.input()
-            if let out, FileManager.default.fileExists(atPath: out), !force { throw CCCDError.dumpExists(path: out) }
-            let result = try await ReadRunner.run(.reader(reader.selection), key: input.key, trust: store, qr: input.qr,
+            if let out, FileManager.default.fileExists(atPath: out) {
+                guard force else { throw CCCDError.dumpExists(path: out) }
+                guard CardDump.isDump(at: out) else { throw CCCDError.notADump(path: out) }
+            }
+            let selection = try reader.selection()
+            let recorder = try AuditTrail.open()
+            let result: CardReadResult
+            do {
+                result = try await ReadRunner.run(.reader(selection), key: input.key, trust: store, qr: input.qr,
                                                   options: options, verbose: reading.verbose, record: record)
+            } catch {
+                throw AuditTrail.failed(error, recorder: recorder, command: .read, reader: AuditTrail.readerName(selection),
+                                        input: input)
+            }
             if let out {
-                try CardDump(result).write(to: out, replacing: force)
+                try recorder.record(result, command: .read, input: input, savingTo: out, replacing: force,
+                                    allowUnverified: trust.allowUnverified)
                 if !output.isJSON { Standard.error("files, portrait and card.json written to \(out)") }
+            } else {
+                try recorder.record(.read(result), command: .read, reader: nil, input: input,
+                                    allowUnverified: trust.allowUnverified, save: false)
             }
             ReadRunner.print(result, output: output, portrait: !reading.noPortrait)
             try ReadRunner.exit(for: result.verdict, allowUnverified: trust.allowUnverified)

@@ -8,9 +8,15 @@ enum ReadRunner {
     static func run(_ source: CardSource, key: AccessKey?, trust: TrustStore?, qr: CardQRCode?,
                     options: ReadOptions?, verbose: Bool, record: String?) async throws -> CardReadResult {
         var options = options
-        if record != nil {
+        if let record {
             options = options ?? ReadOptions()
             options?.record = true
+            // Through PC/SC cccd cannot tell a real card from a virtual one (a vpcd reader may relay a phone's):
+            // every reader read is warned about; a replay records nothing new.
+            if case .reader = source {
+                Standard.error("cccd: warning: \(record) will hold the card's access key (CAN or MRZ) and every "
+                               + "answer of the chip: keep it private, record only test cards or with the holder's consent")
+            }
         }
         let session = CardSession(source: source, key: key, trust: trust, qr: qr, options: options,
                                   apduLog: verbose ? ReadRunner.logAPDU : nil)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CCCD
+import DeskRecord
 import Foundation
 
 /// `cccd watch`: the desk in a terminal. Each card's access secret comes as a line on stdin (the QR text typed by a
@@ -12,7 +13,8 @@ struct WatchCommand: AsyncParsableCommand {
         discussion: """
             For each card: scan its QR with a keyboard-wedge scanner (or type the 12-digit ID or the CAN) and \
             press Enter, then put the card on the reader. cccd reads, verifies and gives the verdict (accept, \
-            reject or retry, with the reasons), and saves the card's files in a folder under --out; with --json, \
+            reject or retry, with the reasons), saves the card's files in a private folder under --out (rejected/ \
+            for a card that failed verification) and logs the attempt (cccd history); with --json, \
             one cccd-read/1 line per card (with "saved"), or one cccd-error/1 line (with "verdict": "retry" for a \
             lifted card, a wrong CAN or no card in time). A bad line or a bad card gives one line and the loop \
             goes on. Readers may be plugged in and out. Ctrl-C or the end of input stops it (exit 0).
@@ -27,7 +29,7 @@ struct WatchCommand: AsyncParsableCommand {
     @OptionGroup var reader: ReaderOption
     @OptionGroup var output: OutputOptions
 
-    @Option(name: .long, help: ArgumentHelp("Save each card's files, portrait and card.json in a folder under this one (default: $XDG_DATA_HOME/cccd/cards).",
+    @Option(name: .long, help: ArgumentHelp("Save each card's files, portrait and card.json in a folder under this one (default: the configuration's out, $XDG_DATA_HOME/cccd/cards).",
                                             valueName: "DIR"))
     var out: String?
 
@@ -47,7 +49,8 @@ struct WatchCommand: AsyncParsableCommand {
     func run() async throws {
         try await runCommand(json: output.isJSON) {
             let store = try trust.load()
-            let folder = out ?? Self.defaultFolder
+            let selection = try reader.selection()
+            let recorder = try AuditTrail.open(out: out)
             let current = CurrentSession()
             signal(SIGINT, SIG_IGN)
             let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
@@ -60,14 +63,15 @@ struct WatchCommand: AsyncParsableCommand {
             Standard.error("cccd: watching for cards; scan the QR (or type the ID / CAN) and put the card on a reader")
             for await line in StandardInput.lines() {
                 if line.trimmingCharacters(in: .whitespacesAndNewlines.union(["\u{FEFF}"])).isEmpty { continue }
-                await handle(line, trust: store, folder: folder, current: current)
+                await handle(line, reader: selection, trust: store, recorder: recorder, current: current)
             }
             Standard.error("cccd: end of input; watch stopped")
         }
     }
 
     /// One card: never throws; every failure is one line and the loop goes on.
-    private func handle(_ line: String, trust: TrustStore?, folder: String, current: CurrentSession) async {
+    private func handle(_ line: String, reader selection: ReaderSelection, trust: TrustStore?,
+                        recorder: AttemptRecorder, current: CurrentSession) async {
         let input: CardInput
         do {
             input = try CardInput(parsing: line)
@@ -75,7 +79,7 @@ struct WatchCommand: AsyncParsableCommand {
             _ = report(error, json: output.isJSON)
             return
         }
-        let session = CardSession(source: .reader(reader.selection, waitForCard: .seconds(cardTimeout)), key: input.key,
+        let session = CardSession(source: .reader(selection, waitForCard: .seconds(cardTimeout)), key: input.key,
                                   trust: trust, qr: input.qr, apduLog: verbose ? ReadRunner.logAPDU : nil)
         current.set(session)
         defer { current.set(nil) }
@@ -89,31 +93,24 @@ struct WatchCommand: AsyncParsableCommand {
         } catch {
             await watcher.value
             view.clear()
-            _ = report(error, json: output.isJSON)
+            _ = report(AuditTrail.failed(error, recorder: recorder, command: .watch,
+                                         reader: AuditTrail.readerName(selection), input: input),
+                       json: output.isJSON)
             return
         }
-        let stamp = ISO8601.string(result.readAt).filter { $0 != ":" && $0 != "-" }
-        let path = URL(fileURLWithPath: folder).appendingPathComponent("\(result.record.personalIdNumber ?? "card")-\(stamp)").path
+        // Saved in the archive (rejected/ for a card that failed verification) and logged, in one step.
         var saved: String?
         do {
-            try CardDump(result).write(to: path)
-            saved = path
+            saved = try recorder.record(.read(result), command: .watch, reader: nil, input: input,
+                                        allowUnverified: self.trust.allowUnverified).saved
         } catch {
-            Standard.error("cccd: the card was read but not saved: \(error)")
+            Standard.error("cccd: the card was read but not saved or logged: \(error)")
         }
         ReadRunner.print(result, output: output, portrait: !noPortrait, extra: [("saved", .optional(saved))])
         if !output.isJSON {
             Standard.error(saved.map { "saved in \($0)" } ?? "not saved")
             Standard.error("")
         }
-    }
-
-    /// `$XDG_DATA_HOME/cccd/cards`, else `~/.local/share/cccd/cards`.
-    static var defaultFolder: String {
-        let environment = ProcessInfo.processInfo.environment
-        let data = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".local/share").path
-        return URL(fileURLWithPath: data).appendingPathComponent("cccd/cards").path
     }
 }
 

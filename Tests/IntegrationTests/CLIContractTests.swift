@@ -95,7 +95,7 @@ extension RealPCSCD {
             defer { try? FileManager.default.removeItem(at: folder) }
             try FileManager.default.createSymbolicLink(at: folder.appendingPathComponent("Vectors"),
                                                        withDestinationURL: Repository.root.appendingPathComponent("Vectors"))
-            let commands = ["read", "level1", "qr", "replay", "watch", "verify", "readers", "emulate"]
+            let commands = ["read", "level1", "qr", "replay", "watch", "verify", "readers", "emulate", "config"]
             var ran = 0
             // `cccd emulate` serves until stopped: its example runs in the background until the card is seen.
             for example in try Self.examples(of: "emulate") {

@@ -40,6 +40,23 @@ enum CLITool {
         }
     }
 
+    /// The tests' own configuration and data: no `/etc/cccd/cccd.toml` or `~/.config/cccd/cccd.toml` of this
+    /// machine is read, and the audit log and saved cards go to a private folder of this test process, not to
+    /// the user's `~/.local/share/cccd`. A test may override each variable.
+    static let sandbox: URL = {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cccd-tests-home-\(getpid())")
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true,
+                                                 attributes: [.posixPermissions: 0o700])
+        atexit { try? FileManager.default.removeItem(at: CLITool.sandbox) }
+        return folder
+    }()
+
+    static var hermetic: [String: String] {
+        ["XDG_DATA_HOME": sandbox.appendingPathComponent("data").path,
+         "XDG_CONFIG_HOME": sandbox.appendingPathComponent("config").path,
+         "CCCD_SYSTEM_CONFIG": sandbox.appendingPathComponent("etc-cccd.toml").path]
+    }
+
     /// Runs `cccd` with `arguments` and returns its exit status and output; killed after `timeout` seconds.
     ///
     /// Every JSON output is checked: with `--json` or `--pretty`, and for `level1`, whatever stdout holds must be
@@ -70,6 +87,7 @@ enum CLITool {
         process.arguments = Array(command.dropFirst())
         if let folder { process.currentDirectoryURL = folder }
         var env = ProcessInfo.processInfo.environment
+        for (key, value) in hermetic { env[key] = value }
         for (key, value) in environment { env[key] = value }
         process.environment = env
         let out = Pipe()

@@ -10,8 +10,8 @@ import VirtualCard
 /// The real `pcscd` the integration tests run against, with the `vsmartcard-vpcd` driver's two virtual readers.
 ///
 /// If a pcscd already answers (a desk machine, the README's demo), the tests use it; otherwise the first test
-/// starts one in the foreground (`pcscd --foreground --debug --apdu`, no systemd), logging to a file, and it is
-/// stopped when the test process exits.
+/// starts one in the foreground (`pcscd --foreground --debug`, no systemd; `--apdu` too with `CCCD_PCSCD_APDU=1`),
+/// logging to a private file, and it is stopped when the test process exits.
 enum PCSCDaemon {
     /// The vpcd reader on port 35963.
     static let reader0 = "Virtual PCD 00 00"
@@ -22,8 +22,19 @@ enum PCSCDaemon {
     nonisolated(unsafe) private static var started: Process?
     nonisolated(unsafe) private static var ready = false
 
-    /// Where a pcscd started by the tests writes its APDU log.
-    static let logURL = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("cccd-tests-pcscd.log")
+    /// Where a pcscd started by the tests writes its log: a file (0600) in a private folder (0700) of this test
+    /// process, since with `--apdu` it holds every APDU, the access protocol's included.
+    static let logURL: URL = {
+        let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("cccd-tests-pcscd-\(getpid())")
+        mkdir(folder.path, 0o700)
+        chmod(folder.path, 0o700)
+        return folder.appendingPathComponent("pcscd.log")
+    }()
+
+    /// pcscd's options: its debug log, and the APDUs only when `CCCD_PCSCD_APDU=1` asks for them.
+    static var arguments: [String] {
+        ["--foreground", "--debug"] + (ProcessInfo.processInfo.environment["CCCD_PCSCD_APDU"] == "1" ? ["--apdu"] : [])
+    }
 
     /// Makes sure pcscd runs and offers both vpcd readers, starting it when needed.
     static func ensureRunning() throws {
@@ -40,10 +51,10 @@ enum PCSCDaemon {
             for stale in ["/run/pcscd/pcscd.comm", "/run/pcscd/pcscd.pid"] {
                 try? FileManager.default.removeItem(atPath: stale)
             }
-            FileManager.default.createFile(atPath: logURL.path, contents: nil)
+            FileManager.default.createFile(atPath: logURL.path, contents: nil, attributes: [.posixPermissions: 0o600])
             let process = Process()
             process.executableURL = URL(fileURLWithPath: path)
-            process.arguments = ["--foreground", "--debug", "--apdu"]
+            process.arguments = arguments
             let log = try FileHandle(forWritingTo: logURL)
             process.standardOutput = log
             process.standardError = log

@@ -25,6 +25,7 @@ extension RealPCSCD {
                 process.arguments = ["watch", "--json", "--reader", "00 00", "--card-timeout", "3",
                                      "--trust", Repository.root.appendingPathComponent("Vectors/pki/csca-a.pem").path,
                                      "--out", folder.path]
+                process.environment = ProcessInfo.processInfo.environment.merging(CLITool.hermetic) { $1 }
                 process.standardInput = input
                 process.standardOutput = output
                 FileManager.default.createFile(atPath: errorLog.path, contents: nil)
