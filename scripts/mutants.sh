@@ -64,7 +64,7 @@ if [ ${#empty[@]} -gt 0 ]; then
 fi
 echo "mutants: sound (no mutant active, the tests pass)"
 
-printf '\n%-4s %-44s %-22s %-9s %-34s %s\n' "#" "mutant" "area" "result" "caught by" "s"
+printf '\n%-4s %-44s %-22s %-9s %-46s %s\n' "#" "mutant" "area" "result" "caught by" "s"
 caught=0 crashed=0 timed_out=0 survived=0 total=0 survivors=()
 while IFS=$'\t' read -r n name area tests about; do
     wanted "$n" || continue
@@ -90,7 +90,7 @@ while IFS=$'\t' read -r n name area tests about; do
         timeout) timed_out=$((timed_out + 1)) ;;
         *) survived=$((survived + 1)); survivors+=("$n $name ($about; tests: $tests)") ;;
     esac
-    printf '%-4s %-44s %-22s %-9s %-34s %s\n' "$n" "$name" "$area" "$result" "$by" "$(( $(date +%s) - t0 ))"
+    printf '%-4s %-44s %-22s %-9s %-46s %s\n' "$n" "$name" "$area" "$result" "$by" "$(( $(date +%s) - t0 ))"
 done <<<"$list"
 
 echo

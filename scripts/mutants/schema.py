@@ -128,26 +128,78 @@ def balanced_end(text, start):
     fail("Package.swift: unbalanced parentheses")
 
 
-def trimmed_manifest(text):
-    """Package.swift without what the unit suites do not need: executables, the PC/SC integration suite and the
-    QR images module (so the schema build compiles only the library layers and their unit tests)."""
-    drop = [r"\.executable\(", r"\.executableTarget\(", r'\.testTarget\(name: "IntegrationTests"',
-            r'\.testTarget\(name: "CCCDQRTests"', r'\.target\(name: "CCCDQR"', r'\.library\(name: "CCCDQR"']
-    for pattern in drop:
-        while True:
-            match = re.search(pattern, text)
-            if not match:
-                break
-            end = balanced_end(text, match.start())
-            if text[end:end + 1] == ",":
-                end += 1
-            line_start = text.rfind("\n", 0, match.start()) + 1
-            line_end = text.find("\n", end)
-            if text[line_start:match.start()].strip() == "" and text[end:line_end].strip() == "":
-                text = text[:line_start] + text[line_end + 1:]
-            else:
-                text = text[:match.start()] + text[end:]
+def calls(text, pattern):
+    """(start, end, name) of each call matching `pattern` (a regex ending at the call's opening), end past a comma."""
+    found = []
+    for match in re.finditer(pattern, text):
+        end = balanced_end(text, match.start())
+        if text[end:end + 1] == ",":
+            end += 1
+        name = re.search(r'name:\s*"([^"]+)"', text[match.start():end])
+        found.append((match.start(), end, name.group(1) if name else None))
+    return found
+
+
+def cut(text, spans):
+    """`text` without the spans, each with its line when the line holds nothing else."""
+    for start, end in sorted(spans, reverse=True):
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        if text[line_start:start].strip() == "" and text[end:line_end].strip() == "":
+            text = text[:line_start] + text[line_end + 1:]
+        else:
+            text = text[:start] + text[end:]
     return text
+
+
+def kept_test_targets(root, mutants, test_targets):
+    """The unit test targets that hold a suite some mutant names (all unit targets if a filter names no suite)."""
+    kept = set()
+    for pattern in {p for m in mutants for p in m["tests"].split("|")}:
+        holders = set()
+        for target in test_targets:
+            folder = os.path.join(root, "Tests", target)
+            for dirpath, _, files in os.walk(folder):
+                for name in files:
+                    if name.endswith(".swift"):
+                        with open(os.path.join(dirpath, name), encoding="utf-8") as handle:
+                            if re.search(r"\b(struct|extension|class|enum)\s+" + re.escape(pattern) + r"\b",
+                                         handle.read()):
+                                holders.add(target)
+        if not holders:
+            return set(test_targets)
+        kept |= holders
+    return kept
+
+
+def trimmed_manifest(root, text, mutants):
+    """Package.swift with only what the mutants' unit test suites need: their test targets and the library targets
+    these depend on (no executables, no integration suite, no package nobody left uses), so the schema build
+    compiles no more than it must. Returns the text and the kept target names."""
+    targets = calls(text, r"\.(target|testTarget|executableTarget|systemLibrary)\(")
+    test_targets = [n for (s, e, n) in targets if text[s:].startswith(".testTarget") and n != "IntegrationTests"]
+    dependencies = {}
+    for start, end, name in targets:
+        deps = re.search(r"dependencies:\s*\[", text[start:end])
+        body = text[start + deps.end():end] if deps else ""
+        dependencies[name] = set(re.findall(r'"([^"]+)"', body))
+    keep, todo = set(), list(kept_test_targets(root, mutants, test_targets))
+    while todo:
+        name = todo.pop()
+        if name in keep:
+            continue
+        keep.add(name)
+        todo += [d for d in dependencies.get(name, ()) if d in dependencies]
+    spans = [(s, e) for (s, e, n) in targets if n not in keep]
+    spans += [(s, e) for (s, e, n) in calls(text, r"\.(executable|library)\(")
+              if not set(re.findall(r'"([^"]+)"', text[s:e].split("targets:")[-1])) <= keep]
+    used = "".join(text[s:e] for (s, e, n) in targets if n in keep)
+    for start, end, _ in calls(text, r"\.package\(url:"):
+        url = re.search(r'url:\s*"([^"]+)"', text[start:end]).group(1)
+        identity = url.rstrip("/").split("/")[-1].removesuffix(".git")
+        if f'package: "{identity}"'.lower() not in used.lower():
+            spans.append((start, end))
+    return cut(text, spans), keep
 
 
 def write_if_changed(path, content):
@@ -162,17 +214,19 @@ def write_if_changed(path, content):
         handle.write(content)
 
 
-def mirror(root, out, rewritten):
+def mirror(root, out, rewritten, mutants):
     src = os.path.join(out, "src")
+    with open(os.path.join(root, "Package.swift"), encoding="utf-8") as handle:
+        manifest, keep = trimmed_manifest(root, handle.read(), mutants)
+    for path in rewritten:
+        if path.split("/")[1] not in keep:
+            fail(f"{path}: its module is not built for any mutant's tests")
     wanted = set()
     for top in ("Sources", "Tests"):
         for folder, _, files in os.walk(os.path.join(root, top)):
             for name in files:
                 relative = os.path.relpath(os.path.join(folder, name), root)
-                if top == "Tests" and relative.split(os.sep)[1] in ("IntegrationTests", "CCCDQRTests"):
-                    continue
-                if top == "Sources" and relative.split(os.sep)[1] in ("CCCDQR", "cccd", "cccd-bench",
-                                                                       "cccd-vectors"):
+                if relative.split(os.sep)[1] not in keep:
                     continue
                 wanted.add(relative)
                 if relative in rewritten:
@@ -202,8 +256,10 @@ def mirror(root, out, rewritten):
                 relative = os.path.relpath(os.path.join(folder, name), src)
                 if relative not in wanted:
                     os.remove(os.path.join(src, relative))
-    with open(os.path.join(root, "Package.swift"), encoding="utf-8") as handle:
-        write_if_changed(os.path.join(src, "Package.swift"), trimmed_manifest(handle.read()))
+        for folder, _, _ in sorted(os.walk(os.path.join(src, top)), key=lambda entry: -len(entry[0])):
+            if not os.listdir(folder):
+                os.rmdir(folder)
+    write_if_changed(os.path.join(src, "Package.swift"), manifest)
     # The same package versions as the repository's build, when it has resolved them.
     resolved = os.path.join(root, "Package.resolved")
     if os.path.exists(resolved):
@@ -228,7 +284,7 @@ def main():
     mutants = parse(os.path.join(root, "scripts", "mutants", "mutants.txt"))
     rewritten = schemata(root, mutants)
     if sys.argv[2] != "--check":
-        mirror(root, os.path.realpath(sys.argv[2]), rewritten)
+        mirror(root, os.path.realpath(sys.argv[2]), rewritten, mutants)
     for number, m in enumerate(mutants, 1):
         print("\t".join([str(number), m["name"], m["area"], m["tests"], m["about"]]))
 
