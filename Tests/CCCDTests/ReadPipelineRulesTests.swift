@@ -41,29 +41,21 @@ import VirtualCard
         #expect(result.checks.activeAuthentication == .passed)
     }
 
-    /// DG14 listed by EF.SOD and absent from the chip (6A82 under valid secure messaging): chip authentication
-    /// failed — never "not supported" — and DG_LISTED_UNREADABLE; active authentication still passes.
-    @Test func listedDG14_missing_failsChipAuthentication() throws {
+    /// DG14 (or DG15) listed by EF.SOD and absent from the chip (6A82 under valid secure messaging): chip (or
+    /// active) authentication failed — never "not supported" — and DG_LISTED_UNREADABLE.
+    @Test(arguments: [14, 15])
+    func listedDataGroup_missing_failsItsCheck(_ number: Int) throws {
         let card = try Self.card()
         var configuration = card.configuration
-        configuration.files[0x010E] = nil
+        configuration.files[0x0100 + UInt16(number)] = nil
         let result = try Self.read(card, chip: EMRTDChip(configuration: configuration))
-        #expect(result.checks.chipAuthentication.name == "failed")
-        #expect(result.checks.chipAuthentication.reason?.contains("EF.SOD lists DG14") == true)
-        #expect(result.problems.filter { $0.code == .dataGroupListedUnreadable }.map(\.field) == ["DG14"])
-        #expect(result.verdict.name == "reject")
-    }
-
-    /// The same for DG15 and active authentication.
-    @Test func listedDG15_missing_failsActiveAuthentication() throws {
-        let card = try Self.card()
-        var configuration = card.configuration
-        configuration.files[0x010F] = nil
-        let result = try Self.read(card, chip: EMRTDChip(configuration: configuration))
-        #expect(result.checks.activeAuthentication.name == "failed")
-        #expect(result.checks.activeAuthentication.reason?.contains("EF.SOD lists DG15") == true)
-        #expect(result.checks.chipAuthentication == .passed)
-        #expect(result.problems.filter { $0.code == .dataGroupListedUnreadable }.map(\.field) == ["DG15"])
+        let (check, other) = number == 14 ? (result.checks.chipAuthentication, result.checks.activeAuthentication)
+            : (result.checks.activeAuthentication, result.checks.chipAuthentication)
+        #expect(check.name == "failed")
+        #expect(check.reason?.contains("EF.SOD lists DG\(number)") == true)
+        // Without DG14 this ECDSA chip has no ActiveAuthenticationInfo either: active authentication fails too.
+        #expect(number == 14 || other == .passed)
+        #expect(result.problems.filter { $0.code == .dataGroupListedUnreadable }.map(\.field) == ["DG\(number)"])
         #expect(result.verdict.name == "reject")
     }
 

@@ -32,31 +32,24 @@ import Testing
         #expect(result.verdict == .accept)
     }
 
-    /// Chip authentication counts only when DG14 verifies against EF.SOD: a chip proving it holds a key EF.SOD
-    /// does not vouch for proves nothing. One byte of DG14's key changed, chip authentication "passed".
-    @Test func chipAuthentication_overADG14ThatDoesNotVerify_isFailed() throws {
-        let result = try Domain.result(qr: Domain.anQR) { files in files[.dataGroup(14)]![files[.dataGroup(14)]!.count - 1] ^= 0x01 }
-        #expect(result.checks.passive.dataGroups[14] != .passed)
-        guard case .failed(let reason) = result.checks.chipAuthentication else {
-            Issue.record("chip authentication over an unverified DG14 counted: \(result.checks.chipAuthentication)")
+    /// Chip authentication counts only when DG14 verifies against EF.SOD, active authentication only when DG15
+    /// does: a chip proving it holds a key EF.SOD does not vouch for proves nothing. One byte of the data group's
+    /// key changed, the check "passed": it is failed, the other check untouched.
+    @Test(arguments: [14, 15])
+    func aChipCheck_overADataGroupThatDoesNotVerify_isFailed(_ number: Int) throws {
+        let result = try Domain.result(qr: Domain.anQR) { files in
+            files[.dataGroup(number)]![files[.dataGroup(number)]!.count - 1] ^= 0x01
+        }
+        #expect(result.checks.passive.dataGroups[number] != .passed)
+        let (check, other) = number == 14 ? (result.checks.chipAuthentication, result.checks.activeAuthentication)
+            : (result.checks.activeAuthentication, result.checks.chipAuthentication)
+        guard case .failed(let reason) = check else {
+            Issue.record("the check over an unverified DG\(number) counted: \(check)")
             return
         }
-        #expect(reason.contains("DG14 does not verify against EF.SOD"))
-        #expect(result.problems.contains { $0.code == .chipAuthenticationFailed })
-        #expect(result.checks.activeAuthentication == .passed)
-    }
-
-    /// The same for active authentication and DG15.
-    @Test func activeAuthentication_overADG15ThatDoesNotVerify_isFailed() throws {
-        let result = try Domain.result(qr: Domain.anQR) { files in files[.dataGroup(15)]![files[.dataGroup(15)]!.count - 1] ^= 0x01 }
-        #expect(result.checks.passive.dataGroups[15] != .passed)
-        guard case .failed(let reason) = result.checks.activeAuthentication else {
-            Issue.record("active authentication over an unverified DG15 counted: \(result.checks.activeAuthentication)")
-            return
-        }
-        #expect(reason.contains("DG15 does not verify against EF.SOD"))
-        #expect(result.problems.contains { $0.code == .activeAuthenticationFailed })
-        #expect(result.checks.chipAuthentication == .passed)
+        #expect(reason.contains("DG\(number) does not verify against EF.SOD"))
+        #expect(result.problems.contains { $0.code == (number == 14 ? .chipAuthenticationFailed : .activeAuthenticationFailed) })
+        #expect(other == .passed)
     }
 
     /// And both count when their data groups verify (the same files, untouched).
