@@ -59,7 +59,8 @@ if ! (unset CCCD_MUTANT; run_tests "$all_filters"); then
 fi
 empty=()
 while read -r f; do
-    (unset CCCD_MUTANT; "$runner" --testing-library swift-testing --filter "$f" 2>&1 | grep -q "Test run with [1-9]") || empty+=("$f")
+    ran="$(unset CCCD_MUTANT; "$runner" --testing-library swift-testing --filter "$f" 2>&1 || true)"
+    grep -q "Test run with [1-9]" <<<"$ran" || empty+=("$f")
 done < <(printf '%s\n' "$all_filters" | tr '|' '\n')
 if [ ${#empty[@]} -gt 0 ]; then
     echo "mutants: FAILED: these filters match no test: ${empty[*]}" >&2
