@@ -51,7 +51,11 @@ wanted() {
 
 # Soundness: with no mutant active the copy's tests pass, every filter of every mutant, and each filter matches
 # at least one test.
-all_filters="$(printf '%s\n' "$list" | while IFS=$'\t' read -r n name area tests about; do wanted "$n" && echo "$tests"; done | tr '|' '\n' | sort -u | paste -sd'|')"
+all_filters="$(printf '%s\n' "$list" | while IFS=$'\t' read -r n name area tests about; do if wanted "$n"; then echo "$tests"; fi; done | tr '|' '\n' | sort -u | paste -sd'|')"
+if [ -z "$all_filters" ]; then
+    echo "mutants: FAILED: no mutant numbered ${selected[*]}" >&2
+    exit 1
+fi
 if ! (unset CCCD_MUTANT; run_tests "$all_filters"); then
     tail -n 40 "$out/last.log" >&2
     echo "mutants: FAILED: with no mutant active the tests fail: the schema copy is not sound" >&2

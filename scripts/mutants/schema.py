@@ -156,6 +156,8 @@ def kept_test_targets(root, mutants, test_targets):
     """The unit test targets that hold a suite some mutant names (all unit targets if a filter names no suite)."""
     kept = set()
     for pattern in {p for m in mutants for p in m["tests"].split("|")}:
+        # The suite: the filter's leading name ("TLVTests/test_…" → TLVTests).
+        pattern = re.match(r"[A-Za-z_][A-Za-z0-9_]*", pattern).group(0) if re.match(r"[A-Za-z_]", pattern) else ""
         holders = set()
         for target in test_targets:
             folder = os.path.join(root, "Tests", target)
