@@ -13,6 +13,7 @@
 //   CCCDQR        QR images (PNG/JPEG, zbar, the recovery ladder) and the portrait transcoder (JPEG 2000 → JPEG)
 //   CCCDConfiguration  cccd.toml: the defaults, the system and user files, the command line, each value's source
 //   DeskRecord    the audit log (SQLite through GRDB), history, retention, the saved-cards archive
+//   DeskServer    the desk page (Hummingbird): routes, server-sent events, the page's HTML/CSS/JS as resources
 //   VirtualCard   the chip emulator: in-process channel and vpcd server
 //   cccd          the command line
 import PackageDescription
@@ -32,10 +33,15 @@ let package = Package(
         .library(name: "CCCDConfiguration", targets: ["CCCDConfiguration"]),
         .library(name: "DeskRecord", targets: ["DeskRecord"]),
         .library(name: "VirtualCard", targets: ["VirtualCard"]),
+        .library(name: "DeskServer", targets: ["DeskServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        // The desk page's HTTP server; without its default traits (swift-configuration, which cccd does not use).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
@@ -62,11 +68,17 @@ let package = Package(
         .target(name: "DeskRecord", dependencies: ["CCCD", "CCCDConfiguration", "ICAOCrypto",
                                                    .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "VirtualCard", dependencies: ["CardIO", "ICAOCrypto", "LDS"]),
+        .target(name: "DeskServer", dependencies: [
+            "CCCD", "CCCDQR", "CCCDConfiguration", "DeskRecord", .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"), .product(name: "HTTPTypes", package: "swift-http-types"),
+        ], resources: [.copy("Page")]),
         .executableTarget(name: "cccd-bench", dependencies: ["CardIO", "CCCD", "ICAOSession", "LDS", "VirtualCard"]),
+        .executableTarget(name: "cccd-desk-bench", dependencies: ["CCCD", "CCCDConfiguration", "DeskRecord", "DeskServer", "VirtualCard"]),
         .executableTarget(name: "cccd-vectors", dependencies: ["CCCD", "ICAOCrypto", "VirtualCard"]),
         .executableTarget(name: "cccd", dependencies: [
             "CardIO", "ICAOSession", "LDS", "Verification", "CCCD", "CCCDQR", "CCCDConfiguration", "DeskRecord",
-            "VirtualCard", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "VirtualCard", "DeskServer", "COpenSSL", "CPCSC", "CZBar",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Tests, one target per module, plus the ones that need the real pcscd.

@@ -218,8 +218,35 @@ public struct CardReadResult: Sendable {
             problems.append(Problem(code: .replayed, detail: "read from a recorded trace: nothing proves the card "
                                     + "was there, or when"))
         }
+        if CardVerdict.deciding(problems) == .accept, let unearned = Self.unearnedAcceptance(checks) {
+            problems.append(unearned)
+        }
         self.problems = problems
         verdict = CardVerdict.deciding(problems)
+    }
+
+    /// Defence in depth: `accept` is decided from the problems, and a problem missing by mistake must never turn
+    /// into "genuine". An acceptance stands only when each check itself says so: EF.SOD's signature and the
+    /// signer's chain passed, every data group read matched its hash (and there was at least one), and chip and
+    /// active authentication passed wherever EF.SOD lists DG14 and DG15. Otherwise this names what was not earned.
+    static func unearnedAcceptance(_ checks: CardChecks) -> Problem? {
+        var missing: [String] = []
+        let passive = checks.passive
+        if passive.verdict != .passed { missing.append("passive authentication is \(passive.verdict.name)") }
+        if passive.signature != .passed { missing.append("the SOD signature is \(passive.signature.name)") }
+        if passive.chain != .passed { missing.append("the signer's chain is \(passive.chain.name)") }
+        if passive.dataGroups.isEmpty { missing.append("no data group was hash-checked") }
+        for (number, verdict) in passive.dataGroups.sorted(by: { $0.key < $1.key }) where verdict != .passed {
+            missing.append("DG\(number)'s hash is \(verdict.name)")
+        }
+        let listed = Set(checks.dataGroupsInSOD)
+        if listed.isEmpty { missing.append("EF.SOD lists no data group") }
+        if listed.contains(14) && checks.chipAuthentication != .passed { missing.append("chip authentication did not pass") }
+        if listed.contains(15) && checks.activeAuthentication != .passed {
+            missing.append("active authentication did not pass")
+        }
+        guard !missing.isEmpty else { return nil }
+        return Problem(code: .acceptanceUnearned, detail: missing.joined(separator: "; "))
     }
 
     /// Chip and active authentication count only when the data group holding the key (DG14, DG15) verifies

@@ -108,6 +108,9 @@ public struct Problem: Sendable, Hashable, CustomStringConvertible {
         /// The session was opened with BAC although DG14, which EF.SOD signs, lists PACE: a downgrade (a man in the
         /// middle hiding EF.CardAccess, or a chip refusing PACE).
         public static let bacOnPACEChip: Code = "BAC_ON_PACE_CHIP"
+        /// No problem stood against the card, yet a check did not pass (an internal safeguard: a check that did
+        /// not report its failure). The card is rejected; the detail names the check.
+        public static let acceptanceUnearned: Code = "ACCEPTANCE_UNEARNED"
 
         /// How a problem with this code weighs on the verdict, unless it says otherwise. A code this table does
         /// not know is a failure: a wrong "genuine" is the worst bug.

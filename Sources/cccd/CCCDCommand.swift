@@ -14,8 +14,11 @@ struct CCCDCommand: AsyncParsableCommand {
             4 the chip refused access, 5 verification failed, 6 an input file is unreadable or malformed. With \
             --json, a failure prints {"schema": "cccd-error/1", "code", "message", "exit"} on stdout too.
             """,
+        // What the parser knows (help, completions, the manual); `--version` itself prints VersionInfo.text, whose
+        // library versions are read at run time, only when asked.
+        version: "cccd \(CCCDVersion.current)",
         subcommands: [ReadCommand.self, Level1Command.self, QRCommand.self, ReplayCommand.self, WatchCommand.self,
-                      VerifyCommand.self, ReadersCommand.self, EmulateCommand.self, ConfigCommand.self,
+                      DeskCommand.self, VerifyCommand.self, ReadersCommand.self, EmulateCommand.self, ConfigCommand.self,
                       HistoryCommand.self, PurgeCommand.self]
     )
 
@@ -24,6 +27,10 @@ struct CCCDCommand: AsyncParsableCommand {
         // Whatever cccd creates (dumps, traces, payloads, the audit log) is its owner's alone.
         PrivateFiles.restrictUmask()
         let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments == ["--version"] {
+            Standard.output(VersionInfo.text)
+            return
+        }
         do {
             var command = try parseAsRoot(arguments)
             if var asynchronous = command as? AsyncParsableCommand {

@@ -67,6 +67,9 @@ struct Reported: Error {
 /// Whether `--json` or `--pretty` is on the command line: failures then print `cccd-error/1` on stdout.
 let jsonRequested = CommandLine.arguments.dropFirst().contains { $0 == "--json" || $0 == "--pretty" }
 
+/// Whether `--pretty` is on the command line: `cccd-error/1` is then indented like every other document.
+let prettyRequested = CommandLine.arguments.dropFirst().contains("--pretty")
+
 /// Runs a command body; a failure leaves with one line on stderr, `cccd-error/1` on stdout under `--json`, and the
 /// exit code of its kind. Nothing leaves with a stack trace or the wrong code.
 func runCommand(json: Bool = jsonRequested, _ body: () async throws -> Void) async throws {
@@ -87,22 +90,24 @@ func runCommand(json: Bool = jsonRequested, _ body: () throws -> Void) throws {
 }
 
 /// Prints a failure and returns the exit to throw.
-func report(_ error: Error, json: Bool, extra: [(String, JSONValue)] = []) -> ExitCode {
+///
+/// - Parameter quiet: leave the English line off stderr (`watch` has said it in the officer's language).
+func report(_ error: Error, json: Bool, extra: [(String, JSONValue)] = [], quiet: Bool = false) -> ExitCode {
     switch error {
     case let exit as ExitCode:
         return exit
     case let reported as Reported:
         return ExitCode(reported.exit)
     case let classified as any ClassifiedError:
-        Standard.error("cccd: \(classified.description)")
-        if json { Standard.output(ErrorReport.json(classified, extra: extra).serialized()) }
+        if !quiet { Standard.error("cccd: \(classified.description)") }
+        if json { Standard.output(ErrorReport.json(classified, extra: extra).serialized(pretty: prettyRequested)) }
         return ExitCode(classified.kind.exitCode)
     default:
         let message = "unexpected failure: \(error). Please report it with the command you ran"
         Standard.error("cccd: \(message)")
         if json {
             Standard.output(ErrorReport.json(code: "INTERNAL", message: message, exit: FailureKind.bug.exitCode,
-                                             extra: extra).serialized())
+                                             extra: extra).serialized(pretty: prettyRequested))
         }
         return ExitCode(FailureKind.bug.exitCode)
     }
@@ -113,6 +118,10 @@ enum Standard {
     /// Writes a line to stderr.
     static func error(_ line: String) {
         FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+    /// Writes a question on stderr, without a line end, for the answer typed after it.
+    static func prompt(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
     }
     /// Writes a line to stdout.
     static func output(_ line: String) {

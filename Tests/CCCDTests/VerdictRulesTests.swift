@@ -164,3 +164,38 @@ import Testing
         #expect(CCCDError.internalFailure("x").verdict == nil)
     }
 }
+
+/// The safeguard under `accept`: a check that failed without reporting a problem never becomes "genuine".
+@Suite struct UnearnedAcceptanceTests {
+    @Test func checksThatAllPass_earnTheAcceptance() {
+        #expect(CardReadResult.unearnedAcceptance(.allPassing()) == nil)
+    }
+
+    @Test(arguments: ["passive", "signature", "chain", "a hash", "no hash", "no list", "chip authentication",
+                      "active authentication"])
+    func oneCheckNotPassing_silently_isNamed(_ what: String) throws {
+        var checks = CardChecks.allPassing()
+        switch what {
+        case "passive": checks.passive.verdict = .failed
+        case "signature": checks.passive.signature = .failed(reason: "x")
+        case "chain": checks.passive.chain = .noTrustAnchor
+        case "a hash": checks.passive.dataGroups[2] = .failed(reason: "x")
+        case "no hash": checks.passive.dataGroups = [:]
+        case "no list": checks.dataGroupsInSOD = []
+        case "chip authentication": checks.chipAuthentication = .notSupported(reason: "x")
+        default: checks.activeAuthentication = .noTrustAnchor
+        }
+        let problem = try #require(CardReadResult.unearnedAcceptance(checks), "\(what)")
+        #expect(problem.code == .acceptanceUnearned)
+        #expect(problem.kind == .failure)
+        #expect(CardVerdict.deciding([problem]) != .accept)
+    }
+
+    @Test func chipChecks_areNotRequired_whereEFSODDoesNotListTheirDataGroups() {
+        var checks = CardChecks.allPassing()
+        checks.dataGroupsInSOD = [1, 2, 13]
+        checks.chipAuthentication = .notSupported(reason: "no DG14")
+        checks.activeAuthentication = .notSupported(reason: "no DG15")
+        #expect(CardReadResult.unearnedAcceptance(checks) == nil)
+    }
+}
