@@ -89,7 +89,7 @@ let package = Package(
         ]),
         .testTarget(name: "ICAOSessionTests", dependencies: ["ICAOSession", "CardIO", "ICAOCrypto", "LDS", "VirtualCard"]),
         .testTarget(name: "VerificationTests", dependencies: ["Verification", "LDS", "ICAOCrypto", "VirtualCard", "CardIO"]),
-        .testTarget(name: "CCCDTests", dependencies: ["CCCD"]),
+        .testTarget(name: "CCCDTests", dependencies: ["CCCD", "CardIO", "VirtualCard"]),
         .testTarget(name: "CCCDQRTests", dependencies: ["CCCDQR", "CCCD"]),
         .testTarget(name: "CCCDConfigurationTests", dependencies: ["CCCDConfiguration", "CCCD"]),
         .testTarget(name: "DeskRecordTests", dependencies: ["DeskRecord", "CCCDConfiguration", "CCCD"]),

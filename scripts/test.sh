@@ -18,6 +18,8 @@ swift build --build-tests
 # The manual page and the shell completions, generated from the argument parser and checked (groff, bash -n).
 ./scripts/make-manual.sh
 swift test --skip-build
+# The mutation check: every bug planted by scripts/mutants/mutants.txt must make the unit tests fail (README).
+./scripts/mutants.sh
 # Examples/: a package that depends on this one by path, as a client's would; the two examples that need no reader run.
 swift build --package-path Examples
 bin="$(swift build --package-path Examples --show-bin-path)"

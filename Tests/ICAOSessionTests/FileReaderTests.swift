@@ -70,9 +70,10 @@ private func status(_ sw: String) -> Result<ResponseAPDU, ChannelError> { ok([],
         #expect(channel.commands.map(\.expectedLength) == [256, 100])
     }
 
-    /// A chip answering 6Cxx for ever: four re-asks, then the typed error (the loop is bounded).
+    /// A chip answering 6Cxx for ever: four re-asks, then the typed error (the loop is bounded). The script gives
+    /// up after 64 commands with a link failure, so a reader that did not stop fails this test instead of hanging.
     @Test func wrongLeForEver_endsWithATypedError() {
-        let channel = ScriptedChannel { _, _ in status("6C64") }
+        let channel = ScriptedChannel { _, n in n < 64 ? status("6C64") : .failure(.transport("the script's end")) }
         #expect(throws: FileReadError.unexpectedStatus(dg1, offset: 0, status: StatusWord(rawValue: 0x6C64))) {
             try reader(channel).read(dg1)
         }

@@ -50,6 +50,31 @@ import Testing
         }
     }
 
+    /// Length octets that run past their container (though not past the buffer, whose next bytes would make a
+    /// length): truncated, with the element's offset and tag, never a length read from the neighbour's bytes.
+    @Test func test_lengthOctetsPastTheContainer_areTruncated() throws {
+        let r = BERReader(hex("30 02 04 82 0001 AA"))
+        var top = r.topLevel()
+        var c = try r.children(of: try #require(try top.next()))
+        #expect(throws: TLVError.truncatedLength(offset: 2, tag: 0x04)) {
+            _ = try c.next()
+        }
+    }
+
+    /// A length exactly one byte too long, the off-by-one a bounds check can have: refused whether the byte after
+    /// is past the buffer or still inside it but past the container (which would hand out its neighbour's byte).
+    @Test func test_lengthOneBytePastTheEnd_isRejected() throws {
+        #expect(throws: TLVError.lengthPastEnd(offset: 0, tag: 0x04, length: 3, available: 2)) {
+            _ = try BERReader(hex("04 03 0102")).singleElement()
+        }
+        let r = BERReader(hex("30 04 04 03 0102 03"))
+        var top = r.topLevel()
+        var c = try r.children(of: try #require(try top.next()))
+        #expect(throws: TLVError.lengthPastEnd(offset: 2, tag: 0x04, length: 3, available: 2)) {
+            _ = try c.next()
+        }
+    }
+
     @Test func test_fiveByteLengthFields_areRejected() {
         #expect(throws: TLVError.unsupportedLengthForm(offset: 0, tag: 0x04, lengthOctets: 5)) {
             _ = try BERReader(hex("04 85 0000000001 00")).singleElement()
