@@ -109,7 +109,9 @@ public struct CardQRReader: Sendable {
             if let (w, h) = JPEGExif.frameSize(in: data), data.starts(with: [0xFF, 0xD8, 0xFF]) {
                 // JPEG: each view decoded at its own size by the IDCT's scaling, only when the search gets to it.
                 let look = try load(firstLookSide(forLongerSide: max(w, h)))
-                views = Views(look: look, reader: self, decode: { side in try? load(side) })
+                let workingReduction = QRImageLoader.jpegReduction(longerSide: max(w, h), workingSide: workingSide)
+                views = Views(look: look, workingReduction: workingReduction, reader: self,
+                              decode: { side in try? load(side) })
             } else {
                 views = Views(try load(nil).image, reader: self)
             }
@@ -126,6 +128,8 @@ public struct CardQRReader: Sendable {
         private let reader: CardQRReader
         private let decode: ((Int?) -> LoadedImage?)?
         private var lookReduction: Int
+        /// The reduction the working image has (or will have once decoded): known before it is decoded.
+        private let workingReduction: Int
         private var workingImage: (image: GreyImage, reduction: Int)?
         private var fullImage: GreyImage?
         private var fullDone = false
@@ -140,15 +144,18 @@ public struct CardQRReader: Sendable {
             workingImage = (working, workingFactor)
             fullImage = workingFactor > 1 ? image : nil
             fullDone = true
+            self.workingReduction = workingFactor
             let lookFactor = max(1, max(working.width, working.height) / reader.firstLookSide(forLongerSide: side))
             look = working.downscaled(by: lookFactor)
             lookReduction = workingFactor * lookFactor
         }
 
         /// A JPEG decoded at the first look's reduction; the other sizes decoded when asked for.
-        init(look: LoadedImage, reader: CardQRReader, decode: @escaping (Int?) -> LoadedImage?) {
+        init(look: LoadedImage, workingReduction: Int, reader: CardQRReader,
+             decode: @escaping (Int?) -> LoadedImage?) {
             self.look = look.image
             lookReduction = look.reduction
+            self.workingReduction = min(workingReduction, look.reduction)
             self.reader = reader
             self.decode = decode
         }
@@ -164,11 +171,9 @@ public struct CardQRReader: Sendable {
             return image.image
         }
 
-        /// Whether the first look is smaller than the working image (so both are worth a pass).
-        var lookIsReduced: Bool {
-            _ = working
-            return (workingImage?.reduction ?? lookReduction) < lookReduction
-        }
+        /// Whether the first look is smaller than the working image (so both are worth a pass); known without
+        /// decoding the working image.
+        var lookIsReduced: Bool { workingReduction < lookReduction }
 
         /// Full size, when the working image is smaller; nil otherwise.
         var full: GreyImage? {

@@ -167,6 +167,14 @@ public enum QRImageLoader {
         }
     }
 
+    /// The factor (1, 2, 4 or 8) the JPEG decoder shrinks each side by so the longer side stays at least
+    /// `workingSide`: known from the frame header alone, before any pixel is decoded.
+    static func jpegReduction(longerSide side: Int, workingSide: Int) -> Int {
+        var denominator = 1
+        while denominator < 8, side / (denominator * 2) >= workingSide { denominator *= 2 }
+        return denominator
+    }
+
     /// JPEG (baseline, progressive, grey, YCbCr, CMYK) to 8-bit grey through the C helper in the CImage shim,
     /// which keeps libjpeg's error exits (longjmp) out of Swift.
     static func decodeJPEG(_ data: [UInt8], workingSide: Int?,
@@ -174,10 +182,7 @@ public enum QRImageLoader {
         var denominator: UInt32 = 1
         if let (w, h) = JPEGExif.frameSize(in: data) {
             try limits.check(width: w, height: h)
-            if let workingSide {
-                let side = max(w, h)
-                while denominator < 8, side / Int(denominator * 2) >= workingSide { denominator *= 2 }
-            }
+            if let workingSide { denominator = UInt32(jpegReduction(longerSide: max(w, h), workingSide: workingSide)) }
         }
         var pixels: UnsafeMutablePointer<UInt8>?
         var width: UInt32 = 0, height: UInt32 = 0, fullWidth: UInt32 = 0, fullHeight: UInt32 = 0
