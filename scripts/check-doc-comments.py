@@ -50,7 +50,7 @@ def main():
                     missing.append(f"{where}: {module}.{name} ({symbol['kind']['displayName']}) has no doc comment")
                 else:
                     documented.add(symbol["identifier"]["precise"])
-        print(f"{module}: {len(documented)} public symbols documented")
+        print(f"{module}: {len(documented)} public symbols documented", flush=True)
     for line in sorted(set(missing)):
         print(line, file=sys.stderr)
     if missing:
