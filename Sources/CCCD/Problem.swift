@@ -55,8 +55,10 @@ public struct Problem: Sendable, Hashable, CustomStringConvertible {
         /// A code by its spelling.
         public init(stringLiteral value: String) { self.rawValue = value }
 
+        /// The code's spelling (``rawValue``).
         public var description: String { rawValue }
 
+        /// Alphabetical order of the spellings.
         public static func < (a: Code, b: Code) -> Bool { a.rawValue < b.rawValue }
 
         /// The QR and the chip differ on `field` (both values given).
@@ -133,6 +135,7 @@ public struct Problem: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The code, the field, then the chip's and the QR's values or the detail.
     public var description: String {
         var text = code.rawValue
         if let field { text += " \(field)" }

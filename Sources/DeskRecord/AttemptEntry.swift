@@ -3,6 +3,7 @@ import Foundation
 
 /// The commands that make entries in the audit log.
 public enum AttemptCommand: String, Sendable, Hashable, CaseIterable {
+    /// A reading command: `cccd read`, `cccd level1`, `cccd watch` or the desk page (`cccd desk`).
     case read, level1, watch, desk
     /// A purge: the entry says what it removed.
     case purge
@@ -46,9 +47,12 @@ public struct AttemptEntry: Sendable, Hashable {
 
     /// A reason of the verdict: the problem code and its field, without values.
     public struct Reason: Sendable, Hashable {
+        /// The problem code, e.g. `QR_MISMATCH`.
         public var code: String
+        /// The field the problem concerns, e.g. `fullName`, when it concerns one.
         public var field: String?
 
+        /// A reason from its code and field.
         public init(code: String, field: String? = nil) {
             self.code = code
             self.field = field
@@ -64,6 +68,7 @@ public struct AttemptEntry: Sendable, Hashable {
         /// Saved cards removed.
         public var cards: Int
 
+        /// Facts from their parts.
         public init(before: Date, entries: Int, cards: Int) {
             self.before = before
             self.entries = entries
@@ -181,6 +186,8 @@ public struct AttemptEntry: Sendable, Hashable {
 
 /// How an attempt ended: with a read (whatever its verdict), or with an error before a result.
 public enum AttemptOutcome: Sendable {
+    /// The card was read and judged: its result.
     case read(CardReadResult)
+    /// The attempt ended in an error before a result; the entry keeps the code of a `ClassifiedError`.
     case failed(any Error & Sendable)
 }

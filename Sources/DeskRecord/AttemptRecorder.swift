@@ -35,7 +35,9 @@ public final class AttemptRecorder: Sendable {
 
     /// What was recorded: the log's entry, and the folder the card was saved in.
     public struct RecordedAttempt: Sendable, Hashable {
+        /// The entry as the log holds it, with its ``AttemptEntry/id``.
         public var entry: AttemptEntry
+        /// The folder the card was saved in; nil when it was not saved.
         public var saved: String? { entry.saved }
     }
 

@@ -64,7 +64,9 @@ public struct CardArchive: Sendable, Hashable {
 
     /// A saved card: its folder and its time of reading.
     public struct SavedCard: Sendable, Hashable {
+        /// The saved card's folder.
         public var path: String
+        /// When the card was read (the dump's `readAt`).
         public var readAt: Date
     }
 

@@ -18,6 +18,7 @@ public enum FileReadError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The file announces a length beyond what any eMRTD file holds.
     case tooLong(ElementaryFile, Int)
 
+    /// One line naming the file and what went wrong.
     public var description: String {
         switch self {
         case .fileNotFound(let f): return "\(f) is not on the chip"
@@ -88,6 +89,7 @@ public final class FileReader {
     /// A reader over `channel`.
     ///
     /// - Parameters:
+    ///   - channel: the channel files are read over (a secure messaging channel once the chip is opened).
     ///   - extendedLength: whether reader and chip take extended-length APDUs (probe with EF.CardAccess first).
     ///   - shortLimit: the largest short Le: 0xDF under AES secure messaging, 0xE7 under 3DES, 256 in plain.
     public init(channel: CardChannel, extendedLength: Bool, shortLimit: Int) {

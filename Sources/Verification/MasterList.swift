@@ -41,6 +41,7 @@ public struct MasterList: Sendable {
         /// below the algorithm policy's minimum.
         case signerNotAuthorized(String)
 
+        /// One line naming the check the master list fails, and why.
         public var description: String {
             switch self {
             case .malformed(let error): return "malformed master list: \(error)"

@@ -28,6 +28,7 @@ public final class FaultInjectingChip: VirtualChip {
         /// from a reader, or a man in the middle answering `6A82` in the chip's place.
         case replace(StatusWord)
 
+        /// The fault's name, as ``init(_:)`` parses it: `remove`, `transaction-failed`, `corrupt`, `garbage` or `sw-XXXX`.
         public var description: String {
             switch self {
             case .remove: return "remove"
@@ -160,6 +161,7 @@ public final class FaultInjectingChip: VirtualChip {
             self.random = random
         }
 
+        /// Two plans are equal when every fault, stall, latency, rule and random setting is.
         public static func == (a: Plan, b: Plan) -> Bool {
             a.removeAtExchange == b.removeAtExchange && a.corruptResponseAtExchange == b.corruptResponseAtExchange
                 && a.garbageAtExchange == b.garbageAtExchange && a.stall?.exchange == b.stall?.exchange
