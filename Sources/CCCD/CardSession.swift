@@ -56,7 +56,7 @@ public final class CardSession: Sendable {
     ///   - qr: the card's QR, to cross-check the chip with.
     ///   - options: what to read; for a trace, nil takes what the recorded read asked for.
     ///   - entropy: where the terminal's randomness comes from (the system's by default; a trace's own for a replay).
-    ///   - apduLog: called with each exchange on the wire, header and lengths only (``CardIO/APDULogEntry``): the
+    ///   - apduLog: called with each exchange on the wire, header and lengths only (`CardIO.APDULogEntry`): the
     ///     `--verbose` log. Never the data, the access key or session keys.
     public init(source: CardSource, key: AccessKey? = nil, trust: TrustStore? = nil, qr: CardQRCode? = nil,
                 options: ReadOptions? = nil, entropy: (@Sendable () -> any EntropySource)? = nil,

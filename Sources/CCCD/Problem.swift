@@ -43,7 +43,7 @@ public struct Problem: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// A stable problem code. The codes this library produces are the static members; the codes of
-    /// `Verification` (``Verification/ProblemCode``) keep their own spelling.
+    /// `Verification` (`Verification.ProblemCode`) keep their own spelling.
     public struct Code: RawRepresentable, Sendable, Hashable, Comparable, ExpressibleByStringLiteral,
                         CustomStringConvertible {
         /// `QR_MISMATCH` and the like.
@@ -157,7 +157,7 @@ public struct Problem: Sendable, Hashable, CustomStringConvertible {
 
 extension Problem {
     /// A problem of passive authentication, in the domain's terms: the data group or certificate as `field`; a
-    /// warning (``Verification/VerificationProblem/severity``) is a notice, never a reason to reject.
+    /// warning (`Verification.VerificationProblem.severity`) is a notice, never a reason to reject.
     public init(_ problem: VerificationProblem) {
         let code = Code(rawValue: problem.code.rawValue)
         self.init(code: code, kind: problem.isError ? code.kind : .notice,

@@ -40,7 +40,7 @@ public struct AttemptEntry: Sendable, Hashable {
     public var exitCode: Int32
     /// The folder the card was saved in.
     public var saved: String?
-    /// ``CardDump/filesHash(ofFolder:)`` of that folder when it was saved.
+    /// `CardDump.filesHash(ofFolder:)` of that folder when it was saved.
     public var savedHash: String?
     /// What a purge removed.
     public var purge: PurgeFacts?
@@ -103,9 +103,14 @@ public struct AttemptEntry: Sendable, Hashable {
     /// The entry of an attempt that ended with `outcome`.
     ///
     /// - Parameters:
+    ///   - outcome: the read, or the error the attempt ended with.
+    ///   - command: the command that made the attempt.
+    ///   - reader: the reader's name, for a failure (a read names its own).
+    ///   - operatorName: who was at the desk.
     ///   - input: what the officer gave (its key's kind; its QR names the holder when the chip could not).
     ///   - allowUnverified: as for the exit code of a read.
     ///   - exitCode: the command's exit code, when it is not the one the outcome gives.
+    ///   - time: when the attempt ended.
     public init(_ outcome: AttemptOutcome, command: AttemptCommand, reader: String?, operatorName: String,
                 input: CardInput?, allowUnverified: Bool = false, exitCode: Int32? = nil, time: Date = Date()) {
         let key: String?

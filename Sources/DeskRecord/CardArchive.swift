@@ -70,7 +70,7 @@ public struct CardArchive: Sendable, Hashable {
         public var readAt: Date
     }
 
-    /// Every saved card of the archive (the root and `rejected/`): folders that are dumps (``CardDump/isDump(at:)``)
+    /// Every saved card of the archive (the root and `rejected/`): folders that are dumps (`CardDump.isDump(at:)`)
     /// with a `readAt`; anything else in the folder is left alone.
     public func savedCards() -> [SavedCard] {
         var cards: [SavedCard] = []

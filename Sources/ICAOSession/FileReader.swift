@@ -12,7 +12,7 @@ public enum FileReadError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The chip answered a READ BINARY with an unexpected status word.
     case unexpectedStatus(ElementaryFile, offset: Int, status: StatusWord)
     /// The link or the session broke and could not be re-opened (or no re-opening was offered), with the typed
-    /// cause: the failure of the last re-opening when there was one, else the break itself (a ``ChannelError`` in
+    /// cause: the failure of the last re-opening when there was one, else the break itself (a `CardIO.ChannelError` in
     /// ``SessionError/channel(_:step:)``, a secure messaging failure, the chip ending the session…).
     case linkLost(ElementaryFile, offset: Int, cause: SessionError)
     /// The file announces a length beyond what any eMRTD file holds.

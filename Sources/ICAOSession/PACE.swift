@@ -89,7 +89,7 @@ public struct PACEResult {
 
 /// PACE (ICAO 9303-11 §4.4, worked example in Appendix G.1), terminal side, with generic mapping over ECDH.
 ///
-/// The two ephemeral private keys (mapping, then key agreement) are drawn from the injected ``EntropySource``
+/// The two ephemeral private keys (mapping, then key agreement) are drawn from the injected `CardIO.EntropySource`
 /// as big-endian scalars of the curve order's byte length; a draw outside 1…n−1 is discarded and drawn again, so
 /// a replay that records every draw reproduces the session exactly.
 ///

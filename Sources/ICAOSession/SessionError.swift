@@ -158,9 +158,9 @@ extension SessionError {
     /// retries it within its bounds and, when it persists, reports a link problem ("hold the card still and try
     /// again"), never a verdict about the card.
     ///
-    /// Transient: every ``ChannelError`` except a replay that no longer matches, a cancelled read and a card that
+    /// Transient: every `CardIO.ChannelError` except a replay that no longer matches, a cancelled read and a card that
     /// kept answering `61xx` past the limits (that is the card's behaviour); a `6Fxx` ("no precise diagnosis",
-    /// ``StatusWord/isNoPreciseDiagnosis``), whether it came in plain during an access protocol or unprotected under
+    /// `CardIO.StatusWord.isNoPreciseDiagnosis`), whether it came in plain during an access protocol or unprotected under
     /// secure messaging. Not transient: a MAC that does not verify and the chip's own `6987`/`6988` (a frame
     /// corrupted on the way looks the same as a chip that does not hold the keys: callers repeat such a step a
     /// bounded number of times, then report it as the chip's failure), and every answer of the chip's own.

@@ -13,9 +13,9 @@ public final class FaultInjectingChip: VirtualChip {
     /// One way an exchange goes wrong.
     public enum Fault: Sendable, Equatable, CustomStringConvertible {
         /// The card leaves the field during the exchange (vpcd: the connection closes; in process
-        /// ``ChannelError/cardRemoved``). It comes back when the link is recovered.
+        /// `CardIO.ChannelError.cardRemoved`). It comes back when the link is recovered.
         case remove
-        /// The reader cannot complete the exchange: in process ``ChannelError/transactionFailed`` (PC/SC's
+        /// The reader cannot complete the exchange: in process `CardIO.ChannelError.transactionFailed` (PC/SC's
         /// `SCARD_E_NOT_TRANSACTED`). Over vpcd the connection is reset, which pcscd reports as an empty answer
         /// and then as the card leaving (vpcd has no way to make pcscd answer `SCARD_E_NOT_TRANSACTED`). The
         /// command never reaches the chip; the card is back, powered up afresh, when the link is recovered.
