@@ -26,14 +26,8 @@ public final class PublicKey: @unchecked Sendable {
 
     /// Parses a DER SubjectPublicKeyInfo.
     public init(subjectPublicKeyInfo der: [UInt8]) throws(CryptoError) {
-        guard !der.isEmpty, der.count <= 1 << 20 else { throw .invalidKey("empty or oversized SubjectPublicKeyInfo") }
-        let parsed: OpaquePointer? = der.withUnsafeBufferPointer { buffer in
-            var cursor: UnsafePointer<UInt8>? = buffer.baseAddress
-            return d2i_PUBKEY(nil, &cursor, buffer.count)
-        }
-        guard let parsed else {
-            ERR_clear_error()
-            throw .invalidKey("SubjectPublicKeyInfo does not parse")
+        let parsed = try decodeKey(der, limit: 1 << 20, what: "SubjectPublicKeyInfo") { cursor, count in
+            d2i_PUBKEY(nil, cursor, count)
         }
         pkey = parsed
     }
@@ -265,14 +259,8 @@ public final class RSAPrivateKey: @unchecked Sendable {
 
     /// Parses a DER private key: PKCS#1 `RSAPrivateKey` or PKCS#8 `PrivateKeyInfo`.
     public init(derEncoded der: [UInt8]) throws(CryptoError) {
-        guard !der.isEmpty, der.count <= 1 << 16 else { throw .invalidKey("empty or oversized private key") }
-        let parsed: OpaquePointer? = der.withUnsafeBufferPointer { buffer in
-            var cursor: UnsafePointer<UInt8>? = buffer.baseAddress
-            return d2i_AutoPrivateKey(nil, &cursor, buffer.count)
-        }
-        guard let parsed else {
-            ERR_clear_error()
-            throw .invalidKey("private key does not parse")
+        let parsed = try decodeKey(der, limit: 1 << 16, what: "private key") { cursor, count in
+            d2i_AutoPrivateKey(nil, cursor, count)
         }
         let id = EVP_PKEY_get_base_id(parsed)
         guard id == cccd_evp_pkey_rsa() else {
@@ -316,4 +304,21 @@ public final class RSAPrivateKey: @unchecked Sendable {
         }
         return Array(out[0..<outLength])
     }
+}
+
+/// Decodes a DER key with one of OpenSSL's `d2i_` functions: the size bounded first, the error queue cleared on
+/// failure, the key owned by the caller (`EVP_PKEY_free`).
+private func decodeKey(_ der: [UInt8], limit: Int, what: String,
+                       _ decode: (UnsafeMutablePointer<UnsafePointer<UInt8>?>, Int) -> OpaquePointer?)
+    throws(CryptoError) -> OpaquePointer {
+    guard !der.isEmpty, der.count <= limit else { throw .invalidKey("empty or oversized \(what)") }
+    let parsed: OpaquePointer? = der.withUnsafeBufferPointer { buffer in
+        var cursor: UnsafePointer<UInt8>? = buffer.baseAddress
+        return decode(&cursor, buffer.count)
+    }
+    guard let parsed else {
+        ERR_clear_error()
+        throw .invalidKey("\(what) does not parse")
+    }
+    return parsed
 }

@@ -48,6 +48,19 @@ let serving = Task { try await server.run { address in bound.withLock { $0 = add
 while bound.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(10)) }
 let port = bound.withLock { $0 }!
 
+/// A TCP connection to 127.0.0.1:`port` (the desk's own address; a failure shows as a read of 0 bytes).
+func connectLoopback(port: Int) -> Int32 {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    _ = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    return fd
+}
+
 /// A plain socket client of GET /api/events: each `data:` line stamped with its arrival time.
 final class Events: @unchecked Sendable {
     let fd: Int32
@@ -56,14 +69,7 @@ final class Events: @unchecked Sendable {
     var buffer = [UInt8]()
 
     init(port: Int) {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        _ = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
+        fd = connectLoopback(port: port)
         let request = Array("GET /api/events HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n\r\n".utf8)
         _ = request.withUnsafeBytes { write(fd, $0.baseAddress, request.count) }
         Thread { [self] in
@@ -105,14 +111,7 @@ final class Events: @unchecked Sendable {
 }
 
 func post(_ path: String, _ body: String, token: String) {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    _ = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
+    let fd = connectLoopback(port: port)
     let data = Array(body.utf8)
     let request = Array(("POST \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nOrigin: http://127.0.0.1:\(port)\r\n"
         + "Content-Type: application/json\r\nX-CCCD-Token: \(token)\r\nContent-Length: \(data.count)\r\n"

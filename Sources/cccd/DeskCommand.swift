@@ -55,6 +55,12 @@ struct DeskCommand: AsyncParsableCommand {
     @Option(name: .customLong("card-timeout"), help: "Seconds to wait for the card after its secret was given.")
     var cardTimeout: Int = 60
 
+    @Flag(name: .long, help: "Print a failure as cccd-error/1 JSON on stdout too (this command has no other JSON output).")
+    var json = false
+
+    @Flag(name: .long, help: "As --json, indented.")
+    var pretty = false
+
     @Flag(name: .long, help: "Log every APDU on stderr (never the access key or session keys).")
     var verbose = false
 

@@ -34,6 +34,12 @@ struct EmulateCommand: ParsableCommand {
     @Option(name: .long, help: "Seconds to wait for pcscd's vpcd driver to listen.")
     var wait: Double = 10
 
+    @Flag(name: .long, help: "Print a failure as cccd-error/1 JSON on stdout too (this command has no other JSON output).")
+    var json = false
+
+    @Flag(name: .long, help: "As --json, indented.")
+    var pretty = false
+
     @Flag(name: .long, help: "Serve once: exit when the connection closes instead of reconnecting.")
     var once = false
 

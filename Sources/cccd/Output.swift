@@ -67,6 +67,9 @@ struct Reported: Error {
 /// Whether `--json` or `--pretty` is on the command line: failures then print `cccd-error/1` on stdout.
 let jsonRequested = CommandLine.arguments.dropFirst().contains { $0 == "--json" || $0 == "--pretty" }
 
+/// Whether `--pretty` is on the command line: `cccd-error/1` is then indented like every other document.
+let prettyRequested = CommandLine.arguments.dropFirst().contains("--pretty")
+
 /// Runs a command body; a failure leaves with one line on stderr, `cccd-error/1` on stdout under `--json`, and the
 /// exit code of its kind. Nothing leaves with a stack trace or the wrong code.
 func runCommand(json: Bool = jsonRequested, _ body: () async throws -> Void) async throws {
@@ -97,14 +100,14 @@ func report(_ error: Error, json: Bool, extra: [(String, JSONValue)] = [], quiet
         return ExitCode(reported.exit)
     case let classified as any ClassifiedError:
         if !quiet { Standard.error("cccd: \(classified.description)") }
-        if json { Standard.output(ErrorReport.json(classified, extra: extra).serialized()) }
+        if json { Standard.output(ErrorReport.json(classified, extra: extra).serialized(pretty: prettyRequested)) }
         return ExitCode(classified.kind.exitCode)
     default:
         let message = "unexpected failure: \(error). Please report it with the command you ran"
         Standard.error("cccd: \(message)")
         if json {
             Standard.output(ErrorReport.json(code: "INTERNAL", message: message, exit: FailureKind.bug.exitCode,
-                                             extra: extra).serialized())
+                                             extra: extra).serialized(pretty: prettyRequested))
         }
         return ExitCode(FailureKind.bug.exitCode)
     }

@@ -35,8 +35,7 @@ struct QRCommand: ParsableCommand {
     @Option(name: .customLong("qr-text"), help: "QR text typed by a keyboard-wedge scanner, instead of an image.")
     var qrText: String?
 
-    @Flag(help: "Print JSON on stdout.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     @Option(name: .customLong("time-budget"), help: "Milliseconds to search each image before giving up.")
     var timeBudget: Int = 1500
@@ -60,7 +59,7 @@ struct QRCommand: ParsableCommand {
                     let code = try CardQRCode(text: qrText)
                     emit(QRResult(image: nil, outcome: .success(code)))
                 } catch {
-                    if json { emit(QRResult(image: nil, outcome: .failure("\(error)"))) }
+                    if output.isJSON { emit(QRResult(image: nil, outcome: .failure("\(error)"))) }
                     throw CommandFailure(.usage, "--qr-text: \(error)")
                 }
             }
@@ -84,13 +83,13 @@ struct QRCommand: ParsableCommand {
                 if bench {
                     let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1e3
                     Standard.output(QRResult(image: path, outcome: outcome, step: step, milliseconds: ms).json)
-                } else if json || images.count > 1 || step != nil {
+                } else if output.isJSON || images.count > 1 || step != nil {
                     emit(QRResult(image: path, outcome: outcome))
                 }
             }
             if failures > 0 {
                 // One image: its own line is the whole message (printed by runCommand, not twice).
-                if images.count == 1, !json, case .failure(let message)? = lastFailure {
+                if images.count == 1, !output.isJSON, case .failure(let message)? = lastFailure {
                     throw CommandFailure(.badInput, "\(images[0]): \(message)")
                 }
                 throw CommandFailure(.badInput, "\(failures) of \(images.count) images unreadable or without a CCCD QR")
@@ -99,8 +98,8 @@ struct QRCommand: ParsableCommand {
     }
 
     private func emit(_ result: QRResult) {
-        if json {
-            Standard.output(result.json)
+        if output.isJSON {
+            output.print(result.document)
         } else {
             Standard.error(result.human)
         }
@@ -118,7 +117,8 @@ struct QRResult {
     var step: String?
     var milliseconds: Double?
 
-    var json: String {
+    /// The `cccd-qr/1` document.
+    var document: JSONValue {
         var members: [(String, JSONValue)] = [("schema", .string(OutputSchema.qr.rawValue))]
         if let image { members.append(("image", .string(image))) }
         switch outcome {
@@ -132,8 +132,11 @@ struct QRResult {
         }
         if let step { members.append(("step", .string(step))) }
         if let milliseconds { members.append(("ms", .decimal(milliseconds, places: 3))) }
-        return JSONValue.object(members).serialized()
+        return JSONValue.object(members)
     }
+
+    /// The document on one line.
+    var json: String { document.serialized() }
 
     var human: String {
         let name = image ?? "--qr-text"

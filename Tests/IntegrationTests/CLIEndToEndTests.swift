@@ -365,6 +365,23 @@ extension RealPCSCD {
             #expect(try result.json["code"] as? String == "USAGE")
         }
 
+        /// `--json` and `--pretty` mean the same on every command (shared/CLI.md): `emulate` and `desk`, which
+        /// print no other JSON, give a failure as `cccd-error/1`; `qr --pretty` indents its documents.
+        @Test func emulateAndDesk_failuresAsJSON_qrPretty() throws {
+            let emulate = try CLITool.run(["emulate", "--card", "/nonexistent/card.json", "--json"])
+            #expect(emulate.status == 6, "\(emulate.stderr)")
+            #expect(try emulate.json["schema"] as? String == "cccd-error/1")
+            let desk = try CLITool.run(["desk", "--listen", "192.0.2.1:8080", "--pretty"])
+            #expect(desk.status == 2, "\(desk.stderr)")
+            #expect(desk.stdout.hasPrefix("{\n"), "indented: \(desk.stdout)")
+            #expect(try desk.json["schema"] as? String == "cccd-error/1")
+            let qr = try CLITool.run(["qr", "--pretty", "--qr-text",
+                                      "001099012345|123456789|Nguyễn Văn An|15031998|Nam|Hà Nội|01062022"])
+            #expect(qr.status == 0, "\(qr.stderr)")
+            #expect(qr.stdout.hasPrefix("{\n"), "indented: \(qr.stdout)")
+            #expect(try qr.json["schema"] as? String == "cccd-qr/1")
+        }
+
         @Test func qr_ofAnUnreadableFile_exits6() throws {
             let url = FileManager.default.temporaryDirectory.appendingPathComponent("cccd-not-an-image-\(UUID()).png")
             defer { try? FileManager.default.removeItem(at: url) }
