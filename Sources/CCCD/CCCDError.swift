@@ -199,6 +199,7 @@ public enum CCCDError: ClassifiedError, Equatable, Sendable {
         }
     }
 
+    /// One line for people, with what to do where there is something to do; never a secret.
     public var description: String {
         switch self {
         case .pcscUnavailable:

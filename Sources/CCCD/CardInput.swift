@@ -58,7 +58,7 @@ public struct CardInput: Sendable {
         }
     }
 
-    /// An ID number given on its own: twelve digits, whose last six are the CAN (``CardIO/CardAccessNumber``).
+    /// An ID number given on its own: twelve digits, whose last six are the CAN (`CardIO.CardAccessNumber`).
     public static func can(personalIdNumber text: String) throws(CCCDError) -> AccessKey {
         do {
             return .can(try CardAccessNumber(personalIdNumber: text))

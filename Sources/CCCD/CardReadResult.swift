@@ -19,8 +19,9 @@ public struct Portrait: Sendable, Hashable {
     public var mediaType: String
     /// The image bytes.
     public var bytes: [UInt8]
-    /// Width and height in pixels, as DG2 states them.
+    /// The width in pixels, as DG2 states it.
     public var width: Int?
+    /// The height in pixels, as DG2 states it.
     public var height: Int?
 
     /// A portrait.
@@ -63,12 +64,19 @@ public struct Portrait: Sendable, Hashable {
 /// The files of a read, parsed (nil where a file was not read or does not parse; the parse failures are
 /// `FILE_MALFORMED` problems).
 public struct ParsedFiles: Sendable, Equatable {
+    /// EF.COM: the LDS version and the data groups present.
     public var com: EFCOM?
+    /// EF.SOD: the data groups' hashes and the document signer's signature.
     public var sod: EFSOD?
+    /// DG1: the MRZ.
     public var dg1: DataGroup1?
+    /// DG2: the face.
     public var dg2: DataGroup2?
+    /// DG13: the holder's details (the CCCD's own data group).
     public var dg13: DataGroup13?
+    /// DG14: the chip authentication key and the PACE infos.
     public var dg14: DataGroup14?
+    /// DG15: the active authentication key.
     public var dg15: DataGroup15?
 
     /// Parses every file it knows among `files`; each that does not parse is a problem.
@@ -114,8 +122,9 @@ public struct ParsedFiles: Sendable, Equatable {
 
 /// Everything one read gave: the person, the portrait, every check, the verdict, and the raw files.
 ///
-/// The same for a live read, a replay and a dump: ``init(files:unreadable:chipAuthentication:activeAuthentication:trust:qr:readAt:source:)``
-/// decides everything from the files and the chip checks.
+/// The same for a live read, a replay and a dump:
+/// ``init(files:unreadable:chipAuthentication:activeAuthentication:trust:qr:readAt:source:passive:)`` decides
+/// everything from the files and the chip checks.
 public struct CardReadResult: Sendable {
     /// Live or replayed.
     public var source: ReadSource

@@ -33,7 +33,9 @@ public enum OutputSchema: String, Sendable, CaseIterable {
 public enum CardReport {
     /// The `cccd-read/1` document of one read, keys in a fixed order.
     ///
-    /// - Parameter portrait: whether to include the portrait's bytes as base64 (`--no-portrait` leaves them out;
+    /// - Parameters:
+    ///   - result: the read.
+    ///   - includePortrait: whether to include the portrait's bytes as base64 (`--no-portrait` leaves them out;
     ///   a dump's `card.json` does too, the image being beside it).
     public static func json(_ result: CardReadResult, portrait includePortrait: Bool = true) -> JSONValue {
         let record = result.record

@@ -56,7 +56,7 @@ public final class CardSession: Sendable {
     ///   - qr: the card's QR, to cross-check the chip with.
     ///   - options: what to read; for a trace, nil takes what the recorded read asked for.
     ///   - entropy: where the terminal's randomness comes from (the system's by default; a trace's own for a replay).
-    ///   - apduLog: called with each exchange on the wire, header and lengths only (``CardIO/APDULogEntry``): the
+    ///   - apduLog: called with each exchange on the wire, header and lengths only (`CardIO.APDULogEntry`): the
     ///     `--verbose` log. Never the data, the access key or session keys.
     public init(source: CardSource, key: AccessKey? = nil, trust: TrustStore? = nil, qr: CardQRCode? = nil,
                 options: ReadOptions? = nil, entropy: (@Sendable () -> any EntropySource)? = nil,
@@ -337,6 +337,13 @@ public enum CardReader {
     /// Reads the card behind `channel` through every step of ``ReadStep``, and decides the verdict.
     ///
     /// - Parameters:
+    ///   - channel: the link to the card: a PC/SC card, a replay, the in-process virtual chip.
+    ///   - key: the CAN or MRZ key.
+    ///   - trust: the CSCAs to check the document signer against; nil for none (the verdict is then at best
+    ///     `reject` with `NO_TRUST_ANCHOR`).
+    ///   - qr: the card's QR, to cross-check the chip with.
+    ///   - options: what to read.
+    ///   - entropy: where the terminal's randomness comes from (a trace's recorded draws for a replay).
     ///   - readAt: the time of reading, against which certificates and the card's expiry are judged.
     ///   - source: `live`, or `replay` for a recorded session (whose verdict is never `accept`).
     ///   - reader: the reader's name and the card's ATR, for the result and a recorded trace.

@@ -56,6 +56,7 @@ public enum CardVerdict: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The verdict's name, then its reasons: `reject: SOD_SIGNATURE_INVALID; …`.
     public var description: String {
         let reasons = self.reasons
         if reasons.isEmpty { return name }

@@ -5,8 +5,11 @@ import LDS
 /// A date the card may know only in part: the year, the year and month, or all three (DG13 writes a bare year
 /// for people whose birth date was never recorded).
 public struct PartialDate: Sendable, Hashable, CustomStringConvertible {
+    /// The year (four digits).
     public var year: Int
+    /// The month, 1…12, when known.
     public var month: Int?
+    /// The day of the month, when known (never without a month).
     public var day: Int?
 
     /// A date from its parts.
@@ -31,6 +34,7 @@ public struct PartialDate: Sendable, Hashable, CustomStringConvertible {
         return text
     }
 
+    /// The ISO 8601 form (``iso8601``).
     public var description: String { iso8601 }
 
     /// Whether a full date agrees with this one on every part this one knows.
@@ -42,8 +46,11 @@ public struct PartialDate: Sendable, Hashable, CustomStringConvertible {
 /// The holder as the chip describes them: DG13's fields, checked against DG1, in the vocabulary of
 /// `shared/CLI.md` and `shared/LEVEL1.md`.
 public struct CitizenRecord: Sendable, Equatable {
+    /// The 12-digit personal ID number: DG13 field 1, else the first 12 digits of the MRZ's optional data.
     public var personalIdNumber: String?
+    /// The full name with diacritics (DG13 field 2).
     public var fullName: String?
+    /// The date of birth (DG13 field 3), as much of it as the card knows.
     public var dateOfBirth: PartialDate?
     /// `male`, `female` or `unspecified`.
     public var sex: String
@@ -51,18 +58,29 @@ public struct CitizenRecord: Sendable, Equatable {
     public var nationality: String?
     /// DG13's nationality as written (`Việt Nam`).
     public var nationalityText: String?
+    /// The place of permanent residence (DG13 field 9; the 2024 card's place of residence).
     public var permanentAddress: String?
+    /// The old 9-digit ID (CMND), DG13 field 15.
     public var oldIdNumber: String?
+    /// The date of issue (DG13 field 11).
     public var issueDate: PartialDate?
+    /// The date of expiry (DG13 field 12); nil for a card valid for life (``validForLife``).
     public var expiryDate: PartialDate?
     /// Whether DG13 says the card does not expire.
     public var validForLife: Bool
+    /// The place of origin (DG13 field 8; the 2024 card's place of birth registration).
     public var placeOfOrigin: String?
+    /// The ethnicity (DG13 field 6).
     public var ethnicity: String?
+    /// The religion (DG13 field 7).
     public var religion: String?
+    /// Identifying characteristics (DG13 field 10).
     public var identifyingCharacteristics: String?
+    /// The father's name (DG13 field 13).
     public var fatherName: String?
+    /// The mother's name (DG13 field 13).
     public var motherName: String?
+    /// The spouse's name (DG13 field 14); nil for an unmarried holder.
     public var spouseName: String?
     /// The document number of DG1.
     public var documentNumber: String?

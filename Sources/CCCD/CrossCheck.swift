@@ -61,8 +61,11 @@ public enum CrossCheck {
 public enum ContactCheck {
     /// Why a contact detail is refused.
     public enum Refusal: Error, Equatable, CustomStringConvertible {
+        /// The phone number is refused, and why.
         case phone(String)
+        /// The e-mail address is refused, and why.
         case email(String)
+        /// Which detail, and why.
         public var description: String {
             switch self {
             case .phone(let why): return "phone number: \(why)"

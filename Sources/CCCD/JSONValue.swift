@@ -3,15 +3,22 @@ import Foundation
 /// A JSON value whose object keys keep the order they were given in: the contracts (`shared/LEVEL1.md`,
 /// `shared/CLI.md`) fix key order, and scripts diff outputs.
 public indirect enum JSONValue: Equatable, Sendable {
+    /// A JSON string.
     case string(String)
+    /// A JSON number without a fraction.
     case integer(Int)
     /// A number written with a fixed count of decimals (timings).
     case decimal(Double, places: Int)
+    /// `true` or `false`.
     case bool(Bool)
+    /// `null`: how the contracts write a field without a value.
     case null
+    /// A JSON array.
     case array([JSONValue])
+    /// A JSON object, its members in the order given.
     case object([(String, JSONValue)])
 
+    /// Same case and same contents; objects compare member by member, in order.
     public static func == (a: JSONValue, b: JSONValue) -> Bool {
         switch (a, b) {
         case (.string(let x), .string(let y)): return x == y

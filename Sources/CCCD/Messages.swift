@@ -21,7 +21,7 @@ public struct ProblemExplanation: Sendable, Hashable {
 /// `field.fullName`, `problem.QR_MISMATCH.message`, `problem.QR_MISMATCH.action`. A text may hold placeholders
 /// in braces (`{reader}`), the same in both languages; ``text(_:_:_:)`` fills them.
 ///
-/// Every problem code the library produces (``Problem/Code``, ``Verification/ProblemCode``, ``CCCDError/code``)
+/// Every problem code the library produces (``Problem/Code``, `Verification.ProblemCode`, ``CCCDError/code``)
 /// has a `message` and an `action`; a code the table does not know (a future one) is explained by
 /// `problem.UNKNOWN.*` with the code shown, never dropped.
 public enum DeskMessages {

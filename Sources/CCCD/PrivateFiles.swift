@@ -158,9 +158,13 @@ public enum PrivateFiles {
 
     /// What ``readSmallFile(_:limit:followLinks:)`` found.
     public enum SmallFile: Sendable, Equatable {
+        /// The file's bytes, within the limit.
         case bytes([UInt8])
+        /// There is no such file.
         case missing
+        /// The file is larger than the limit, and its size.
         case tooLarge(Int)
+        /// The file could not be read (a link where links are refused, not a regular file, an I/O error), and why.
         case unreadable(String)
     }
 

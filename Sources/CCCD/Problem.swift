@@ -43,7 +43,7 @@ public struct Problem: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// A stable problem code. The codes this library produces are the static members; the codes of
-    /// `Verification` (``Verification/ProblemCode``) keep their own spelling.
+    /// `Verification` (`Verification.ProblemCode`) keep their own spelling.
     public struct Code: RawRepresentable, Sendable, Hashable, Comparable, ExpressibleByStringLiteral,
                         CustomStringConvertible {
         /// `QR_MISMATCH` and the like.
@@ -55,8 +55,10 @@ public struct Problem: Sendable, Hashable, CustomStringConvertible {
         /// A code by its spelling.
         public init(stringLiteral value: String) { self.rawValue = value }
 
+        /// The code's spelling (``rawValue``).
         public var description: String { rawValue }
 
+        /// Alphabetical order of the spellings.
         public static func < (a: Code, b: Code) -> Bool { a.rawValue < b.rawValue }
 
         /// The QR and the chip differ on `field` (both values given).
@@ -133,6 +135,7 @@ public struct Problem: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The code, the field, then the chip's and the QR's values or the detail.
     public var description: String {
         var text = code.rawValue
         if let field { text += " \(field)" }
@@ -154,7 +157,7 @@ public struct Problem: Sendable, Hashable, CustomStringConvertible {
 
 extension Problem {
     /// A problem of passive authentication, in the domain's terms: the data group or certificate as `field`; a
-    /// warning (``Verification/VerificationProblem/severity``) is a notice, never a reason to reject.
+    /// warning (`Verification.VerificationProblem.severity`) is a notice, never a reason to reject.
     public init(_ problem: VerificationProblem) {
         let code = Code(rawValue: problem.code.rawValue)
         self.init(code: code, kind: problem.isError ? code.kind : .notice,

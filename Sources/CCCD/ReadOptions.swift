@@ -1,7 +1,7 @@
 import Foundation
 import LDS
 
-/// One step of reading a card, in the order they run (``ReadPipeline``).
+/// One step of reading a card, in the order they run.
 public enum ReadStep: Sendable, Hashable, CustomStringConvertible {
     /// Finding the reader and the card on it (PC/SC), or opening the trace or in-process channel.
     case connect

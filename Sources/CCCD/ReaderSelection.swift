@@ -16,6 +16,7 @@ public enum ReaderSelection: Sendable, Hashable, ExpressibleByStringLiteral, Cus
     /// `--reader`'s value: a name, a part of one or an index; nil for the first reader with a card.
     public init(_ query: String?) { self = query.map(ReaderSelection.named) ?? .firstWithCard }
 
+    /// The query in quotes, or "the first reader with a card".
     public var description: String {
         switch self {
         case .named(let query): return "\"\(query)\""

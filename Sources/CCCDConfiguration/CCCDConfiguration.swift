@@ -62,14 +62,23 @@ public struct CCCDConfiguration: Sendable {
 
     /// What the command line gives; nil leaves the files' (or the default) value.
     public struct Overrides: Sendable {
+        /// Trust paths for ``CCCDConfiguration/trust``; an empty list leaves it as it is.
         public var trust: [String]?
+        /// The folder for ``CCCDConfiguration/out``.
         public var out: String?
+        /// The audit log file for ``CCCDConfiguration/log``.
         public var log: String?
+        /// The reader query for ``CCCDConfiguration/reader``.
         public var reader: String?
+        /// `vi` or `en`, for ``CCCDConfiguration/lang``; anything else is a usage error.
         public var lang: String?
+        /// The name for ``CCCDConfiguration/operatorName`` (1 to 100 characters, no control characters).
         public var operatorName: String?
+        /// The days for ``CCCDConfiguration/retentionDays``.
         public var retentionDays: Int?
+        /// `HOST:PORT` for ``CCCDConfiguration/listen``.
         public var listen: String?
+        /// The token file for ``CCCDConfiguration/tokenFile``.
         public var tokenFile: String?
 
         /// Overrides from the command line.
@@ -303,6 +312,7 @@ public enum SettingSource: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// For people: `default`, the file's path, or `command line`.
     public var description: String {
         switch self {
         case .defaultValue: return "default"
@@ -385,6 +395,7 @@ public struct ConfigurationError: ClassifiedError, Equatable, Sendable {
     /// A file's error is an input error (exit 6), the command line's a usage error (exit 2).
     public var kind: FailureKind { file == nil ? .usage : .input }
 
+    /// The file (or "the command line"), the key, and the reason.
     public var description: String {
         let place = file.map { "configuration \($0)" } ?? "the command line"
         return "\(place): " + (key.map { "\($0): " } ?? "") + reason

@@ -40,6 +40,7 @@ public enum QRImageLoader {
 
     /// Decodes PNG, JPEG or JPEG 2000 bytes to upright grey pixels.
     ///
+    /// - Parameter data: the file's bytes.
     /// - Parameter workingSide: for JPEG, the decoder shrinks the image by 2, 4 or 8 in its IDCT (nearly free)
     ///   while the longer side stays at least this long; nil decodes at full size. PNG is always full size.
     /// - Parameter applyingOrientation: false leaves a JPEG's pixels as stored (``LoadedImage/orientation`` still

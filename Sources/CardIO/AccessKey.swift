@@ -142,6 +142,7 @@ public struct MRZKey: Hashable, Sendable, CustomStringConvertible {
         a.documentNumber == b.documentNumber && a.dateOfBirth == b.dateOfBirth && a.dateOfExpiry == b.dateOfExpiry
     }
 
+    /// Hashes the three fields, as `==` compares them.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(documentNumber)
         hasher.combine(dateOfBirth)
@@ -169,6 +170,7 @@ public enum AccessKeyError: Error, Equatable, Sendable, CustomStringConvertible 
     /// A day the month does not have.
     case invalidDay(MRZKey.DateField)
 
+    /// One line naming the field and what is wrong with its form, never its value.
     public var description: String {
         switch self {
         case .cardAccessNumberNotSixDigits: return "the CAN must be six digits"

@@ -75,6 +75,7 @@ public enum ChannelError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The transport's own failure, with its message.
     case transport(String)
 
+    /// One English line saying what went wrong with the link.
     public var description: String {
         switch self {
         case .cardRemoved: return "the card was removed"

@@ -180,6 +180,7 @@ public enum APDUError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A response shorter than its two status bytes.
     case truncatedResponse(Int)
 
+    /// One line naming the length at fault.
     public var description: String {
         switch self {
         case .commandDataTooLong(let n): return "command data of \(n) bytes exceeds the extended limit of 65535"

@@ -15,6 +15,7 @@ public enum EntropyError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A replayed draw had another length than the one asked for.
     case lengthMismatch(index: Int, recorded: Int, requested: Int)
 
+    /// One line saying which draw failed and why.
     public var description: String {
         switch self {
         case .systemFailure: return "the system random number generator failed"

@@ -20,6 +20,7 @@ public enum HexError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A character that is not a hex digit, at this offset.
     case invalidCharacter(offset: Int)
 
+    /// One line naming the fault and where it is.
     public var description: String {
         switch self {
         case .oddLength(let n): return "hex text has an odd number of digits (\(n))"

@@ -53,6 +53,7 @@ public enum PCSCError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// One line for people, with what to do where there is something to do (start `pcscd`, name one reader).
     public var description: String {
         switch self {
         case .serviceUnavailable: return "the PC/SC service (pcscd) is not running; start it with `pcscd` or `systemctl start pcscd`"

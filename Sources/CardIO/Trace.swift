@@ -107,6 +107,7 @@ public enum TraceError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A required key is missing or has the wrong type; the path names it, e.g. `exchanges[3].response`.
     case invalidField(path: String, reason: String)
 
+    /// One line naming the file or the field at fault, and why.
     public var description: String {
         switch self {
         case .unreadable(let path, let reason): return "cannot read trace \(path): \(reason)"

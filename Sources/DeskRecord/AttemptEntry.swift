@@ -3,6 +3,7 @@ import Foundation
 
 /// The commands that make entries in the audit log.
 public enum AttemptCommand: String, Sendable, Hashable, CaseIterable {
+    /// A reading command: `cccd read`, `cccd level1`, `cccd watch` or the desk page (`cccd desk`).
     case read, level1, watch, desk
     /// A purge: the entry says what it removed.
     case purge
@@ -39,16 +40,19 @@ public struct AttemptEntry: Sendable, Hashable {
     public var exitCode: Int32
     /// The folder the card was saved in.
     public var saved: String?
-    /// ``CardDump/filesHash(ofFolder:)`` of that folder when it was saved.
+    /// `CardDump.filesHash(ofFolder:)` of that folder when it was saved.
     public var savedHash: String?
     /// What a purge removed.
     public var purge: PurgeFacts?
 
     /// A reason of the verdict: the problem code and its field, without values.
     public struct Reason: Sendable, Hashable {
+        /// The problem code, e.g. `QR_MISMATCH`.
         public var code: String
+        /// The field the problem concerns, e.g. `fullName`, when it concerns one.
         public var field: String?
 
+        /// A reason from its code and field.
         public init(code: String, field: String? = nil) {
             self.code = code
             self.field = field
@@ -64,6 +68,7 @@ public struct AttemptEntry: Sendable, Hashable {
         /// Saved cards removed.
         public var cards: Int
 
+        /// Facts from their parts.
         public init(before: Date, entries: Int, cards: Int) {
             self.before = before
             self.entries = entries
@@ -98,9 +103,14 @@ public struct AttemptEntry: Sendable, Hashable {
     /// The entry of an attempt that ended with `outcome`.
     ///
     /// - Parameters:
+    ///   - outcome: the read, or the error the attempt ended with.
+    ///   - command: the command that made the attempt.
+    ///   - reader: the reader's name, for a failure (a read names its own).
+    ///   - operatorName: who was at the desk.
     ///   - input: what the officer gave (its key's kind; its QR names the holder when the chip could not).
     ///   - allowUnverified: as for the exit code of a read.
     ///   - exitCode: the command's exit code, when it is not the one the outcome gives.
+    ///   - time: when the attempt ended.
     public init(_ outcome: AttemptOutcome, command: AttemptCommand, reader: String?, operatorName: String,
                 input: CardInput?, allowUnverified: Bool = false, exitCode: Int32? = nil, time: Date = Date()) {
         let key: String?
@@ -181,6 +191,8 @@ public struct AttemptEntry: Sendable, Hashable {
 
 /// How an attempt ended: with a read (whatever its verdict), or with an error before a result.
 public enum AttemptOutcome: Sendable {
+    /// The card was read and judged: its result.
     case read(CardReadResult)
+    /// The attempt ended in an error before a result; the entry keeps the code of a `ClassifiedError`.
     case failed(any Error & Sendable)
 }

@@ -35,7 +35,9 @@ public final class AttemptRecorder: Sendable {
 
     /// What was recorded: the log's entry, and the folder the card was saved in.
     public struct RecordedAttempt: Sendable, Hashable {
+        /// The entry as the log holds it, with its ``AttemptEntry/id``.
         public var entry: AttemptEntry
+        /// The folder the card was saved in; nil when it was not saved.
         public var saved: String? { entry.saved }
     }
 
@@ -43,9 +45,14 @@ public final class AttemptRecorder: Sendable {
     /// that failed verification) and logged; a failure is logged.
     ///
     /// - Parameters:
+    ///   - outcome: the read, or the error the attempt ended with.
+    ///   - command: the command that made the attempt.
     ///   - reader: the reader's name, for a failure (a read names its own).
     ///   - input: what the officer gave: the key's kind is logged (never the key), and the QR names the holder when
     ///     the chip could not.
+    ///   - allowUnverified: whether a `reject` for want of a trust anchor alone exits 0 (`--allow-unverified`): the
+    ///     exit code logged, and the folder the card is saved in.
+    ///   - save: whether to save a read in the archive.
     ///   - exitCode: the command's exit code, when not the one the outcome gives.
     @discardableResult
     public func record(_ outcome: AttemptOutcome, command: AttemptCommand, reader: String?, input: CardInput?,

@@ -6,7 +6,7 @@ import GRDB
 /// `synchronous = FULL`) only its owner may read (0600, in a 0700 folder).
 ///
 /// Append-only in the schema itself: triggers refuse every `UPDATE` of an entry and every `DELETE` but the purge's
-/// (``purge(before:operatorName:cards:time:)``), which logs itself as an entry in the same transaction. A process
+/// (``AttemptRecorder/purge(olderThan:now:)``), which logs itself as an entry in the same transaction. A process
 /// killed while writing leaves the entry whole or absent (an SQLite transaction), and never an earlier one harmed.
 public final class AuditLog: Sendable {
     /// The log file.

@@ -64,11 +64,13 @@ public struct CardArchive: Sendable, Hashable {
 
     /// A saved card: its folder and its time of reading.
     public struct SavedCard: Sendable, Hashable {
+        /// The saved card's folder.
         public var path: String
+        /// When the card was read (the dump's `readAt`).
         public var readAt: Date
     }
 
-    /// Every saved card of the archive (the root and `rejected/`): folders that are dumps (``CardDump/isDump(at:)``)
+    /// Every saved card of the archive (the root and `rejected/`): folders that are dumps (`CardDump.isDump(at:)`)
     /// with a `readAt`; anything else in the folder is left alone.
     public func savedCards() -> [SavedCard] {
         var cards: [SavedCard] = []

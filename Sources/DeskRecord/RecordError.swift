@@ -27,6 +27,8 @@ public enum RecordError: ClassifiedError, Equatable, Sendable {
         }
     }
 
+    /// One line saying what failed and why: the log and SQLite's message, the saved card's error, or the option at
+    /// fault.
     public var description: String {
         switch self {
         case .log(let path, let reason): return "the audit log \(path): \(reason)"

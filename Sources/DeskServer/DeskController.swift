@@ -60,8 +60,8 @@ public enum DeskRefusal: Error, Sendable, Equatable {
 /// The desk's state machine: one attempt at a time, from the secret to the verdict to the level-1 payload, with
 /// every change published to the page (server-sent events) as a `cccd-desk/1` document.
 ///
-/// The verdict is always the library's (``CardReadResult/verdict``, or ``CardSession/verdict`` for a failed
-/// attempt); the controller only decides where the officer goes next.
+/// The verdict is always the library's (`CCCD.CardReadResult.verdict`, or `CCCD.CardSession.verdict` for a
+/// failed attempt); the controller only decides where the officer goes next.
 public actor DeskController {
     /// The settings it was started with.
     public nonisolated let settings: DeskSettings

@@ -13,6 +13,7 @@ public enum DeskServerError: Error, Sendable, Equatable, CustomStringConvertible
     /// The token file cannot be read, is empty or too short, or others may read it.
     case tokenFile(path: String, reason: String)
 
+    /// One line saying why the page cannot start and what to do.
     public var description: String {
         switch self {
         case .tokenFileRequired(let address):
@@ -51,6 +52,8 @@ public struct DeskServer: Sendable {
 
     /// A server for `controller` on `address`.
     ///
+    /// - Parameter controller: the desk whose state the page shows and changes.
+    /// - Parameter address: the address and port to listen on (port 0: one the system picks).
     /// - Parameter tokenFile: a file holding the token (one line, 32 characters or more, readable by its owner
     ///   only); required for a non-loopback address. Without one, a random token is made for this launch.
     /// - Throws: ``DeskServerError``.

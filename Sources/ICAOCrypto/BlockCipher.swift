@@ -29,6 +29,7 @@ public enum SymmetricCipher: Sendable, Hashable, CaseIterable, CustomStringConve
     /// The underlying block cipher family.
     public var family: BlockCipher.Family { self == .tripleDES ? .tripleDES : .aes }
 
+    /// The suite's usual name: `3DES`, `AES-128`, `AES-192` or `AES-256`.
     public var description: String {
         switch self {
         case .tripleDES: return "3DES"

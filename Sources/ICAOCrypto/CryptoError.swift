@@ -33,6 +33,7 @@ public enum CryptoError: Error, Equatable, Sendable, CustomStringConvertible {
     /// An OpenSSL call failed; `function` names it, `reason` is OpenSSL's error queue text.
     case openSSL(function: String, reason: String)
 
+    /// One line saying which operation failed and why; never key material or plaintext.
     public var description: String {
         switch self {
         case .invalidKeyLength(let alg, let n): return "a \(n)-byte key does not fit \(alg)"

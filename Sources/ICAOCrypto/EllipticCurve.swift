@@ -47,6 +47,7 @@ public enum NamedCurve: Int, Sendable, Hashable, CaseIterable, CustomStringConve
     /// OpenSSL's short name for the curve (e.g. `prime256v1`, `brainpoolP256r1`).
     public var openSSLName: String { String(cString: OBJ_nid2sn(nid)) }
 
+    /// The curve's usual name, e.g. `P-256` or `brainpoolP256r1`.
     public var description: String {
         switch self {
         case .p192: return "P-192"
@@ -575,6 +576,7 @@ public enum DomainParameterDefect: Sendable, Equatable, Hashable, CustomStringCo
     /// p^k ≡ 1 (mod n) for this small k (the MOV condition).
     case smallEmbeddingDegree(Int)
 
+    /// One line naming the check the parameters fail.
     public var description: String {
         switch self {
         case .implausibleLength: return "a parameter is empty or implausibly long"

@@ -32,7 +32,9 @@ public enum RetailMAC {
     /// The 8-byte MAC of `message`, which must already be padded to a multiple of 8 bytes (ICAO pads the SSC,
     /// header and data objects itself with ISO/IEC 9797-1 method 2).
     ///
-    /// - Parameter key: K1 ‖ K2, 16 bytes.
+    /// - Parameters:
+    ///   - key: K1 ‖ K2, 16 bytes.
+    ///   - paddedMessage: the message, already padded to a multiple of 8 bytes (not empty).
     public static func mac(key: [UInt8], paddedMessage: [UInt8]) throws(CryptoError) -> [UInt8] {
         guard key.count == 16 else { throw .invalidKeyLength(algorithm: "retail MAC", length: key.count) }
         guard !paddedMessage.isEmpty, paddedMessage.count % 8 == 0 else {

@@ -84,6 +84,9 @@ public final class PublicKey: @unchecked Sendable {
     /// Verifies an RSASSA-PSS signature (RFC 8017 §8.1).
     ///
     /// - Parameters:
+    ///   - signature: the signature, as long as the modulus.
+    ///   - message: the signed message (hashed here with `digest`).
+    ///   - digest: the message's hash function.
     ///   - mgf1Digest: the MGF1 hash; `nil` means the same as `digest`.
     ///   - saltLength: the salt length in bytes; `nil` accepts any (recovered from the signature).
     public func verifyRSAPSS(signature: [UInt8], message: [UInt8], digest: HashAlgorithm,

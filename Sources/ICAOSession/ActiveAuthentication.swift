@@ -38,6 +38,7 @@ public enum ActiveAuthenticationFailure: Error, Equatable, Sendable, CustomStrin
     /// message (total recovery).
     case hashMismatch
 
+    /// One line naming the check that failed.
     public var description: String {
         switch self {
         case .keyUnusable(let e): return "DG15's public key cannot be loaded: \(e)"

@@ -3,7 +3,7 @@ import ICAOCrypto
 
 /// Basic access control (ICAO 9303-11 §4.3 and §9.7.2–9.7.3, worked example in Appendix D.3).
 ///
-/// The terminal's randomness comes from an injected ``EntropySource`` in two draws, RND.IFD (8 bytes) then
+/// The terminal's randomness comes from an injected `CardIO.EntropySource` in two draws, RND.IFD (8 bytes) then
 /// K.IFD (16 bytes), so a recorded session (or Appendix D) replays byte for byte.
 public enum BasicAccessControl {
     /// Runs BAC over `channel` (the eMRTD application already selected) and returns the secure channel.

@@ -9,6 +9,7 @@ public enum AccessProtocol: Sendable, Equatable, CustomStringConvertible {
     /// BAC, with the reason PACE was not used (the chip offers none, or PACE failed).
     case bac(reason: String)
 
+    /// The PACE protocol's name, or `BAC`.
     public var description: String {
         switch self {
         case .pace(let name): return name

@@ -12,12 +12,13 @@ public enum FileReadError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The chip answered a READ BINARY with an unexpected status word.
     case unexpectedStatus(ElementaryFile, offset: Int, status: StatusWord)
     /// The link or the session broke and could not be re-opened (or no re-opening was offered), with the typed
-    /// cause: the failure of the last re-opening when there was one, else the break itself (a ``ChannelError`` in
+    /// cause: the failure of the last re-opening when there was one, else the break itself (a `CardIO.ChannelError` in
     /// ``SessionError/channel(_:step:)``, a secure messaging failure, the chip ending the session…).
     case linkLost(ElementaryFile, offset: Int, cause: SessionError)
     /// The file announces a length beyond what any eMRTD file holds.
     case tooLong(ElementaryFile, Int)
 
+    /// One line naming the file and what went wrong.
     public var description: String {
         switch self {
         case .fileNotFound(let f): return "\(f) is not on the chip"
@@ -88,6 +89,7 @@ public final class FileReader {
     /// A reader over `channel`.
     ///
     /// - Parameters:
+    ///   - channel: the channel files are read over (a secure messaging channel once the chip is opened).
     ///   - extendedLength: whether reader and chip take extended-length APDUs (probe with EF.CardAccess first).
     ///   - shortLimit: the largest short Le: 0xDF under AES secure messaging, 0xE7 under 3DES, 256 in plain.
     public init(channel: CardChannel, extendedLength: Bool, shortLimit: Int) {

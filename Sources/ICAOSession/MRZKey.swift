@@ -11,7 +11,7 @@ extension MRZKey {
 
     /// MRZ_information: document number (padded to 9 with `<`) ‖ check digit ‖ birth ‖ check digit ‖ expiry ‖
     /// check digit (ICAO 9303-11 §9.7.2 and Appendix D.2; check digits by ICAO 9303-3 §4.9, LDS's
-    /// ``MRZ/checkDigit(_:)``). A document number longer than nine characters is used whole, its check digit
+    /// `LDS.MRZ.checkDigit(_:)`). A document number longer than nine characters is used whole, its check digit
     /// computed over all of it.
     public var mrzInformation: [UInt8] {
         var number = Array(documentNumber.utf8)

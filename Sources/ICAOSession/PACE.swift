@@ -64,6 +64,7 @@ public struct PACEProtocol: Hashable, Sendable, CustomStringConvertible {
         self.oidContent = parsed.derContent
     }
 
+    /// A short name: key agreement, mapping and cipher, e.g. `PACE-ECDH-GM-AES-128`.
     public var description: String {
         let m: String
         switch mapping {
@@ -88,7 +89,7 @@ public struct PACEResult {
 
 /// PACE (ICAO 9303-11 §4.4, worked example in Appendix G.1), terminal side, with generic mapping over ECDH.
 ///
-/// The two ephemeral private keys (mapping, then key agreement) are drawn from the injected ``EntropySource``
+/// The two ephemeral private keys (mapping, then key agreement) are drawn from the injected `CardIO.EntropySource`
 /// as big-endian scalars of the curve order's byte length; a draw outside 1…n−1 is discarded and drawn again, so
 /// a replay that records every draw reproduces the session exactly.
 ///
@@ -99,8 +100,11 @@ public enum PACE {
     /// usual case: PACEInfo's `parameterId`.
     ///
     /// - Parameters:
+    ///   - channel: the link to the chip, at the master file (no secure messaging yet).
+    ///   - key: the password: the CAN (reference 2) or the MRZ key (reference 1).
     ///   - protocolOID: the dotted PACE protocol OID from EF.CardAccess' PACEInfo.
     ///   - parameterID: the standardized domain parameter ID, sent as `84` in MSE:Set AT.
+    ///   - entropy: where the two ephemeral private keys are drawn from.
     /// - Throws: ``SessionError/wrongPassword(step:)`` when the chip answers mutual authentication with `63xx`;
     ///   ``SessionError/notSupported(_:)`` for integrated mapping, chip authentication mapping, DH groups and
     ///   unknown parameter IDs, before any command is sent.

@@ -252,12 +252,12 @@ func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
     return difference == 0
 }
 
-/// A ``CardChannel`` that protects every command and opens every response with ICAO 9303-11 secure messaging, so
+/// A `CardIO.CardChannel` that protects every command and opens every response with ICAO 9303-11 secure messaging, so
 /// the file reader above works the same with or without it.
 ///
-/// ``send(_:)`` reports failures as a typed ``SessionError``; ``transmit(_:)`` (the ``CardChannel`` requirement)
-/// can only throw ``ChannelError``, so it passes channel errors through and reports secure messaging failures as
-/// ``ChannelError/transport(_:)`` with the failure's description, keeping the typed failure in ``lastFailure``.
+/// ``send(_:)`` reports failures as a typed ``SessionError``; ``transmit(_:)`` (the `CardIO.CardChannel` requirement)
+/// can only throw `CardIO.ChannelError`, so it passes channel errors through and reports secure messaging failures as
+/// `CardIO.ChannelError.transport(_:)` with the failure's description, keeping the typed failure in ``lastFailure``.
 /// After any secure messaging failure — a MAC that does not verify, an unprotected answer, the chip's own
 /// `6987`/`6988` — the session is over: both sides' counters can no longer agree, or the chip has dropped its
 /// keys, or someone on the link answers in the chip's place.

@@ -56,6 +56,7 @@ public enum SecureMessagingFailure: Error, Equatable, Sendable, CustomStringConv
     /// The command could not be protected (too long for an extended APDU once wrapped).
     case commandTooLong(Int)
 
+    /// One line naming the check the response failed.
     public var description: String {
         switch self {
         case .macMismatch: return "the response MAC does not verify"
@@ -80,6 +81,7 @@ public enum ChipProofFailure: Equatable, Sendable, CustomStringConvertible {
     /// PACE: the chip's authentication token T_IC does not verify (ICAO 9303-11 §4.4.3.4).
     case tokenMismatch
 
+    /// One line naming the proof that does not verify.
     public var description: String {
         switch self {
         case .cryptogramMAC: return "M_IC does not verify"
@@ -99,6 +101,7 @@ public enum ChipKeyDefect: Equatable, Sendable, CustomStringConvertible {
     /// has both sides check that the two public keys differ.
     case equalsTerminalKey
 
+    /// One line naming what is wrong with the key.
     public var description: String {
         switch self {
         case .pointAtInfinity: return "the chip's public key is the point at infinity"
@@ -132,6 +135,7 @@ public enum SessionError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A protocol, mapping or domain that this library does not implement yet.
     case notSupported(String)
 
+    /// The step, then what went wrong; never a key, a password or a nonce.
     public var description: String {
         switch self {
         case .channel(let e, let step): return "\(step.rawValue): \(e)"
@@ -154,9 +158,9 @@ extension SessionError {
     /// retries it within its bounds and, when it persists, reports a link problem ("hold the card still and try
     /// again"), never a verdict about the card.
     ///
-    /// Transient: every ``ChannelError`` except a replay that no longer matches, a cancelled read and a card that
+    /// Transient: every `CardIO.ChannelError` except a replay that no longer matches, a cancelled read and a card that
     /// kept answering `61xx` past the limits (that is the card's behaviour); a `6Fxx` ("no precise diagnosis",
-    /// ``StatusWord/isNoPreciseDiagnosis``), whether it came in plain during an access protocol or unprotected under
+    /// `CardIO.StatusWord.isNoPreciseDiagnosis`), whether it came in plain during an access protocol or unprotected under
     /// secure messaging. Not transient: a MAC that does not verify and the chip's own `6987`/`6988` (a frame
     /// corrupted on the way looks the same as a chip that does not hold the keys: callers repeat such a step a
     /// bounded number of times, then report it as the chip's failure), and every answer of the chip's own.

@@ -273,6 +273,7 @@ public struct DG13FieldError: Error, Sendable, Equatable, Hashable, CustomString
     /// `DG13.3`, the name problem reports give the field; `DG13` when the number is unknown.
     public var fieldName: String { number.map { "DG13.\($0)" } ?? "DG13" }
 
+    /// One line naming the field (or the structure) and its offset, and what is wrong: never the field's value.
     public var description: String {
         let what: String
         switch kind {
@@ -398,6 +399,7 @@ public struct DG13Date: Sendable, Equatable, Hashable, CustomStringConvertible {
         self.init(text: "\(two(day))/\(two(month))/\(y)")
     }
 
+    /// The date as the chip wrote it (``text``).
     public var description: String { text }
 }
 

@@ -428,6 +428,7 @@ public struct DG2Warning: Sendable, Equatable, Hashable, CustomStringConvertible
         self.offset = offset
     }
 
+    /// One line naming the inconsistency and its offset.
     public var description: String {
         switch kind {
         case .recordLength(let d, let a):

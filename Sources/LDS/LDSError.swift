@@ -27,6 +27,7 @@ public struct LDSError: Error, Equatable, Sendable, CustomStringConvertible {
         /// A value the encoder cannot write (a field too long for the MRZ, a number out of range).
         case unencodable(field: String, expected: String)
 
+        /// One line saying what is wrong and where: the offset, the field, the expected form.
         public var description: String {
             switch self {
             case .tlv(let e): return e.description
@@ -39,5 +40,6 @@ public struct LDSError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The file, then the reason: `DG1: …`.
     public var description: String { "\(file): \(reason)" }
 }

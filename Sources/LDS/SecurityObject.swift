@@ -107,12 +107,14 @@ public struct LDSSecurityObject: Sendable, Equatable, Hashable {
         return w.bytes
     }
 
+    /// Equal version, hash algorithm, data group hashes and LDS version info.
     public static func == (a: LDSSecurityObject, b: LDSSecurityObject) -> Bool {
         a.version == b.version && a.hashAlgorithm == b.hashAlgorithm && a.dataGroupHashes == b.dataGroupHashes
             && a.ldsVersionInfo?.ldsVersion == b.ldsVersionInfo?.ldsVersion
             && a.ldsVersionInfo?.unicodeVersion == b.ldsVersionInfo?.unicodeVersion
     }
 
+    /// Hashes the fields `==` compares.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(version)
         hasher.combine(hashAlgorithm)

@@ -89,7 +89,9 @@ public struct SubjectPublicKeyInfo: Sendable, Equatable, Hashable {
         return try SubjectPublicKeyInfo(der: w.bytes)
     }
 
+    /// Two keys are equal when their DER encodings are.
     public static func == (a: SubjectPublicKeyInfo, b: SubjectPublicKeyInfo) -> Bool { a.der == b.der }
+    /// Hashes the DER encoding, as `==` compares it.
     public func hash(into hasher: inout Hasher) { hasher.combine(der) }
 }
 

@@ -43,6 +43,7 @@ public enum TLVError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// One line naming the fault, its offset and, where known, the tag.
     public var description: String {
         switch self {
         case .truncatedTag(let o): return "tag truncated at offset \(o)"

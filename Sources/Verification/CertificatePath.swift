@@ -9,6 +9,7 @@ public enum TrustSource: Sendable, Hashable, CustomStringConvertible {
     /// Learnt from a master list whose signer chains to an installed CSCA (the list's file or source name).
     case masterList(String)
 
+    /// `installed (…)` or `master list (…)`, with the source.
     public var description: String {
         switch self {
         case .installed(let source): return "installed (\(source))"

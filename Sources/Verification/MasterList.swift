@@ -2,7 +2,7 @@ import Foundation
 import ICAOCrypto
 import LDS
 
-/// A verified ICAO CSCA master list (ICAO 9303-12 §9): LDS's ``CscaMasterList``, whose signature verifies and
+/// A verified ICAO CSCA master list (ICAO 9303-12 §9): LDS's `LDS.CscaMasterList`, whose signature verifies and
 /// whose signer the reader already trusts.
 ///
 /// Anchors stay anchors: the signer must chain to a CSCA installed in the trust store by other means (a trust
@@ -41,6 +41,7 @@ public struct MasterList: Sendable {
         /// below the algorithm policy's minimum.
         case signerNotAuthorized(String)
 
+        /// One line naming the check the master list fails, and why.
         public var description: String {
             switch self {
             case .malformed(let error): return "malformed master list: \(error)"

@@ -17,11 +17,13 @@ public enum SignatureScheme: Sendable, Hashable, CustomStringConvertible {
     public struct Unsupported: Error, Sendable, Hashable, CustomStringConvertible {
         /// What is not supported.
         public var reason: String
+        /// The ``reason``.
         public var description: String { reason }
     }
 
     /// The scheme of a signature algorithm identifier.
     ///
+    /// - Parameter algorithm: the signature algorithm (a certificate's, a CRL's or a SignerInfo's).
     /// - Parameter digestAlgorithm: a CMS SignerInfo's digestAlgorithm, used when the signature algorithm names
     ///   only the key type (`rsaEncryption`, `id-ecPublicKey`), as some document signers write it.
     public init(_ algorithm: AlgorithmIdentifier, digestAlgorithm: AlgorithmIdentifier? = nil) throws(Unsupported) {
@@ -52,6 +54,7 @@ public enum SignatureScheme: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The scheme and its hash, e.g. `ECDSA with SHA256` or `RSA-PSS with SHA256, MGF1-SHA256, salt 32`.
     public var description: String {
         switch self {
         case .ecdsa(let h, let plain): return "ECDSA\(plain ? " (plain)" : "") with \(h.rawValue)"

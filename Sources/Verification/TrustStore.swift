@@ -24,6 +24,7 @@ public struct TrustStoreError: Error, Sendable, Equatable, CustomStringConvertib
         /// A master list that does not parse, whose signature does not verify, or whose signer is not trusted.
         case invalidMasterList(MasterList.Failure)
 
+        /// One line saying what is wrong with the file.
         public var description: String {
             switch self {
             case .notFound: return "not found"
@@ -42,6 +43,7 @@ public struct TrustStoreError: Error, Sendable, Equatable, CustomStringConvertib
         self.reason = reason
     }
 
+    /// The file, then the reason.
     public var description: String { "trust file \(path): \(reason)" }
 }
 
@@ -122,6 +124,7 @@ public struct TrustStore: Sendable {
 
     /// A store loaded from files and folders (folders recursively; hidden files and unknown extensions skipped).
     ///
+    /// - Parameter paths: files and folders of CSCA and link certificates, master lists and CRLs.
     /// - Parameter date: the time of loading, at which master list signers must be valid.
     public static func load(paths: [String], at date: Date = Date()) throws(TrustStoreError) -> TrustStore {
         var store = TrustStore()

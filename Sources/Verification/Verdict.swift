@@ -52,6 +52,7 @@ public enum PassiveAuthenticationVerdict: String, Sendable, Hashable, CaseIterab
 
     /// The JSON and text name.
     public var name: String { rawValue }
+    /// The verdict's name (``name``).
     public var description: String { rawValue }
 }
 
@@ -63,6 +64,7 @@ public enum Severity: String, Sendable, Hashable, CaseIterable, CustomStringConv
     /// documents still carry (SHA-1, an older eContentType), a CRL past its next update, an issuing state not known.
     case warning = "warning"
 
+    /// `error` or `warning`.
     public var description: String { rawValue }
 }
 
@@ -93,6 +95,7 @@ public struct VerificationProblem: Sendable, Hashable, CustomStringConvertible {
     /// Whether the problem fails the verdict.
     public var isError: Bool { severity == .error }
 
+    /// The code, the severity and the message: `SOD_SIGNATURE_INVALID (error): …`.
     public var description: String { "\(code.rawValue) (\(severity)): \(message)" }
 }
 

@@ -13,9 +13,9 @@ public final class FaultInjectingChip: VirtualChip {
     /// One way an exchange goes wrong.
     public enum Fault: Sendable, Equatable, CustomStringConvertible {
         /// The card leaves the field during the exchange (vpcd: the connection closes; in process
-        /// ``ChannelError/cardRemoved``). It comes back when the link is recovered.
+        /// `CardIO.ChannelError.cardRemoved`). It comes back when the link is recovered.
         case remove
-        /// The reader cannot complete the exchange: in process ``ChannelError/transactionFailed`` (PC/SC's
+        /// The reader cannot complete the exchange: in process `CardIO.ChannelError.transactionFailed` (PC/SC's
         /// `SCARD_E_NOT_TRANSACTED`). Over vpcd the connection is reset, which pcscd reports as an empty answer
         /// and then as the card leaving (vpcd has no way to make pcscd answer `SCARD_E_NOT_TRANSACTED`). The
         /// command never reaches the chip; the card is back, powered up afresh, when the link is recovered.
@@ -28,6 +28,7 @@ public final class FaultInjectingChip: VirtualChip {
         /// from a reader, or a man in the middle answering `6A82` in the chip's place.
         case replace(StatusWord)
 
+        /// The fault's name, as ``init(_:)`` parses it: `remove`, `transaction-failed`, `corrupt`, `garbage` or `sw-XXXX`.
         public var description: String {
             switch self {
             case .remove: return "remove"
@@ -160,6 +161,7 @@ public final class FaultInjectingChip: VirtualChip {
             self.random = random
         }
 
+        /// Two plans are equal when every fault, stall, latency, rule and random setting is.
         public static func == (a: Plan, b: Plan) -> Bool {
             a.removeAtExchange == b.removeAtExchange && a.corruptResponseAtExchange == b.corruptResponseAtExchange
                 && a.garbageAtExchange == b.garbageAtExchange && a.stall?.exchange == b.stall?.exchange

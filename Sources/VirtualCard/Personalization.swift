@@ -12,6 +12,7 @@ public enum PersonalizationError: Error, Equatable, CustomStringConvertible {
     /// A value in the description is not usable; the key path names it.
     case invalidValue(field: String, reason: String)
 
+    /// One line naming the file or the key path at fault, and why.
     public var description: String {
         switch self {
         case .unreadable(let path, let reason): return "cannot read card description \(path): \(reason)"
@@ -47,9 +48,11 @@ public struct PersonalizedCard {
 /// Builds a card's files from its description: EF.CardAccess, EF.COM, DG1 (TD1 MRZ with check digits), DG2
 /// (ISO/IEC 19794-5 around the JPEG), DG13, DG14, DG15, and an EF.SOD signed by the document signer.
 public enum Personalization {
-    /// File identifiers of the LDS1 application (ICAO 9303-10 §4.6.1).
+    /// EF.CardAccess's file identifier, `011C` (the LDS1 file identifiers: ICAO 9303-10 §4.6.1).
     public static let cardAccessFID: UInt16 = 0x011C
+    /// EF.COM's file identifier, `011E`.
     public static let comFID: UInt16 = 0x011E
+    /// EF.SOD's file identifier, `011D`.
     public static let sodFID: UInt16 = 0x011D
     /// The FID of data group `n`.
     public static func dataGroupFID(_ n: Int) -> UInt16 { 0x0100 | UInt16(n) }

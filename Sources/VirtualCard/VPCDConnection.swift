@@ -34,6 +34,7 @@ public final class VPCDConnection: @unchecked Sendable {
         /// The address is not an IPv4 address.
         case badAddress(String)
 
+        /// One line saying what failed and what to do (start pcscd with the vsmartcard-vpcd driver).
         public var description: String {
             switch self {
             case .driverNotListening(let host, let port):

@@ -24,7 +24,7 @@ extension VirtualChip {
     }
 }
 
-/// A ``CardChannel`` straight into a ``VirtualChip`` in the same process.
+/// A `CardIO.CardChannel` straight into a ``VirtualChip`` in the same process.
 public final class InProcessChannel: CardChannel {
     private let chip: VirtualChip
     private var removed = false

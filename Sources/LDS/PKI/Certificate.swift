@@ -311,9 +311,12 @@ public struct Certificate: Sendable, Hashable, CustomStringConvertible {
     /// Whether `date` lies in the validity period.
     public func isValid(at date: Date) -> Bool { notBefore <= date && date <= notAfter }
 
+    /// The subject's name in RFC 4514 form (``DistinguishedName/text``).
     public var description: String { subject.text }
 
+    /// Two certificates are equal when their DER encodings are.
     public static func == (a: Certificate, b: Certificate) -> Bool { a.der.elementsEqual(b.der) }
+    /// Hashes the DER encoding, as `==` compares it.
     public func hash(into hasher: inout Hasher) { hasher.combine(der) }
 
     /// Extensions that may be critical without affecting passive authentication: they constrain uses this verifier

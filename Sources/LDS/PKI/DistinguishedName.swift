@@ -100,6 +100,7 @@ public struct DistinguishedName: Sendable, Hashable, CustomStringConvertible {
         }.joined(separator: ", ")
     }
 
+    /// The name in RFC 4514 form (``text``).
     public var description: String { text }
 
     /// Whether two names denote the same entity by RFC 5280 §7.1: the same number of RDNs, in the same order, each
@@ -122,7 +123,9 @@ public struct DistinguishedName: Sendable, Hashable, CustomStringConvertible {
         return rdnKeys(self) == rdnKeys(other)
     }
 
+    /// Equal DER encodings; ``matches(_:)`` is the RFC 5280 comparison that path building uses.
     public static func == (a: DistinguishedName, b: DistinguishedName) -> Bool { a.der.elementsEqual(b.der) }
+    /// Hashes the DER encoding, as `==` compares it.
     public func hash(into hasher: inout Hasher) { hasher.combine(der) }
 
     // MARK: Pieces

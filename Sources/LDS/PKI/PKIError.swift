@@ -20,6 +20,7 @@ public struct PKIError: Error, Equatable, Sendable, CustomStringConvertible {
         /// An ICAO CSCA master list (ICAO 9303-12 §9).
         case masterList = "CSCA master list"
 
+        /// The structure's name, e.g. `CMS SignedData`.
         public var description: String { rawValue }
     }
 
@@ -34,6 +35,7 @@ public struct PKIError: Error, Equatable, Sendable, CustomStringConvertible {
         self.reason = reason
     }
 
+    /// The structure, then the reason.
     public var description: String { "\(structure): \(reason)" }
 
     /// Runs a parser, attaching the structure to its failure.

@@ -131,6 +131,8 @@ public struct RevocationList: Sendable, Hashable {
         revoked.first { $0.serialNumber.elementsEqual(certificate.serialNumber) }?.revocationDate
     }
 
+    /// Two CRLs are equal when their DER encodings are.
     public static func == (a: RevocationList, b: RevocationList) -> Bool { a.der.elementsEqual(b.der) }
+    /// Hashes the DER encoding, as `==` compares it.
     public func hash(into hasher: inout Hasher) { hasher.combine(der) }
 }

@@ -254,11 +254,13 @@ public struct SignedData: Sendable, Hashable {
         return try body(contentReader, element)
     }
 
+    /// Equal version, digest algorithms, content type and content, certificates and signer infos.
     public static func == (a: SignedData, b: SignedData) -> Bool {
         a.version == b.version && a.digestAlgorithms == b.digestAlgorithms && a.contentType == b.contentType
             && a.content.elementsEqual(b.content) && a.certificates == b.certificates && a.signerInfos == b.signerInfos
     }
 
+    /// Hashes the content type, the content and the signer infos (fields `==` compares).
     public func hash(into hasher: inout Hasher) {
         hasher.combine(contentType)
         hasher.combine(content)
