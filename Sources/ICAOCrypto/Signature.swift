@@ -220,13 +220,7 @@ public final class ECPrivateKey: @unchecked Sendable {
 
     /// The public half, as a ``PublicKey``.
     public var publicKey: PublicKey {
-        get throws(CryptoError) {
-            var out: UnsafeMutablePointer<UInt8>? = nil
-            let length = i2d_PUBKEY(pkey, &out)
-            guard length > 0, let out else { throw .fromQueue("i2d_PUBKEY") }
-            defer { cccd_openssl_free(out) }
-            return try PublicKey(subjectPublicKeyInfo: Array(UnsafeBufferPointer(start: out, count: Int(length))))
-        }
+        get throws(CryptoError) { try publicHalf(of: pkey) }
     }
 
     /// Signs `message` hashed with `digest`, with OpenSSL's random nonce.
@@ -277,13 +271,7 @@ public final class RSAPrivateKey: @unchecked Sendable {
 
     /// The public half.
     public var publicKey: PublicKey {
-        get throws(CryptoError) {
-            var out: UnsafeMutablePointer<UInt8>? = nil
-            let length = i2d_PUBKEY(pkey, &out)
-            guard length > 0, let out else { throw .fromQueue("i2d_PUBKEY") }
-            defer { cccd_openssl_free(out) }
-            return try PublicKey(subjectPublicKeyInfo: Array(UnsafeBufferPointer(start: out, count: Int(length))))
-        }
+        get throws(CryptoError) { try publicHalf(of: pkey) }
     }
 
     /// The raw private operation m^d mod n; `input` has the modulus' length and is below it.
@@ -321,4 +309,13 @@ private func decodeKey(_ der: [UInt8], limit: Int, what: String,
         throw .invalidKey("\(what) does not parse")
     }
     return parsed
+}
+
+/// The public half of a private key: its SubjectPublicKeyInfo, encoded by OpenSSL and parsed back.
+private func publicHalf(of pkey: OpaquePointer) throws(CryptoError) -> PublicKey {
+    var out: UnsafeMutablePointer<UInt8>? = nil
+    let length = i2d_PUBKEY(pkey, &out)
+    guard length > 0, let out else { throw .fromQueue("i2d_PUBKEY") }
+    defer { cccd_openssl_free(out) }
+    return try PublicKey(subjectPublicKeyInfo: Array(UnsafeBufferPointer(start: out, count: Int(length))))
 }
