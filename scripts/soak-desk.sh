@@ -95,7 +95,7 @@ else:
                               "--listen", f"127.0.0.1:{port}", "--card-timeout", "20"],
                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errlog, env=env)
 
-    def http(method, path, body=None, token=None):
+    def desk_request(method, path, body=None, token=None):
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         headers = {}
         if body is not None:
@@ -111,7 +111,7 @@ else:
     deadline = time.time() + 30
     while token is None and time.time() < deadline and watch.poll() is None:
         try:
-            status, page = http("GET", "/")
+            status, page = desk_request("GET", "/")
             found = re.search(rb'name="cccd-token" content="([^"]+)"', page)
             token = found.group(1).decode() if found else None
         except OSError:
@@ -144,7 +144,7 @@ def desk_result(timeout):
     an attempt that ended before a card was judged."""
     deadline = time.time() + timeout
     while time.time() < deadline and watch.poll() is None:
-        status, body = http("GET", "/api/state")
+        status, body = desk_request("GET", "/api/state")
         state = json.loads(body)
         if state.get("attempt") == desk_attempt and state.get("state") in ("awaiting-contact", "done", "error"):
             result = state.get("result") or {}
@@ -161,7 +161,7 @@ def submit(text):
         watch.stdin.write(text + "\n")
         watch.stdin.flush()
         return
-    status, body = http("POST", "/api/input", {"text": text}, token)
+    status, body = desk_request("POST", "/api/input", {"text": text}, token)
     if status != 202:
         sys.exit(f"soak: the desk refused the input ({status}): {body[:200]!r}")
     desk_attempt += 1
