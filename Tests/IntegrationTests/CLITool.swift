@@ -178,21 +178,27 @@ enum OutputCheck {
     /// Checks that every document names its schema and is valid against it.
     static func validate(_ stdout: String) throws {
         guard !stdout.isEmpty else { return }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Repository.root.appendingPathComponent("scripts/validate-json.py").path,
-                             Repository.root.appendingPathComponent("Schemas").path]
-        let input = Pipe()
-        let errors = Pipe()
-        process.standardInput = input
-        process.standardError = errors
-        try process.run()
-        input.fileHandleForWriting.write(Data(stdout.utf8))
-        try input.fileHandleForWriting.close()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        if process.terminationStatus != 0 {
+        let message = try python([Repository.root.appendingPathComponent("scripts/validate-json.py").path,
+                                  Repository.root.appendingPathComponent("Schemas").path], stdin: stdout)
+        if let message {
             throw HarnessError("the output does not validate: \(message.split(separator: "\n").suffix(2).joined(separator: " | "))")
         }
     }
+}
+
+/// Runs `python3 ARGUMENTS` with `stdin` as its input; nil when it exits 0, otherwise what it said on stderr.
+func python(_ arguments: [String], stdin: String) throws -> String? {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3"] + arguments
+    let input = Pipe()
+    let errors = Pipe()
+    process.standardInput = input
+    process.standardError = errors
+    try process.run()
+    input.fileHandleForWriting.write(Data(stdin.utf8))
+    try input.fileHandleForWriting.close()
+    let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return process.terminationStatus == 0 ? nil : message
 }

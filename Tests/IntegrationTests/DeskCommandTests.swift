@@ -126,24 +126,13 @@ extension RealPCSCD {
 
         /// shared/level1.schema.json, the contract's own copy.
         static func validateLevel1(_ text: String) throws {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             let shared = Repository.root.deletingLastPathComponent().appendingPathComponent("shared")
-            process.arguments = ["python3", "-c", """
+            let message = try python(["-c", """
                 import json, sys, jsonschema
                 schema = json.load(open(sys.argv[1]))
                 jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(json.load(sys.stdin))
-                """, shared.appendingPathComponent("level1.schema.json").path]
-            let input = Pipe()
-            let errors = Pipe()
-            process.standardInput = input
-            process.standardError = errors
-            try process.run()
-            input.fileHandleForWriting.write(Data(text.utf8))
-            try input.fileHandleForWriting.close()
-            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            if process.terminationStatus != 0 {
+                """, shared.appendingPathComponent("level1.schema.json").path], stdin: text)
+            if let message {
                 throw HarnessError("the payload does not validate against level1.schema.json: \(message.suffix(300))")
             }
         }
