@@ -143,7 +143,10 @@ extension RealPCSCD {
             let desk = try Self.desk(out)
             defer { desk.stop() }
             let body = ["text": "001099012345"]
-            let wrong = try DeskHTTP.post("/api/input", port: desk.port, token: "0" + desk.token.dropFirst(), json: body)
+            // The launch token with its first character changed (to one it is not: "0" + … was the token itself
+            // whenever the token began with 0).
+            let forged = (desk.token.first == "0" ? "1" : "0") + desk.token.dropFirst()
+            let wrong = try DeskHTTP.post("/api/input", port: desk.port, token: forged, json: body)
             #expect(wrong.status == 403)
             #expect(try wrong.json["code"] as? String == "TOKEN_REFUSED")
             let none = try DeskHTTP.request("POST", "/api/reset", port: desk.port, headers: [
