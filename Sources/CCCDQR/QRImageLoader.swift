@@ -26,12 +26,44 @@ public enum QRImageLoader {
 
     /// Reads a file's bytes, with the reason in the error.
     public static func readFile(_ path: String) throws(ImageError) -> [UInt8] {
-        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int,
-           size > maximumFileBytes {
-            throw ImageError.fileTooLarge(bytes: size)
+        // open, fstat and read straight into the array (Foundation's attributes dictionary and Data cost more than
+        // decoding a small JPEG).
+        func failure(_ code: Int32) -> ImageError {
+            .unreadableFile(path: path, reason: String(cString: strerror(code)))
         }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw failure(errno) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw failure(errno) }
+        guard info.st_mode & S_IFMT == S_IFREG else { return try readStream(path) }
+        let size = Int(info.st_size)
+        guard size <= maximumFileBytes else { throw ImageError.fileTooLarge(bytes: size) }
+        var readError: Int32 = 0
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            count = 0
+            while count < size {
+                let n = read(fd, buffer.baseAddress! + count, size - count)
+                if n < 0, errno == EINTR { continue }
+                guard n > 0 else {
+                    if n < 0 { readError = errno }
+                    break
+                }
+                count += n
+            }
+        }
+        if readError != 0 { throw failure(readError) }
+        return bytes
+    }
+
+    /// A pipe, a device or a directory: through Foundation, as it comes (a directory is refused there).
+    private static func readStream(_ path: String) throws(ImageError) -> [UInt8] {
         do {
-            return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe))
+            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            guard data.count <= maximumFileBytes else { throw ImageError.fileTooLarge(bytes: data.count) }
+            return [UInt8](data)
+        } catch let error as ImageError {
+            throw error
         } catch {
             let reason = (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
             throw ImageError.unreadableFile(path: path, reason: reason)
