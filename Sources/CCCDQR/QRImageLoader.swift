@@ -213,22 +213,48 @@ public enum QRImageLoader {
     static func decodeJPEG(_ data: [UInt8], workingSide: Int?,
                            limits: ImageLimits) throws(ImageError) -> (GreyImage, Int) {
         var denominator: UInt32 = 1
-        if let (w, h) = JPEGExif.frameSize(in: data) {
+        let frame = JPEGExif.frameSize(in: data)
+        if let (w, h) = frame {
             try limits.check(width: w, height: h)
             if let workingSide { denominator = UInt32(jpegReduction(longerSide: max(w, h), workingSide: workingSide)) }
         }
         var pixels: UnsafeMutablePointer<UInt8>?
         var width: UInt32 = 0, height: UInt32 = 0, fullWidth: UInt32 = 0, fullHeight: UInt32 = 0
         var message = [CChar](repeating: 0, count: 256)
-        let status = data.withUnsafeBufferPointer { buffer in
-            message.withUnsafeMutableBufferPointer { text in
-                cccd_jpeg_decode_grey(buffer.baseAddress, UInt(buffer.count), denominator, UInt(limits.maximumPixels),
-                                      &pixels, &width, &height, &fullWidth, &fullHeight, text.baseAddress,
-                                      text.count)
+        func decode(into buffer: UnsafeMutableBufferPointer<UInt8>?) -> Int32 {
+            data.withUnsafeBufferPointer { source in
+                message.withUnsafeMutableBufferPointer { text in
+                    cccd_jpeg_decode_grey(source.baseAddress, UInt(source.count), denominator,
+                                          UInt(limits.maximumPixels), buffer?.baseAddress, buffer?.count ?? 0,
+                                          &pixels, &width, &height, &fullWidth, &fullHeight, text.baseAddress,
+                                          text.count)
+                }
             }
         }
+        // The frame header gives the decoded size (libjpeg rounds each side up after scaling): the pixels go
+        // straight into the image's own storage.
+        var decoded: [UInt8] = []
+        let status: Int32
+        if let (w, h) = frame {
+            let d = Int(denominator)
+            let count = ((w + d - 1) / d) * ((h + d - 1) / d)
+            var result: Int32 = 0
+            decoded = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+                result = decode(into: buffer)
+                initialized = result == 0 ? count : 0
+            }
+            status = result
+        } else {
+            status = decode(into: nil)
+        }
         switch status {
+        case 0 where frame != nil:
+            guard let image = GreyImage(width: Int(width), height: Int(height), pixels: decoded) else {
+                throw ImageError.invalidJPEG("empty image")
+            }
+            return (image, Int(denominator))
         case 0: break
+        case 5: throw ImageError.invalidJPEG("the frame is not the size its header declares")
         case 2:
             // The frame header libjpeg read (the marker walk above may have stopped short of it).
             try limits.check(width: Int(fullWidth), height: Int(fullHeight))

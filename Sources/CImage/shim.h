@@ -67,12 +67,14 @@ static inline void cccd_jpeg_copy_message(const cccd_jpeg_error_mgr *err, char *
 }
 
 /// The result of cccd_jpeg_decode_grey: 0 success; 1 libjpeg error (message set); 2 too large; 3 out of memory;
-/// 4 the data ends before the image does.
+/// 4 the data ends before the image does; 5 the image is not the size the caller's buffer was made for.
 /// Decodes a baseline or progressive JPEG to 8-bit grey, scaled by 1/scale_denom (1, 2, 4 or 8) in the IDCT,
 /// which is how a 12 MP photo is read quickly. CMYK/YCCK images (Adobe, inverted) are reduced to grey here.
-/// On success *out_pixels is malloc'ed (width * height bytes); the caller frees it.
+/// On success *out_pixels is `into` when the caller gave a buffer of `into_size` bytes (status 5 when the image is
+/// not exactly that size), otherwise malloc'ed (width * height bytes) and the caller frees it.
 static inline int cccd_jpeg_decode_grey(const unsigned char *data, unsigned long size, unsigned int scale_denom,
-                                        unsigned long max_pixels, unsigned char **out_pixels,
+                                        unsigned long max_pixels, unsigned char *into, size_t into_size,
+                                        unsigned char **out_pixels,
                                         unsigned int *out_width, unsigned int *out_height,
                                         unsigned int *full_width, unsigned int *full_height,
                                         char *message, size_t message_size) {
@@ -86,7 +88,7 @@ static inline int cccd_jpeg_decode_grey(const unsigned char *data, unsigned long
     if (setjmp(err.jump)) {
         cccd_jpeg_copy_message(&err, message, message_size);
         jpeg_destroy_decompress(&cinfo);
-        free(pixels);
+        if (pixels != into) free(pixels);
         free(row);
         return 1;
     }
@@ -113,11 +115,15 @@ static inline int cccd_jpeg_decode_grey(const unsigned char *data, unsigned long
     cinfo.dct_method = JDCT_ISLOW;
     jpeg_start_decompress(&cinfo);
     unsigned int width = cinfo.output_width, height = cinfo.output_height;
-    pixels = (unsigned char *)malloc((size_t)width * height + 1);
+    if (into && (size_t)width * height != into_size) {
+        jpeg_destroy_decompress(&cinfo);
+        return 5;
+    }
+    pixels = into ? into : (unsigned char *)malloc((size_t)width * height + 1);
     if (cmyk) row = (unsigned char *)malloc((size_t)width * 4 + 1);
     if (!pixels || (cmyk && !row)) {
         jpeg_destroy_decompress(&cinfo);
-        free(pixels);
+        if (pixels != into) free(pixels);
         free(row);
         return 3;
     }
@@ -135,7 +141,7 @@ static inline int cccd_jpeg_decode_grey(const unsigned char *data, unsigned long
     }
     if (err.truncated) {
         jpeg_destroy_decompress(&cinfo);
-        free(pixels);
+        if (pixels != into) free(pixels);
         free(row);
         return 4;
     }
