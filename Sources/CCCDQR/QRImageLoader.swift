@@ -117,6 +117,7 @@ public enum QRImageLoader {
     /// PNG of any colour type and depth to 8-bit grey; alpha is composited on white (a transparent PNG of a QR
     /// has its light modules transparent: on black they would vanish).
     static func decodePNG(_ data: [UInt8], limits: ImageLimits) throws(ImageError) -> GreyImage {
+        if let image = try decodeRGB8PNG(data, limits: limits) { return image }
         var image = png_image()
         image.version = png_uint_32(PNG_IMAGE_VERSION)
         let begun = data.withUnsafeBytes { png_image_begin_read_from_memory(&image, $0.baseAddress, $0.count) }
@@ -184,6 +185,40 @@ public enum QRImageLoader {
             throw ImageError.invalidPNG("inconsistent size")
         }
         return grey
+    }
+
+    /// An 8-bit RGB PNG, not interlaced (what scanners and screenshots write), read row by row straight to grey by
+    /// the CImage shim: no RGB buffer, no second pass, and the zlib Adler-32 skipped (each IDAT's CRC-32 still
+    /// guards the data). The same pixels as the simplified API's path below; nil when the file is of another kind
+    /// (decided from its IHDR, PNG specification §11.2.2, and by libpng from the same header, gamma and tRNS).
+    static func decodeRGB8PNG(_ data: [UInt8], limits: ImageLimits) throws(ImageError) -> GreyImage? {
+        // Signature, then the IHDR chunk first: length 13, "IHDR", width, height, depth, colour type, compression,
+        // filter, interlace.
+        guard data.count >= 33, data[8..<16].elementsEqual([0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]),
+              data[24] == 8, data[25] == 2, data[28] == 0 else { return nil }
+        func u32(_ at: Int) -> Int { data[at..<(at + 4)].reduce(0) { $0 << 8 | Int($1) } }
+        let width = u32(16), height = u32(20)
+        guard width > 0, height > 0 else { return nil }
+        try limits.check(width: width, height: height)
+        var status: Int32 = 0
+        var message = [CChar](repeating: 0, count: 256)
+        let pixels = [UInt8](unsafeUninitializedCapacity: width * height) { buffer, count in
+            status = data.withUnsafeBufferPointer { source in
+                message.withUnsafeMutableBufferPointer { text in
+                    cccd_png_decode_rgb8_grey(source.baseAddress, source.count, UInt32(width), UInt32(height),
+                                              buffer.baseAddress, text.baseAddress, text.count)
+                }
+            }
+            count = status == 0 ? width * height : 0
+        }
+        switch status {
+        case 0: return GreyImage(width: width, height: height, pixels: pixels)
+        case 3: throw .outOfMemory
+        case 5: return nil
+        default:
+            let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            throw Self.pngMessageMeansTruncated(text) ? .truncated(format: "PNG") : .invalidPNG(text)
+        }
     }
 
     /// libpng's simplified API reports a cut file only through its message text.

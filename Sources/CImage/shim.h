@@ -154,6 +154,103 @@ static inline int cccd_jpeg_decode_grey(const unsigned char *data, unsigned long
     return 0;
 }
 
+// libpng reading from memory, row by row, for the commonest PNG a scanner or a screenshot writes: 8-bit RGB, not
+// interlaced, without a transparent colour, in sRGB or unstated gamma. libpng's simplified API reads it into a
+// full RGB buffer first (three bytes a pixel, then a second pass to grey); here each row goes to grey as it is
+// read. libpng's error exits come back through png_longjmp, with its message.
+typedef struct {
+    const unsigned char *data;
+    size_t size;
+    size_t offset;
+    char message[256];
+} cccd_png_source;
+
+static void cccd_png_read(png_structp png, png_bytep target, size_t count) {
+    cccd_png_source *source = (cccd_png_source *)png_get_io_ptr(png);
+    if (count > source->size - source->offset) png_error(png, "read beyond end of data");
+    memcpy(target, source->data + source->offset, count);
+    source->offset += count;
+}
+
+static void cccd_png_error(png_structp png, png_const_charp message) {
+    cccd_png_source *source = (cccd_png_source *)png_get_error_ptr(png);
+    if (source->message[0] == 0 && message) {
+        strncpy(source->message, message, sizeof source->message - 1);
+        source->message[sizeof source->message - 1] = 0;
+    }
+    png_longjmp(png, 1);
+}
+
+static void cccd_png_warning(png_structp png, png_const_charp message) { (void)png; (void)message; }
+
+/// The result of cccd_png_decode_rgb8_grey: 0 success; 1 libpng error (message set); 3 out of memory; 5 not an
+/// 8-bit RGB PNG of `width` × `height` this path reads as the simplified API would (the caller uses that instead).
+/// Writes `width * height` grey bytes to `pixels`, BT.601 integer weights on the encoded values, as the Swift
+/// loader does for the simplified API's RGB output. Each IDAT chunk's CRC-32 is still checked (libpng's default
+/// for critical chunks), so the zlib stream's Adler-32 over the inflated bytes, which only repeats that check at
+/// the cost of a pass over three bytes a pixel, is skipped.
+static inline int cccd_png_decode_rgb8_grey(const unsigned char *data, size_t size, unsigned int width,
+                                            unsigned int height, unsigned char *pixels, char *message,
+                                            size_t message_size) {
+    cccd_png_source source;
+    memset(&source, 0, sizeof source);
+    source.data = data;
+    source.size = size;
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &source, cccd_png_error, cccd_png_warning);
+    if (!png) return 3;
+    png_infop info = png_create_info_struct(png);
+    unsigned char *volatile row = NULL;
+    if (!info) {
+        png_destroy_read_struct(&png, NULL, NULL);
+        return 3;
+    }
+    if (setjmp(png_jmpbuf(png))) {
+        if (message && message_size) {
+            strncpy(message, source.message, message_size - 1);
+            message[message_size - 1] = 0;
+        }
+        png_destroy_read_struct(&png, &info, NULL);
+        free(row);
+        return 1;
+    }
+    png_set_option(png, PNG_IGNORE_ADLER32, PNG_OPTION_ON);
+    png_set_read_fn(png, &source, cccd_png_read);
+    png_read_info(png, info);
+    png_uint_32 w = 0, h = 0;
+    int depth = 0, colour = 0, interlace = 0;
+    png_get_IHDR(png, info, &w, &h, &depth, &colour, &interlace, NULL, NULL);
+    // The simplified API turns a gamma other than sRGB's (beyond libpng's 5% threshold) to sRGB; such files go
+    // there. An unstated gamma is taken as sRGB by both.
+    png_fixed_point gamma = 0;
+    int foreignGamma = 0;
+    if (png_get_gAMA_fixed(png, info, &gamma) && gamma != 0) {
+        png_fixed_point toOne = gamma < PNG_FP_1 ? (png_fixed_point)(((long)gamma * 11 + 2) / 5) : 0;
+        foreignGamma = gamma >= PNG_FP_1 || toOne < PNG_FP_1 - 5000 || toOne > PNG_FP_1 + 5000;
+    }
+    if (w != width || h != height || depth != 8 || colour != PNG_COLOR_TYPE_RGB || interlace != PNG_INTERLACE_NONE
+        || png_get_valid(png, info, PNG_INFO_tRNS) || foreignGamma) {
+        png_destroy_read_struct(&png, &info, NULL);
+        return 5;
+    }
+    row = (unsigned char *)malloc((size_t)width * 3 + 1);
+    if (!row) {
+        png_destroy_read_struct(&png, &info, NULL);
+        return 3;
+    }
+    for (png_uint_32 y = 0; y < height; y++) {
+        png_read_row(png, row, NULL);
+        unsigned char *out = pixels + (size_t)y * width;
+        const unsigned char *p = row;
+        for (png_uint_32 x = 0; x < width; x++, p += 3) {
+            out[x] = (unsigned char)((77u * p[0] + 150u * p[1] + 29u * p[2] + 128u) >> 8);
+        }
+    }
+    free(row);
+    row = NULL;
+    png_destroy_read_struct(&png, &info, NULL);
+    return 0;
+}
+
 // OpenJPEG reading from memory. The stream callbacks behave as OpenJPEG's own file stream does (skips and seeks
 // past the end allowed, the next read reports the end): its bookkeeping in cio.c assumes so.
 typedef struct {
