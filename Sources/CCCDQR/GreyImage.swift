@@ -472,9 +472,17 @@ public struct GreyImage: Sendable, Hashable {
                 }
             }
             let margin = block
-            let x = max(0, minX * block - margin), y = max(0, minY * block - margin)
-            regions.append((x, y, min(width - x, (maxX - minX + 1) * block + 2 * margin),
-                            min(height - y, (maxY - minY + 1) * block + 2 * margin)))
+            var x = minX * block - margin, y = minY * block - margin
+            var w = (maxX - minX + 1) * block + 2 * margin, h = (maxY - minY + 1) * block + 2 * margin
+            // A QR is square (its bounding box stays within 1.5 : 1 under the tilts zbar reads): a band one and a
+            // half times longer than wide is a strip across one whose other rows scored lower (uneven light). Where
+            // in the QR the strip runs is not known, so its short side grows by the difference both ways.
+            if 2 * max(w, h) >= 3 * min(w, h) {
+                let grow = max(w, h) - min(w, h)
+                if w < h { x -= grow; w += 2 * grow } else { y -= grow; h += 2 * grow }
+            }
+            let x0 = max(0, x), y0 = max(0, y)
+            regions.append((x0, y0, min(width, x + w) - x0, min(height, y + h) - y0))
         }
         return regions
     }
