@@ -188,7 +188,7 @@ public struct CardQRReader: Sendable {
 
     /// The passes over the image as decoded (or a crop of it), which cost a scan and no transform.
     private static let untransformedSteps: Set<String> = [
-        "region", "look", "look-sparse", "region-working", "plain", "full-size",
+        "region-sparse", "region", "look", "look-sparse", "region-working", "plain", "full-size",
     ]
 
     private func search(_ views: Views, clock: ContinuousClock,
@@ -283,17 +283,17 @@ public struct CardQRReader: Sendable {
            found.width * found.height * 2 < look.width * look.height {
             region = found
         }
-        if let region, let found = attempt("region", look.cropped(x: region.x, y: region.y, width: region.width,
-                                                                 height: region.height)) {
-            return found
+        // zbar's cost is its scan lines (every row and column at density 1): every other one first, which reads
+        // most clean crops in about 60 % of the time, then all of them.
+        var regionCrop: GreyImage?
+        if let region {
+            let crop = look.cropped(x: region.x, y: region.y, width: region.width, height: region.height)
+            regionCrop = crop
+            if let found = attempt("region-sparse", crop, density: 2) ?? attempt("region", crop) { return found }
         }
         // Blur, noise and dim light leave the region findable but not readable as it is: the ladder on the crop
         // alone (a fifth of the pixels or less) costs less than one more look at the whole image.
         let reduced = views.lookIsReduced
-        var regionCrop: GreyImage?
-        if let region {
-            regionCrop = look.cropped(x: region.x, y: region.y, width: region.width, height: region.height)
-        }
         if let crop = regionCrop, let found = ladder(crop, "-region", halfRadii: reduced) { return found }
         let large = look.width * look.height > 1_500_000
         if let found = attempt(large ? "look-sparse" : "look", look, density: large ? 2 : 1) { return found }
