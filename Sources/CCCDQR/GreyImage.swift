@@ -418,13 +418,17 @@ public struct GreyImage: Sendable, Hashable {
                         let y0 = by * block, x0 = bx * block
                         let yEnd = min(y0 + block, height - 1), xEnd = min(x0 + block, w - 1)
                         var y = y0
+                        // |p − q| > edge, as one unsigned comparison: p − q + edge lies outside 0 ... 2 edge.
+                        let span = UInt32(2 * edge), shift = Int32(edge)
                         while y < yEnd {
                             let row = src + y * w
                             var x = x0
                             while x < xEnd {
-                                let p = Int(row[x])
-                                horizontal &+= abs(p - Int(row[x + 1])) > edge ? 1 : 0
-                                vertical &+= abs(p - Int(row[x + w])) > edge ? 1 : 0
+                                let p = Int32(row[x])
+                                let dh = UInt32(bitPattern: p &- Int32(row[x + 1]) &+ shift)
+                                let dv = UInt32(bitPattern: p &- Int32(row[x + w]) &+ shift)
+                                horizontal &+= dh > span ? 1 : 0
+                                vertical &+= dv > span ? 1 : 0
                                 x += 2
                             }
                             y += 2
