@@ -128,9 +128,25 @@ final class ReadPipeline {
 
     // MARK: The steps.
 
-    /// How many times the opening is tried when the link fails under it (SCARD_E_NOT_TRANSACTED, a card reset, a
-    /// stray 6Fxx): the link is recovered between the two. A wrong key is never tried again.
+    /// How many times the opening is tried: the link is recovered (the card powered up afresh) between the two.
+    /// Repeated: a link failure (SCARD_E_NOT_TRANSACTED, a card reset, a stray 6Fxx) and every failure a frame
+    /// corrupted on the way can cause as well as a clone can (a PACE token or BAC cryptogram that does not verify,
+    /// a chip key off the curve, a malformed answer, a MAC failure under the new session): a glitch is not a
+    /// clone. Only the second attempt's failure is reported, so a proof that fails twice is the chip's failure
+    /// (`reject`) and a link that fails the second time is a link problem (`retry`). Never repeated: a wrong key
+    /// (the chip said so; a wrong CAN is not tried again), a cancelled read, a replay, what this library does not run.
     static let openingAttempts = 2
+
+    /// Whether a failed opening is worth one more attempt on a card powered up afresh (``openingAttempts``).
+    static func isRepeatableOpeningFailure(_ error: SessionError) -> Bool {
+        // The chip's own answer that the key is wrong: asking again would only count against the card.
+        if case .wrongPassword = error { return false }
+        switch error {
+        case .entropy, .notSupported: return false
+        case .channel(let link, _): return error.isTransientLinkFailure && link != .cancelled
+        default: return true
+        }
+    }
 
     private func openSession() throws(CCCDError) -> StepOutcome {
         var chip: OpenedChip?
@@ -141,8 +157,8 @@ final class ReadPipeline {
                 break
             } catch {
                 let step = Self.readStep(of: error) ?? .accessControl
-                guard attempt < Self.openingAttempts, error.isTransientLinkFailure, options.reopenTimeout > 0,
-                      !channel.isCancelled else {
+                guard attempt < Self.openingAttempts, Self.isRepeatableOpeningFailure(error),
+                      options.reopenTimeout > 0, !channel.isCancelled else {
                     throw failure(error, during: step)
                 }
                 do {
@@ -150,6 +166,8 @@ final class ReadPipeline {
                 } catch {
                     throw Self.failure(error, during: step)
                 }
+                reopenings += 1
+                emit(.reopened(during: current), lastFraction)
             }
         }
         guard let chip else { throw .internalFailure("the chip was not opened") }

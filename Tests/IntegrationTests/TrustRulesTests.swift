@@ -296,6 +296,34 @@ extension RealPCSCD {
             #expect(verification["activeAuthentication"] as? String == "passed")
         }
 
+        /// One corrupted frame while the chip is being opened, as `cccd emulate --corrupt-at 5` makes it (the
+        /// chip's mapping key at PACE's second GENERAL AUTHENTICATE) and at PACE's last step (the chip's token): the
+        /// card is powered up afresh and opened again, and the read goes through, exit 0.
+        @Test(arguments: [FaultInjectingChip.Plan(corruptResponseAtExchange: 5),
+                          FaultInjectingChip.Plan(rules: [.init(.corrupt, instruction: 0x86, skip: 3)])])
+        func oneCorruptedFrame_duringPACE_exit0(_ plan: FaultInjectingChip.Plan) throws {
+            let card = try Repository.card("nguyen-van-an-2021.json")
+            let chip = FaultInjectingChip(wrapping: card.makeChip(), plan: plan)
+            let result = try read(chip, can(card))
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(chip.injected == [.corrupt])
+            #expect(try result.json["verdict"] as? String == "accept", "\(result.stdout)")
+        }
+
+        /// The chip's PACE token fails at both openings: no third, exit 5, the reason named.
+        @Test func paceTokenFailingAtBothOpenings_exit5() throws {
+            let card = try Repository.card("nguyen-van-an-2021.json")
+            // GENERAL AUTHENTICATE 4 and 8: the second rule counts the exchanges the first let through.
+            let chip = FaultInjectingChip(wrapping: card.makeChip(), plan: .init(rules: [
+                .init(.corrupt, instruction: 0x86, skip: 3), .init(.corrupt, instruction: 0x86, skip: 6),
+            ]))
+            let result = try read(chip, can(card))
+            #expect(result.status == 5, "\(result.stderr)")
+            #expect(try result.json["code"] as? String == "CHIP_PROTOCOL_FAILED")
+            #expect(result.stderr.contains("T_IC does not verify"), "\(result.stderr)")
+            #expect(chip.injected == [.corrupt, .corrupt])
+        }
+
         @Test func bothChecksFailingEveryTime_exit5() throws {
             let card = try Repository.card("nguyen-van-an-2021.json")
             let chip = FaultInjectingChip(wrapping: card.makeChip(), plan: .init(rules: [
