@@ -95,6 +95,7 @@ import VirtualCard
         .init(.corrupt, instruction: 0x86, skip: 3),
         .init(.corrupt, instruction: 0xA4, protectedOnly: true),
         .init(.garbage, instruction: 0x86, skip: 3),
+        .init(.corrupt, instruction: 0xB0),
     ]
 
     /// One corrupted frame during PACE or the SELECT after it: the card is powered up afresh and opened again,
@@ -126,6 +127,20 @@ import VirtualCard
         let result = try read(.init(rules: [.init(.corrupt, instruction: 0x82)]))
         #expect(result.verdict == .accept, "\(result.problems)")
         #expect(result.link.reopenings == clean.link.reopenings + 1)
+    }
+
+    /// With the MRZ, PACE refused once by the chip (6A88 to MSE:Set AT) ends in a BAC session; DG14 (signed) listing
+    /// PACE, the card is opened again from the start, with PACE this time, and accepted: no BAC_ON_PACE_CHIP.
+    @Test func paceRefusedOnce_withTheMRZ_isOpenedAgainWithPACE() throws {
+        let card = try Self.card()
+        let chip = FaultInjectingChip(wrapping: card.makeChip(), plan: .init(rules: [
+            .init(.replace(.referencedDataNotFound), instruction: 0x22),
+        ]))
+        let result = try CardReader.read(over: InProcessChannel(chip: chip), key: .mrz(try MRZKey(mrz: card.mrz)),
+                                         trust: Domain.trust, readAt: ISO8601.date("2026-11-22T10:00:00Z")!)
+        #expect(chip.injected == [.replace(.referencedDataNotFound)])
+        #expect(result.access?.description.hasPrefix("PACE") == true, "\(String(describing: result.access))")
+        #expect(result.verdict == .accept, "\(result.problems)")
     }
 
     /// The chip's token fails to verify at both openings: no third attempt, and a proof failure is the chip's

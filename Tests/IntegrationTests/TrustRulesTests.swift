@@ -136,13 +136,30 @@ import VirtualCard
         #expect(result.verdict.name == "reject")
     }
 
-    /// The chip refusing PACE in its own words: BAC follows, and is still flagged, DG14 listing PACE.
+    /// The chip refusing PACE in its own words, every time: BAC follows, and is still flagged, DG14 listing PACE
+    /// (after the one re-opening from the start).
     @Test func chipRefusingPACE_fallsBackToBAC_flagged() throws {
         let card = try Repository.card("nguyen-van-an-2021.json")
-        let result = try Self.read(card, .init(rules: [.init(.replace(.referencedDataNotFound), instruction: 0x22)]),
+        let result = try Self.read(card, .init(rules: [.init(.replace(.referencedDataNotFound), instruction: 0x22,
+                                                             count: nil)]),
                                    key: .mrz(try MRZKey(mrz: card.mrz)))
         #expect(result.access == .bac(reason: "the chip refused PACE: MSE:Set AT answered 6A88"))
         #expect(Self.codes(result).contains("BAC_ON_PACE_CHIP"))
+        #expect(result.link.reopenings >= 1)
+    }
+
+    /// PACE refused once (or EF.CardAccess corrupted once in its plain read): the BAC session that follows is not
+    /// believed as the chip's choice. DG14 listing PACE, the card is opened again from the start, with PACE, and
+    /// the read is accepted.
+    @Test(arguments: [FaultInjectingChip.Rule(.replace(.referencedDataNotFound), instruction: 0x22),
+                      FaultInjectingChip.Rule(.corrupt, instruction: 0xB0)])
+    func pACERefusedOnce_isOpenedAgainWithPACE_andAccepted(_ rule: FaultInjectingChip.Rule) throws {
+        let card = try Repository.card("nguyen-van-an-2021.json")
+        let result = try Self.read(card, .init(rules: [rule]), key: .mrz(try MRZKey(mrz: card.mrz)))
+        #expect(result.access?.description.hasPrefix("PACE") == true, "\(String(describing: result.access))")
+        #expect(!Self.codes(result).contains("BAC_ON_PACE_CHIP"))
+        #expect(result.verdict == .accept, "\(result.problems)")
+        #expect(result.link.reopenings >= 1)
     }
 
     /// A transport error during PACE is a link problem (retry), never a reason to use BAC.
