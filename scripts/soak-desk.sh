@@ -9,7 +9,8 @@
 #
 # Faults (seeded, SOAK_SEED): the card lifted at a random exchange and put back 0.3 s later (the read resumes), a
 # response with a flipped byte (its MAC fails: the session is re-opened), a garbage response, a wrong CAN (the chip
-# refuses it: retry). The cards are every PACE card of Vectors/cards (an expired one among them: reject). The
+# refuses it: retry). The cards are every PACE card of Vectors/cards (an expired one among them: reject; he-le-khue
+# chains through the link certificate csca-a2-link.pem, which the soak trusts beside csca-a.pem). The
 # data (log, saved cards) goes to a private temporary folder, removed at the end unless SOAK_KEEP=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -81,9 +82,10 @@ target = os.environ.get("SOAK_TARGET", "watch")
 if target not in ("watch", "desk"):
     sys.exit("soak: SOAK_TARGET is watch or desk")
 errlog = open(home + "/" + target + ".stderr", "w")
+trust = ["--trust", "Vectors/pki/csca-a.pem", "--trust", "Vectors/pki/csca-a2-link.pem"]
 if target == "watch":
-    watch = subprocess.Popen([cccd, "watch", "--reader", "00 00", "--trust", "Vectors/pki/csca-a.pem", "--json",
-                              "--no-portrait", "--card-timeout", "20"],
+    watch = subprocess.Popen([cccd, "watch", "--reader", "00 00", *trust, "--json", "--no-portrait",
+                              "--card-timeout", "20"],
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errlog, env=env, text=True,
                              bufsize=1)
 else:
@@ -91,7 +93,7 @@ else:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    watch = subprocess.Popen([cccd, "desk", "--reader", "00 00", "--trust", "Vectors/pki/csca-a.pem",
+    watch = subprocess.Popen([cccd, "desk", "--reader", "00 00", *trust,
                               "--listen", f"127.0.0.1:{port}", "--card-timeout", "20"],
                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errlog, env=env)
 
@@ -151,7 +153,7 @@ def desk_result(timeout):
             if state["state"] == "error":
                 reasons = result.get("reasons") or [{}]
                 return {"schema": "cccd-error/1", "verdict": result.get("verdict"), "code": reasons[0].get("code")}
-            return {"schema": "cccd-read/1", "verdict": result.get("verdict")}
+            return {"schema": "cccd-read/1", "verdict": result.get("verdict"), "reasons": result.get("reasons") or []}
         time.sleep(0.05)
     return None
 
@@ -168,6 +170,7 @@ def submit(text):
 
 faults = {"none": 0, "lifted-and-put-back": 0, "corrupted-response": 0, "garbage-response": 0, "wrong-can": 0}
 results = {}
+by_card = {}
 expected_entries = 0
 samples = []
 started = time.time()
@@ -196,6 +199,14 @@ for index in range(cards_total):
     key = result.get("verdict") or "none"
     key += "" if result.get("schema") == "cccd-read/1" else " (" + result.get("code", "?") + ")"
     results[key] = results.get(key, 0) + 1
+    # What each card gave, by fault: a fault may make a card `retry`, never change its verdict.
+    per_card = by_card.setdefault(card, {})
+    outcome = key
+    if result.get("verdict") == "reject" and result.get("schema") == "cccd-read/1":
+        codes = sorted({r.get("code", "?") for r in result.get("reasons") or []})
+        outcome += " [" + ",".join(codes) + "]"
+    per_card.setdefault(fault, {}).setdefault(outcome, 0)
+    per_card[fault][outcome] += 1
     for process in (chip, second):
         if process and process.poll() is None:
             process.kill()
@@ -235,6 +246,7 @@ report = {
     "rssMiB": {"start (card 10)": start_rss, "end": end_rss, "max": max(s[1] for s in samples + [(0, end_rss, 0)])},
     "fds": {"start (card 10)": start_fds, "end": end_fds, "max": max(s[2] for s in samples)},
     "samples (card, MiB, fds)": samples, "durationSeconds": round(duration), "exit": status,
+    "byCard": by_card,
 }
 print(json.dumps(report, indent=2, ensure_ascii=False))
 problems = []
@@ -244,6 +256,13 @@ if len(entries) != expected_entries: problems.append(f"{len(entries)} log entrie
 if logged != results: problems.append("the log's verdicts differ from the results printed")
 if end_fds > start_fds: problems.append(f"open files grew from {start_fds} to {end_fds}")
 if end_rss > start_rss + 64: problems.append(f"memory grew from {start_rss} to {end_rss} MiB")
+# A glitch is not a clone (issue 12): whatever the fault, a card judged at all gets the verdict it gets without one.
+for card, faults_seen in by_card.items():
+    verdicts = {outcome.split(" ")[0] for outcomes in faults_seen.values() for outcome in outcomes
+                if outcome.split(" ")[0] in ("accept", "reject") and " (" not in outcome}
+    verdicts |= {outcome.split(" ")[0] for outcomes in faults_seen.values() for outcome in outcomes
+                 if outcome.startswith("reject (")}
+    if len(verdicts) > 1: problems.append(f"{card} was both accepted and rejected: {faults_seen}")
 if os.environ.get("SOAK_KEEP") != "1":
     shutil.rmtree(home, ignore_errors=True)
 else:

@@ -90,6 +90,10 @@ final class ReadPipeline {
                 total += Double(owed.count)
             }
         }
+        // 2b. No downgrade, and no glitch taken for one: a BAC session with a chip whose DG14 (signed) lists PACE is
+        //     opened once more from the start. One frame corrupted in the plain read of EF.CardAccess or in PACE's
+        //     first command ends in BAC as surely as a man in the middle does; BAC again is BAC_ON_PACE_CHIP.
+        try reopenAfterDowngrade()
         // 3. Chip authentication: skipped when not asked for, or when DG14 was not read or does not parse.
         try step(.chipAuthentication, from: fraction(), to: fraction(1)) { () throws(CCCDError) in
             try performChipAuthentication()
@@ -128,9 +132,26 @@ final class ReadPipeline {
 
     // MARK: The steps.
 
-    /// How many times the opening is tried when the link fails under it (SCARD_E_NOT_TRANSACTED, a card reset, a
-    /// stray 6Fxx): the link is recovered between the two. A wrong key is never tried again.
+    /// How many times the opening is tried: the link is recovered (the card powered up afresh) between the two.
+    /// Repeated: a link failure (SCARD_E_NOT_TRANSACTED, a card reset, a stray 6Fxx) and every failure a frame
+    /// corrupted on the way can cause as well as a clone can (a PACE token or BAC cryptogram that does not verify,
+    /// a chip key off the curve, a malformed answer, a MAC failure under the new session): a glitch is not a
+    /// clone. Only the second attempt's failure is reported, so a proof that fails twice is the chip's failure
+    /// (`reject`) and a link that fails the second time is a link problem (`retry`). Never repeated: a wrong key
+    /// (the chip said so; a wrong CAN is not tried again), a cancelled read, a replay. "Not supported" is repeated
+    /// too: EF.CardAccess is read in plain, and one bit flipped in it names a PACE the chip then refuses.
     static let openingAttempts = 2
+
+    /// Whether a failed opening is worth one more attempt on a card powered up afresh (``openingAttempts``).
+    static func isRepeatableOpeningFailure(_ error: SessionError) -> Bool {
+        // The chip's own answer that the key is wrong: asking again would only count against the card.
+        if case .wrongPassword = error { return false }
+        switch error {
+        case .entropy: return false
+        case .channel(let link, _): return error.isTransientLinkFailure && link != .cancelled
+        default: return true
+        }
+    }
 
     private func openSession() throws(CCCDError) -> StepOutcome {
         var chip: OpenedChip?
@@ -141,8 +162,8 @@ final class ReadPipeline {
                 break
             } catch {
                 let step = Self.readStep(of: error) ?? .accessControl
-                guard attempt < Self.openingAttempts, error.isTransientLinkFailure, options.reopenTimeout > 0,
-                      !channel.isCancelled else {
+                guard attempt < Self.openingAttempts, Self.isRepeatableOpeningFailure(error),
+                      options.reopenTimeout > 0, !channel.isCancelled else {
                     throw failure(error, during: step)
                 }
                 do {
@@ -150,6 +171,8 @@ final class ReadPipeline {
                 } catch {
                     throw Self.failure(error, during: step)
                 }
+                reopenings += 1
+                emit(.reopened(during: current), lastFraction)
             }
         }
         guard let chip else { throw .internalFailure("the chip was not opened") }
@@ -160,6 +183,39 @@ final class ReadPipeline {
         }
         self.reader = reader
         return .done("\(chip.access)\(chip.extendedLength ? ", extended length" : "")")
+    }
+
+    /// Whether DG14, which EF.SOD signs, lists PACE (a PACEInfo among its SecurityInfos, ICAO 9303-11 §9.2): the
+    /// chip runs it.
+    private var dg14ListsPACE: Bool {
+        parsed.dg14?.securityInfos.infos.contains { if case .pace = $0 { return true } else { return false } } ?? false
+    }
+
+    /// Whether the one re-opening after a BAC session on a PACE chip was made.
+    private var reopenedAfterDowngrade = false
+
+    /// A BAC session on a chip whose DG14 lists PACE: the card is powered up afresh and opened from the start, once
+    /// (EF.CardAccess read again, PACE tried again). Whatever that opening gives is the session from then on: PACE,
+    /// or BAC again, which ``result()`` reports as `BAC_ON_PACE_CHIP`.
+    private func reopenAfterDowngrade() throws(CCCDError) {
+        guard !reopenedAfterDowngrade, options.reopenTimeout > 0, case .bac? = opened?.access, dg14ListsPACE else {
+            return
+        }
+        reopenedAfterDowngrade = true
+        current = .accessControl
+        do {
+            try channel.recoverLink(timeout: options.reopenTimeout)
+        } catch {
+            throw Self.failure(error, during: .accessControl)
+        }
+        do {
+            opened = try ChipAccess.open(over: channel, key: key, entropy: entropy,
+                                         tryExtendedLength: opened?.extendedLength ?? false)
+        } catch {
+            throw failure(error, during: Self.readStep(of: error) ?? .accessControl)
+        }
+        reopenings += 1
+        emit(.reopened(during: .accessControl), lastFraction)
     }
 
     /// After the card slipped off the reader or the chip ended secure messaging: waits for the card to come back,
@@ -466,8 +522,7 @@ final class ReadPipeline {
         var problems = fileProblems
         // No downgrade (ICAO 9303-11 §4.2): DG14, which EF.SOD signs, says the chip runs PACE; a BAC session with it
         // is a man in the middle's doing (EF.CardAccess is not signed and can be hidden) or a chip refusing PACE.
-        if case .bac(let why)? = opened?.access,
-           parsed.dg14?.securityInfos.infos.contains(where: { if case .pace = $0 { return true } else { return false } }) == true {
+        if case .bac(let why)? = opened?.access, dg14ListsPACE {
             problems.append(Problem(code: .bacOnPACEChip, field: "DG14",
                                     detail: "the session was opened with BAC (\(why)) although DG14 lists PACE"))
         }

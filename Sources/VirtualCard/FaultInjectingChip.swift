@@ -135,9 +135,10 @@ public final class FaultInjectingChip: VirtualChip {
     public struct Plan: Sendable, Equatable {
         /// Leave the field (card removed) on this exchange, counted from 1 after power-on, once; `nil` never.
         public var removeAtExchange: Int?
-        /// Flip the last data byte of this exchange's response (for a protected response, that breaks the MAC).
+        /// Flip the last data byte of this exchange's response (for a protected response, that breaks the MAC),
+        /// counted from 1 after power-on, once; `nil` never.
         public var corruptResponseAtExchange: Int?
-        /// Answer this exchange with bytes that are not a response at all.
+        /// Answer this exchange with bytes that are not a response at all, counted from 1 after power-on, once.
         public var garbageAtExchange: Int?
         /// Stall this many seconds before answering this exchange.
         public var stall: (exchange: Int, seconds: Double)?
@@ -222,8 +223,16 @@ public final class FaultInjectingChip: VirtualChip {
             plan.removeAtExchange = nil  // once: the card put back on the reader stays
             return fail(.remove, command)
         }
-        if plan.garbageAtExchange == exchangeCount { return fail(.garbage, command) }
-        if plan.corruptResponseAtExchange == exchangeCount { return fail(.corrupt, command) }
+        // Once each, as the card's removal: a frame is corrupted on the way once, not after every power-up
+        // (a fault that persists is a rule with `count: nil`).
+        if plan.garbageAtExchange == exchangeCount {
+            plan.garbageAtExchange = nil
+            return fail(.garbage, command)
+        }
+        if plan.corruptResponseAtExchange == exchangeCount {
+            plan.corruptResponseAtExchange = nil
+            return fail(.corrupt, command)
+        }
         if let fault = ruleFault(command) ?? randomFault(command) { return fail(fault, command) }
         let answer = base.process(command)
         if answer == nil { lastFailure = .removed }

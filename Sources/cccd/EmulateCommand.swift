@@ -52,13 +52,13 @@ struct EmulateCommand: ParsableCommand {
     @Option(name: .long, help: "Milliseconds added to every exchange, to model a slow link.")
     var latency: Int = 0
 
-    @Option(name: .long, help: "Leave the field (card removed) on this exchange.")
+    @Option(name: .long, help: "Leave the field (card removed) on this exchange, counted from power-on; once.")
     var removeAt: Int?
 
-    @Option(name: .long, help: "Flip a byte of this exchange's response (breaks its MAC).")
+    @Option(name: .long, help: "Flip a byte of this exchange's response (breaks its MAC), counted from power-on; once.")
     var corruptAt: Int?
 
-    @Option(name: .long, help: "Answer this exchange with garbage.")
+    @Option(name: .long, help: "Answer this exchange with garbage, counted from power-on; once.")
     var garbageAt: Int?
 
     @Option(name: .long, help: ArgumentHelp(

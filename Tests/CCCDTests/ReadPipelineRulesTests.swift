@@ -84,4 +84,114 @@ import VirtualCard
         #expect(check.name == "failed")
         #expect(result.verdict.name == "reject")
     }
+
+    // MARK: A glitch while the chip is being opened is not a clone either.
+
+    /// The exchanges of the opening a frame can be corrupted at, in plain (PACE) or under the new session:
+    /// the second GENERAL AUTHENTICATE's answer (the chip's mapping key: off the curve once a bit flips), the fourth
+    /// (the chip's token T_IC: it no longer verifies), and the protected SELECT of the application (its MAC).
+    static let openingFaults: [FaultInjectingChip.Rule] = [
+        .init(.corrupt, instruction: 0x86, skip: 1),
+        .init(.corrupt, instruction: 0x86, skip: 3),
+        .init(.corrupt, instruction: 0xA4, protectedOnly: true),
+        .init(.garbage, instruction: 0x86, skip: 3),
+        .init(.corrupt, instruction: 0xB0),
+    ]
+
+    /// One corrupted frame during PACE or the SELECT after it: the card is powered up afresh and opened again,
+    /// and the read goes through (`accept`), both chip checks passing; the re-opening is counted.
+    @Test(arguments: openingFaults)
+    func oneCorruptedFrame_duringTheOpening_isOpenedAgain_andAccepted(_ rule: FaultInjectingChip.Rule) throws {
+        let card = try Self.card()
+        let chip = FaultInjectingChip(wrapping: card.makeChip(), plan: .init(rules: [rule]))
+        let result = try Self.read(card, chip: chip)
+        #expect(chip.injected == [rule.fault])
+        #expect(result.verdict == .accept, "\(result.problems)")
+        #expect(result.checks.chipAuthentication == .passed && result.checks.activeAuthentication == .passed)
+        #expect(result.link.reopenings == 1)
+        #expect(result.access?.description.hasPrefix("PACE") == true, "\(String(describing: result.access))")
+    }
+
+    /// The same with BAC (the BAC-only card, opened with the MRZ): EXTERNAL AUTHENTICATE's answer corrupted once.
+    @Test func oneCorruptedFrame_duringBAC_isOpenedAgain_andAccepted() throws {
+        let card = try Self.card("ton-nu-hoa-2021.json")
+        func read(_ plan: FaultInjectingChip.Plan) throws -> CardReadResult {
+            let chip = FaultInjectingChip(wrapping: card.makeChip(), plan: plan)
+            let result = try CardReader.read(over: InProcessChannel(chip: chip), key: .mrz(try MRZKey(mrz: card.mrz)),
+                                             trust: Domain.trust, readAt: ISO8601.date("2026-11-22T10:00:00Z")!)
+            #expect(chip.injected == plan.rules.map(\.fault))
+            return result
+        }
+        // This short-only chip ends its session once on its own (6988 to an extended command): one re-opening.
+        let clean = try read(.init())
+        let result = try read(.init(rules: [.init(.corrupt, instruction: 0x82)]))
+        #expect(result.verdict == .accept, "\(result.problems)")
+        #expect(result.link.reopenings == clean.link.reopenings + 1)
+    }
+
+    /// With the MRZ, PACE refused once by the chip (6A88 to MSE:Set AT) ends in a BAC session; DG14 (signed) listing
+    /// PACE, the card is opened again from the start, with PACE this time, and accepted: no BAC_ON_PACE_CHIP.
+    @Test func paceRefusedOnce_withTheMRZ_isOpenedAgainWithPACE() throws {
+        let card = try Self.card()
+        let chip = FaultInjectingChip(wrapping: card.makeChip(), plan: .init(rules: [
+            .init(.replace(.referencedDataNotFound), instruction: 0x22),
+        ]))
+        let result = try CardReader.read(over: InProcessChannel(chip: chip), key: .mrz(try MRZKey(mrz: card.mrz)),
+                                         trust: Domain.trust, readAt: ISO8601.date("2026-11-22T10:00:00Z")!)
+        #expect(chip.injected == [.replace(.referencedDataNotFound)])
+        #expect(result.access?.description.hasPrefix("PACE") == true, "\(String(describing: result.access))")
+        #expect(result.verdict == .accept, "\(result.problems)")
+    }
+
+    /// The chip's token fails to verify at both openings: no third attempt, and a proof failure is the chip's
+    /// (`reject`, exit 5), not a link problem; PACE's failure never falls back to BAC.
+    @Test func tokenFailingAtBothOpenings_isTheChipsFailure_noThirdAttempt() throws {
+        let card = try Self.card()
+        // GENERAL AUTHENTICATE 4 and 8 (each PACE sends four) and 12, were there a third PACE. A rule does not see
+        // the exchanges a rule before it took: the second counts from the first's, the third from both.
+        let chip = FaultInjectingChip(wrapping: card.makeChip(), plan: .init(rules: [
+            .init(.corrupt, instruction: 0x86, skip: 3), .init(.corrupt, instruction: 0x86, skip: 6),
+            .init(.corrupt, instruction: 0x86, skip: 9),
+        ]))
+        do {
+            let result = try Self.read(card, chip: chip)
+            Issue.record("the read ended \(result.verdict)")
+        } catch {
+            guard case .chipProtocol(.chipAuthenticationFailed(.mutualAuthentication, .tokenMismatch), .accessControl) = error
+            else {
+                Issue.record("not the token's failure: \(error)")
+                return
+            }
+            #expect(error.kind.exitCode == 5)
+            #expect(error.verdict?.name == "reject")
+        }
+        #expect(chip.injected == [.corrupt, .corrupt])
+    }
+
+    /// A corrupted frame, then a link that fails at the second opening: the last failure is the link's (`retry`).
+    @Test func corruptedThenLinkFailure_atTheOpening_isALinkProblem() throws {
+        let card = try Self.card()
+        let chip = FaultInjectingChip(wrapping: card.makeChip(), plan: .init(rules: [
+            .init(.corrupt, instruction: 0x86, skip: 3), .init(.transactionFailed, instruction: 0x86, skip: 6),
+        ]))
+        do {
+            let result = try Self.read(card, chip: chip)
+            Issue.record("the read ended \(result.verdict)")
+        } catch {
+            #expect(error.kind.exitCode == 3, "\(error)")
+            #expect(error.verdict?.name == "retry")
+        }
+    }
+
+    /// A wrong CAN is never tried twice: the chip's own answer (63xx), one PACE only.
+    @Test func wrongCAN_isNotTriedAgain() throws {
+        let card = try Self.card()
+        let chip = FaultInjectingChip(wrapping: card.makeChip(), plan: .init())
+        let recorder = RecordingChannel(wrapping: InProcessChannel(chip: chip))
+        let wrong = try CardAccessNumber(card.cardAccessNumber.digits == "000000" ? "111111" : "000000")
+        #expect(throws: CCCDError.accessDenied) {
+            try CardReader.read(over: recorder, key: .can(wrong), trust: Domain.trust)
+        }
+        #expect(recorder.exchanges.filter { $0.command.starts(with: [0x00, 0x22, 0xC1, 0xA4]) }.count == 1)
+    }
 }

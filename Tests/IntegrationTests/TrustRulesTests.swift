@@ -136,13 +136,30 @@ import VirtualCard
         #expect(result.verdict.name == "reject")
     }
 
-    /// The chip refusing PACE in its own words: BAC follows, and is still flagged, DG14 listing PACE.
+    /// The chip refusing PACE in its own words, every time: BAC follows, and is still flagged, DG14 listing PACE
+    /// (after the one re-opening from the start).
     @Test func chipRefusingPACE_fallsBackToBAC_flagged() throws {
         let card = try Repository.card("nguyen-van-an-2021.json")
-        let result = try Self.read(card, .init(rules: [.init(.replace(.referencedDataNotFound), instruction: 0x22)]),
+        let result = try Self.read(card, .init(rules: [.init(.replace(.referencedDataNotFound), instruction: 0x22,
+                                                             count: nil)]),
                                    key: .mrz(try MRZKey(mrz: card.mrz)))
         #expect(result.access == .bac(reason: "the chip refused PACE: MSE:Set AT answered 6A88"))
         #expect(Self.codes(result).contains("BAC_ON_PACE_CHIP"))
+        #expect(result.link.reopenings >= 1)
+    }
+
+    /// PACE refused once (or EF.CardAccess corrupted once in its plain read): the BAC session that follows is not
+    /// believed as the chip's choice. DG14 listing PACE, the card is opened again from the start, with PACE, and
+    /// the read is accepted.
+    @Test(arguments: [FaultInjectingChip.Rule(.replace(.referencedDataNotFound), instruction: 0x22),
+                      FaultInjectingChip.Rule(.corrupt, instruction: 0xB0)])
+    func pACERefusedOnce_isOpenedAgainWithPACE_andAccepted(_ rule: FaultInjectingChip.Rule) throws {
+        let card = try Repository.card("nguyen-van-an-2021.json")
+        let result = try Self.read(card, .init(rules: [rule]), key: .mrz(try MRZKey(mrz: card.mrz)))
+        #expect(result.access?.description.hasPrefix("PACE") == true, "\(String(describing: result.access))")
+        #expect(!Self.codes(result).contains("BAC_ON_PACE_CHIP"))
+        #expect(result.verdict == .accept, "\(result.problems)")
+        #expect(result.link.reopenings >= 1)
     }
 
     /// A transport error during PACE is a link problem (retry), never a reason to use BAC.
@@ -294,6 +311,34 @@ extension RealPCSCD {
             let verification = try #require(try result.json["verification"] as? [String: Any])
             #expect(verification["chipAuthentication"] as? String == "passed")
             #expect(verification["activeAuthentication"] as? String == "passed")
+        }
+
+        /// One corrupted frame while the chip is being opened, as `cccd emulate --corrupt-at 5` makes it (the
+        /// chip's mapping key at PACE's second GENERAL AUTHENTICATE) and at PACE's last step (the chip's token): the
+        /// card is powered up afresh and opened again, and the read goes through, exit 0.
+        @Test(arguments: [FaultInjectingChip.Plan(corruptResponseAtExchange: 5),
+                          FaultInjectingChip.Plan(rules: [.init(.corrupt, instruction: 0x86, skip: 3)])])
+        func oneCorruptedFrame_duringPACE_exit0(_ plan: FaultInjectingChip.Plan) throws {
+            let card = try Repository.card("nguyen-van-an-2021.json")
+            let chip = FaultInjectingChip(wrapping: card.makeChip(), plan: plan)
+            let result = try read(chip, can(card))
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(chip.injected == [.corrupt])
+            #expect(try result.json["verdict"] as? String == "accept", "\(result.stdout)")
+        }
+
+        /// The chip's PACE token fails at both openings: no third, exit 5, the reason named.
+        @Test func paceTokenFailingAtBothOpenings_exit5() throws {
+            let card = try Repository.card("nguyen-van-an-2021.json")
+            // GENERAL AUTHENTICATE 4 and 8: the second rule counts the exchanges the first let through.
+            let chip = FaultInjectingChip(wrapping: card.makeChip(), plan: .init(rules: [
+                .init(.corrupt, instruction: 0x86, skip: 3), .init(.corrupt, instruction: 0x86, skip: 6),
+            ]))
+            let result = try read(chip, can(card))
+            #expect(result.status == 5, "\(result.stderr)")
+            #expect(try result.json["code"] as? String == "CHIP_PROTOCOL_FAILED")
+            #expect(result.stderr.contains("T_IC does not verify"), "\(result.stderr)")
+            #expect(chip.injected == [.corrupt, .corrupt])
         }
 
         @Test func bothChecksFailingEveryTime_exit5() throws {
