@@ -221,6 +221,22 @@ public struct GreyImage: Sendable, Hashable {
         return mapped(table)
     }
 
+    /// The share of pixels in the middle half of the tonal range (between the 5th and 95th percentiles): a sharp
+    /// QR is mostly light and dark, with grey only along module edges (under 0.28 in the project's corpus); defocus
+    /// and motion blur spread the edges into grey (0.28 and more).
+    func midToneFraction() -> Double {
+        let bins = histogram()
+        let total = width * height
+        var low = 0, high = 255, count = 0
+        while low < 255, count + bins[low] < total / 20 { count += bins[low]; low += 1 }
+        count = 0
+        while high > 0, count + bins[high] < total / 20 { count += bins[high]; high -= 1 }
+        guard high > low + 3 else { return 0 }
+        let quarter = (high - low) / 4
+        let middle = bins[(low + quarter + 1)..<(high - quarter)].reduce(0, +)
+        return Double(middle) / Double(total)
+    }
+
     /// Otsu's threshold (N. Otsu, IEEE Trans. SMC 9(1), 1979): the level maximising between-class variance.
     public func otsuThreshold() -> UInt8 {
         let bins = histogram()
