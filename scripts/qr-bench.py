@@ -8,7 +8,7 @@ cccd is timed inside its process (`cccd qr --bench`: file read, decode, the whol
 timed around `cv2.imread(..., IMREAD_GRAYSCALE)` + `zxingcpp.read_barcodes` (the same work: file to payload).
 A decode counts only if the payload equals the source text byte for byte (UTF-8). In the `no-qr` category there is
 nothing to decode: an image counts when the reader returns no text (its times are how fast each gives up).
-With --repeat N each image is timed N times (cccd: the corpus is run N times) and its median time kept."""
+With --repeat N the corpus is run N times by each reader, the two alternating, and each image's median time kept."""
 import collections
 import json
 import os
@@ -40,9 +40,10 @@ def main():
     images = json.load(open(os.path.join(root, "manifest.json"), encoding="utf-8"))["images"]
     paths = [os.path.join(root, e["image"]) for e in images]
 
-    # cccd: one process per pass over the corpus; each line has the in-process time of one image.
-    cccd_runs = collections.defaultdict(list)
-    cccd_text, cccd_step = {}, {}
+    # The passes alternate (cccd over the corpus, then zxing-cpp over it, N times), so a machine whose load changes
+    # during the run slows both alike. cccd: one process per pass; each line has the in-process time of one image.
+    cccd_runs, zxing_runs = collections.defaultdict(list), collections.defaultdict(list)
+    cccd_text, cccd_step, zxing_texts = {}, {}, {}
     for _ in range(repeat):
         out = subprocess.run([binary, "qr", "--bench", *paths], capture_output=True, text=True).stdout
         for line in out.splitlines():
@@ -50,6 +51,12 @@ def main():
             cccd_runs[r["image"]].append(r["ms"])
             cccd_text[r["image"]] = r.get("text")
             cccd_step[r["image"]] = r.get("step")
+        for path in paths:
+            t = time.perf_counter()
+            img = cv2.imread(path, cv2.IMREAD_GRAYSCALE)
+            found = zxingcpp.read_barcodes(img, formats=zxingcpp.BarcodeFormat.QRCode)
+            zxing_runs[path].append((time.perf_counter() - t) * 1000)
+            zxing_texts[path] = [b.bytes.decode("utf-8", "replace") for b in found]
 
     results = collections.defaultdict(lambda: {"cccd": [], "zxing": []})
     steps = collections.defaultdict(collections.Counter)
@@ -62,15 +69,9 @@ def main():
         text = cccd_text.get(path)
         results[category]["cccd"].append((text == expected, statistics.median(cccd_runs[path])))
         steps[category][cccd_step.get(path) or "failed"] += 1
-        times, found = [], []
-        for _ in range(repeat):
-            t = time.perf_counter()
-            img = cv2.imread(path, cv2.IMREAD_GRAYSCALE)
-            found = zxingcpp.read_barcodes(img, formats=zxingcpp.BarcodeFormat.QRCode)
-            times.append((time.perf_counter() - t) * 1000)
-        texts = [b.bytes.decode("utf-8", "replace") for b in found]
+        texts = zxing_texts[path]
         ok = (not texts) if expected is None else expected in texts
-        results[category]["zxing"].append((ok, statistics.median(times)))
+        results[category]["zxing"].append((ok, statistics.median(zxing_runs[path])))
 
     def cells(rows):
         rate = sum(ok for ok, _ in rows)
