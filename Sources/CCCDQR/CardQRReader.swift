@@ -287,16 +287,15 @@ public struct CardQRReader: Sendable {
         }
         // zbar's cost is its scan lines (every row and column at density 1): every other one first, which reads
         // most clean crops in about 60 % of the time, then all of them.
-        // Defocus and motion blur are the commonest reason a found region does not read: on a crop that looks
-        // blurred, the ladder's first rung (the light unsharp mask) also at every other line, before all the lines
-        // of the crop as it is.
+        // Defocus and motion blur are the commonest reason a found region does not read: a crop that looks blurred
+        // is first scanned after the ladder's first rung (the light unsharp mask), at every other line; then the
+        // crop as it is, at every other line and at all of them.
         let reduced = views.lookIsReduced
         var regionCrop: GreyImage?
         var regionSharpened: GreyImage?
         if let region {
             let crop = look.cropped(x: region.x, y: region.y, width: region.width, height: region.height)
             regionCrop = crop
-            if let found = attempt("region-sparse", crop, density: 2) { return found }
             if crop.midToneFraction() >= 0.28 {
                 let radius = reduced ? 1 : 2
                 let sharpened = crop.contrastStretched().sharpened(radiusX: radius, radiusY: radius, amount: 2.0)
@@ -305,7 +304,7 @@ public struct CardQRReader: Sendable {
                     return found
                 }
             }
-            if let found = attempt("region", crop) { return found }
+            if let found = attempt("region-sparse", crop, density: 2) ?? attempt("region", crop) { return found }
         }
         // Blur, noise and dim light leave the region findable but not readable as it is: the ladder on the crop
         // alone (a fifth of the pixels or less) costs less than one more look at the whole image.
