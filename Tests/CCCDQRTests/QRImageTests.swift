@@ -132,12 +132,15 @@ struct QRImageTests {
 
     // MARK: - Mutated files
 
-    /// Cut and corrupted PNGs and JPEGs (a seeded SplitMix64, so every run is the same): the loader returns an
-    /// image or a typed error, and never exits, traps or hangs; libjpeg's error exits come back through longjmp.
+    /// Cut and corrupted PNGs (grey and 8-bit RGB) and JPEGs (a seeded SplitMix64, so every run is the same): the
+    /// loader returns an image or a typed error, and never exits, traps or hangs; libjpeg's error exits come back
+    /// through longjmp.
     @Test func test_mutatedImages_giveImagesOrTypedErrors() throws {
         var random = SplitMix64(seed: 0x5EED_0C0D)
-        for name in ["card-cccd2021-example.png", "rotated-30.jpg", "qr-progressive.jpg", "exif-orientation-6.jpg"] {
-            let original = try [UInt8](Data(contentsOf: URL(fileURLWithPath: QRFixtures.sample(name))))
+        let names = ["card-cccd2021-example.png", "rotated-30.jpg", "qr-progressive.jpg", "exif-orientation-6.jpg"]
+        let originals = try names.map { try [UInt8](Data(contentsOf: URL(fileURLWithPath: QRFixtures.sample($0)))) }
+        // And an 8-bit RGB PNG, which takes the row-by-row path.
+        for original in originals + [RGBPNGTests.file] {
             for round in 0..<60 {
                 var bytes = original
                 if round % 3 == 0 {
