@@ -160,6 +160,11 @@ public struct CardQRCode: Sendable, Hashable, CustomStringConvertible {
     /// Keyboard-wedge scanners add a BOM (U+FEFF) and CR/LF (shared/CCCD.md), some a BOM per scan; people and
     /// editors add spaces around. All are removed from both ends.
     static func cleaned(_ text: String) -> String {
+        // Fast path: a text that starts and ends with a printable ASCII character has nothing to strip.
+        if let first = text.utf8.first, let last = text.utf8.last, (0x21...0x7E).contains(first),
+           (0x21...0x7E).contains(last) {
+            return text
+        }
         let scalars = Array(text.unicodeScalars)
         func strippable(_ scalar: Unicode.Scalar) -> Bool {
             // Not U+00A0: a garbled `à` ends in it (C3 A0 read as Latin-1), and the repair needs it.
@@ -174,7 +179,11 @@ public struct CardQRCode: Sendable, Hashable, CustomStringConvertible {
     }
 
     private static func trimmed(_ field: String) -> String {
-        field.trimmingCharacters(in: .whitespaces)
+        // Fast path: a field that starts and ends with a printable ASCII character (or is empty) has no
+        // whitespace (Unicode Zs or tab) at either end.
+        guard let first = field.utf8.first, let last = field.utf8.last else { return field }
+        if (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) { return field }
+        return field.trimmingCharacters(in: .whitespaces)
     }
 
     private static func isDigits(_ field: String) -> Bool {
@@ -196,6 +205,8 @@ public struct CardQRCode: Sendable, Hashable, CustomStringConvertible {
 
     /// A scanner that sends CR/LF after each scan puts two scans on two lines when they are sent as one text.
     private static func requireOneScan(_ text: String) throws(CardQRError) {
+        // Without CR or LF the text is one line, and one line is one scan.
+        guard text.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) else { return }
         let lines = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
             .map { cleaned(String($0)) }.filter { !$0.isEmpty }
         let payloads = lines.filter { line in
@@ -347,7 +358,13 @@ enum Mojibake {
 
     /// The byte a character stands for in Latin-1 or Windows-1252; nil for a character in neither.
     static func byte(_ scalar: Unicode.Scalar) -> UInt8? {
-        scalar.value < 0x100 ? UInt8(scalar.value) : windows1252[scalar.value]
+        switch scalar.value {
+        case ..<0x100: UInt8(scalar.value)
+        // Between and beyond the table's keys without hashing: Vietnamese letters (ă, đ, ơ, ư, ạ…) are all here.
+        case 0x100..<0x152, 0x154..<0x160, 0x162..<0x178, 0x179..<0x17D, 0x17F..<0x192, 0x193..<0x2C6,
+             0x2C7..<0x2DC, 0x2DD..<0x2013, 0x2123...: nil
+        default: windows1252[scalar.value]
+        }
     }
 
     /// The repaired text and how it had been garbled; nil when the text does not look garbled; throws

@@ -409,47 +409,70 @@ public struct GreyImage: Sendable, Hashable {
         // An edge is a step of a fifth of the image's tonal range (the 2nd to the 98th percentile), at least 12 and
         // at most 40 levels: a low-contrast photo's modules differ by far less than a clean scan's.
         // Every other pixel of every fourth row is plenty for two percentiles.
-        var bins = [Int](repeating: 0, count: 256)
+        // Four tables, one per sample in turn, so that neighbouring samples of one tone do not wait on each other's
+        // increment of the same counter; added up at the end.
+        var tables = [Int](repeating: 0, count: 4 * 256)
         var total = 0
         pixels.withUnsafeBufferPointer { source in
-            bins.withUnsafeMutableBufferPointer { b in
+            tables.withUnsafeMutableBufferPointer { t in
+                let t = t.baseAddress!
                 for y in stride(from: 0, to: height, by: 4) {
                     let row = source.baseAddress! + y * width
-                    for x in stride(from: 0, to: width, by: 2) { b[Int(row[x])] &+= 1 }
+                    var x = 0
+                    while x &+ 6 < width {
+                        t[Int(row[x])] &+= 1
+                        t[256 &+ Int(row[x &+ 2])] &+= 1
+                        t[512 &+ Int(row[x &+ 4])] &+= 1
+                        t[768 &+ Int(row[x &+ 6])] &+= 1
+                        x &+= 8
+                    }
+                    while x < width { t[Int(row[x])] &+= 1; x &+= 2 }
                     total += (width + 1) / 2
                 }
             }
+        }
+        var bins = [Int](repeating: 0, count: 256)
+        for table in 0..<4 {
+            for tone in 0..<256 { bins[tone] += tables[table * 256 + tone] }
         }
         var low = 0, high = 255, count = 0
         while low < 255, count + bins[low] <= total / 50 { count += bins[low]; low += 1 }
         count = 0
         while high > 0, count + bins[high] <= total / 50 { count += bins[high]; high -= 1 }
         let edge = max(12, min(40, (high - low) / 5))
+        // |p − q| > edge, as one unsigned comparison: p − q + edge lies outside 0 ... 2 edge. Each sampled row's
+        // flags are computed for every pixel in one pass the compiler vectorises (bit 0: the step to the right,
+        // bit 16: the step down), then each block adds up the flags at its own sampled columns (every other one).
+        let span = UInt16(2 * edge), shift = Int16(edge)
+        var flags = [UInt32](repeating: 0, count: max(1, w - 1))
+        var horizontal = [Int](repeating: 0, count: bw), vertical = [Int](repeating: 0, count: bw)
         pixels.withUnsafeBufferPointer { source in
             score.withUnsafeMutableBufferPointer { scores in
-                let src = source.baseAddress!
-                for by in 0..<bh {
-                    for bx in 0..<bw {
-                        var horizontal = 0, vertical = 0
-                        let y0 = by * block, x0 = bx * block
-                        let yEnd = min(y0 + block, height - 1), xEnd = min(x0 + block, w - 1)
+                flags.withUnsafeMutableBufferPointer { f in
+                    let src = source.baseAddress!, flag = f.baseAddress!
+                    for by in 0..<bh {
+                        for bx in 0..<bw { horizontal[bx] = 0; vertical[bx] = 0 }
+                        let y0 = by * block, yEnd = min(y0 + block, height - 1)
                         var y = y0
-                        // |p − q| > edge, as one unsigned comparison: p − q + edge lies outside 0 ... 2 edge.
-                        let span = UInt32(2 * edge), shift = Int32(edge)
                         while y < yEnd {
-                            let row = src + y * w
-                            var x = x0
-                            while x < xEnd {
-                                let p = Int32(row[x])
-                                let dh = UInt32(bitPattern: p &- Int32(row[x + 1]) &+ shift)
-                                let dv = UInt32(bitPattern: p &- Int32(row[x + w]) &+ shift)
-                                horizontal &+= dh > span ? 1 : 0
-                                vertical &+= dv > span ? 1 : 0
-                                x += 2
+                            let row = src + y * w, below = row + w
+                            for x in 0..<(w - 1) {
+                                let p = Int16(row[x])
+                                let dh = UInt16(bitPattern: p &- Int16(row[x + 1]) &+ shift)
+                                let dv = UInt16(bitPattern: p &- Int16(below[x]) &+ shift)
+                                flag[x] = (dh > span ? 1 : 0) | (dv > span ? 0x1_0000 : 0)
+                            }
+                            for bx in 0..<bw {
+                                let x0 = bx * block, xEnd = min(x0 + block, w - 1)
+                                var sum: UInt32 = 0
+                                var x = x0
+                                while x < xEnd { sum &+= flag[x]; x &+= 2 }
+                                horizontal[bx] &+= Int(sum & 0xFFFF)
+                                vertical[bx] &+= Int(sum >> 16)
                             }
                             y += 2
                         }
-                        scores[by * bw + bx] = min(horizontal, vertical)
+                        for bx in 0..<bw { scores[by * bw + bx] = min(horizontal[bx], vertical[bx]) }
                     }
                 }
             }
