@@ -34,6 +34,7 @@ fi
 CCCD="$bin" python3 - "$@" <<'PYTHON'
 import json, os, random, select, shutil, subprocess, sys, tempfile, time
 
+os.umask(0o077)  # the soak's own files (the process's stderr, its data) hold citizens' data too
 cccd = os.environ["CCCD"]
 cards_total = int(os.environ.get("SOAK_CARDS", "1000"))
 seed = int(os.environ.get("SOAK_SEED", "15"))

@@ -54,8 +54,8 @@ public enum DeskMessages {
         return ProblemExplanation(message: message, action: text("\(base).action", language, values))
     }
 
-    /// The label of a field of the card (`fullName` → "Họ và tên"); files and steps (`DG13`, `EF.SOD`, `DG13.9`)
-    /// are shown as they are.
+    /// The label of a field of the card (`fullName` → "Họ và tên") or of a step of the read (`access control` →
+    /// "mở chip (kiểm soát truy cập)"); files (`DG13`, `EF.SOD`, `DG13.9`) are shown as they are.
     public static func fieldLabel(_ field: String, _ language: DeskLanguage) -> String {
         table["field.\(field)"]?[language] ?? field
     }
@@ -228,6 +228,12 @@ public enum DeskMessages {
         ("field.phone", t("Số điện thoại", "Phone")),
         ("field.email", t("Email", "E-mail")),
         ("field.unnamed", t("thẻ", "the card")),
+        // The steps of a read (`ReadStep.description`), named where a link failure happened; files stay as they are.
+        ("field.connect", t("kết nối đầu đọc", "connect")),
+        ("field.access control", t("mở chip (kiểm soát truy cập)", "access control")),
+        ("field.chip authentication", t("xác thực chip", "chip authentication")),
+        ("field.active authentication", t("xác thực chủ động", "active authentication")),
+        ("field.passive authentication", t("xác thực thụ động", "passive authentication")),
     ]
 
     // Plain words for every code: what it means at the desk, and the officer's next step.

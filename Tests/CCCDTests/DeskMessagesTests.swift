@@ -81,6 +81,21 @@ import Verification
         #expect(!en.action.isEmpty && !vi.action.isEmpty)
     }
 
+    /// A link failure names the step it happened in: in Vietnamese, in Vietnamese words (files keep their names).
+    @Test func theStepsOfARead_areNamedInVietnamese() {
+        let steps: [ReadStep] = [.connect, .accessControl, .chipAuthentication, .activeAuthentication,
+                                 .passiveAuthentication]
+        for step in steps {
+            let vi = DeskMessages.fieldLabel(step.description, .vi)
+            #expect(vi != step.description, "\(step) has no Vietnamese name")
+            #expect(DeskMessages.fieldLabel(step.description, .en) == step.description)
+        }
+        let failure = DeskMessages.explain(code: "LINK_FAILED", field: ReadStep.chipAuthentication.description,
+                                           language: .vi)
+        #expect(failure.message.contains("xác thực chip"), "\(failure.message)")
+        #expect(DeskMessages.fieldLabel(ReadStep.readCardAccess.description, .vi) == "EF.CardAccess")
+    }
+
     @Test func aCodeTheTableDoesNotKnow_isShownWithItsCode_notDropped() {
         let words = DeskMessages.explain(code: "SOMETHING_NEW", field: "DG13", language: .en)
         #expect(words.message.contains("SOMETHING_NEW") && words.message.contains("DG13"))
