@@ -60,6 +60,31 @@ struct RGBPNGTests {
         }
     }
 
+    /// Rows long enough for the 16-pixel blocks (two of them and five pixels more): every pixel, in the blocks and
+    /// after them, is its own BT.601 luma to within one level, white included (the largest weighted sum).
+    @Test func test_wideRGBPNG_everyPixelIsItsBT601Luma() throws {
+        let width = 37
+        var state: UInt32 = 12345
+        func next() -> UInt8 {
+            state = state &* 1_103_515_245 &+ 12345
+            return UInt8(truncatingIfNeeded: state >> 16)
+        }
+        var colours: [[(UInt8, UInt8, UInt8)]] = (0..<20).map { _ in (0..<width).map { _ in (next(), next(), next()) } }
+        colours[0][0] = (255, 255, 255)
+        colours[1][17] = (255, 255, 255)
+        colours[2][width - 1] = (255, 0, 0)
+        let image = try QRImageLoader.load(data: Self.rgbPNG(width: width,
+                                                             rows: colours.map { $0.flatMap { [$0.0, $0.1, $0.2] } }))
+            .image
+        #expect(image.width == width && image.height == 20)
+        for (y, row) in colours.enumerated() {
+            for (x, (r, g, b)) in row.enumerated() {
+                let luma = 0.299 * Double(r) + 0.587 * Double(g) + 0.114 * Double(b)
+                #expect(abs(Double(image[x, y]) - luma) <= 1, "pixel (\(x), \(y))")
+            }
+        }
+    }
+
     /// Adler-32 is skipped on this path; each IDAT's CRC-32 still guards the data: a changed pixel byte is refused.
     @Test func test_rgbPNG_withAChangedPixelByte_isRefusedByItsCRC() {
         var bytes = Self.file
