@@ -228,9 +228,13 @@ final class ReadPipeline {
             // The file reader gives up at once on a card that did not come back in time (step `.reopen`).
             throw .channel(error, step: .reopen)
         }
-        let again = try ChipAccess.open(over: channel, key: key, entropy: entropy,
+        var again = try ChipAccess.open(over: channel, key: key, entropy: entropy,
                                         tryExtendedLength: opened?.extendedLength ?? false)
-        opened?.channel = again.channel
+        // The new session is the session from now on, access protocol included: a re-opening that ends in BAC on
+        // a PACE chip is a downgrade like the first opening's (`BAC_ON_PACE_CHIP`), never hidden behind the first
+        // session's PACE. What the link carries stays as the file reader learnt it.
+        again.extendedLength = opened?.extendedLength ?? again.extendedLength
+        opened = again
         reopenings += 1
         emit(.reopened(during: current), lastFraction)
         return again.channel

@@ -143,6 +143,22 @@ import VirtualCard
         #expect(result.verdict == .accept, "\(result.problems)")
     }
 
+    /// Opened with PACE, the card slips off mid-read, and from then on PACE is refused (6A88 to the plain MSE:Set AT):
+    /// the re-opened session is BAC, and that downgrade is reported as the first opening's would be, the result
+    /// saying BAC, never the first session's PACE.
+    @Test func aReopeningThatEndsInBAC_isADowngrade_notHiddenBehindTheFirstPACE() throws {
+        let card = try Self.card()
+        let chip = FaultInjectingChip(wrapping: card.makeChip(), plan: .init(removeAtExchange: 12, rules: [
+            .init(.replace(.referencedDataNotFound), instruction: 0x22, p1: 0xC1, skip: 1, count: nil),
+        ]))
+        let result = try CardReader.read(over: InProcessChannel(chip: chip), key: .mrz(try MRZKey(mrz: card.mrz)),
+                                         trust: Domain.trust, readAt: ISO8601.date("2026-11-22T10:00:00Z")!)
+        #expect(chip.injected.first == .remove)
+        #expect(result.access?.description == "BAC", "\(String(describing: result.access))")
+        #expect(result.problems.contains { $0.code == .bacOnPACEChip })
+        #expect(result.verdict.name == "reject")
+    }
+
     /// The chip's token fails to verify at both openings: no third attempt, and a proof failure is the chip's
     /// (`reject`, exit 5), not a link problem; PACE's failure never falls back to BAC.
     @Test func tokenFailingAtBothOpenings_isTheChipsFailure_noThirdAttempt() throws {
