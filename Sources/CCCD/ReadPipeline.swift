@@ -204,18 +204,11 @@ final class ReadPipeline {
         reopenedAfterDowngrade = true
         current = .accessControl
         do {
-            try channel.recoverLink(timeout: options.reopenTimeout)
-        } catch {
-            throw Self.failure(error, during: .accessControl)
-        }
-        do {
-            opened = try ChipAccess.open(over: channel, key: key, entropy: entropy,
-                                         tryExtendedLength: opened?.extendedLength ?? false)
+            // The same re-opening as after a card lifted mid-read: it replaces the session whole.
+            _ = try reopenSession()
         } catch {
             throw failure(error, during: Self.readStep(of: error) ?? .accessControl)
         }
-        reopenings += 1
-        emit(.reopened(during: .accessControl), lastFraction)
     }
 
     /// After the card slipped off the reader or the chip ended secure messaging: waits for the card to come back,

@@ -38,9 +38,10 @@ public struct CardQRReading: Sendable {
 /// ``timeBudget``, whichever comes first: a hopeless image gives up in about ten times the time a clean one of its
 /// size takes, and the effort, counted in pixels, does not depend on how busy the machine is.
 ///
-/// The ladder: on photo-sized images the likeliest region first and a sparse scan (every other line); half size
-/// (modules of four pixels and more survive it, and zbar scans a quarter of the pixels); the image as decoded; full
-/// resolution (when the decoder reduced a JPEG); Otsu's global threshold; an adaptive (local mean) threshold, alone
+/// The ladder: on photo-sized images the likeliest region first (trimmed to the rows and columns that hold edges)
+/// and a sparse scan (every other line); half size (modules of four pixels and more survive it, and zbar scans a
+/// quarter of the pixels); the image as decoded; full resolution (when the decoder reduced a JPEG); Otsu's global
+/// threshold; an adaptive (local mean) threshold, alone
 /// and after a median filter (noise); unsharp masks for defocus and for motion along the rows or columns; a contrast
 /// stretch; quarter size (blur and noise average out); double size (small modules); crops around the regions
 /// likeliest to hold a QR, enlarged; turns of 45° and 22.5° (zbar's scan lines are horizontal and vertical). The
@@ -281,7 +282,7 @@ public struct CardQRReader: Sendable {
         // its QR decoder binarises the whole image it is given); then the whole first look.
         let look = views.look
         var region: (x: Int, y: Int, width: Int, height: Int)?
-        if look.width * look.height >= 200_000, let found = look.likelyQRRegions(limit: 1).first,
+        if look.width * look.height >= 200_000, let found = look.likelyQRRegions(limit: 1, trimmed: true).first,
            found.width * found.height * 2 < look.width * look.height {
             region = found
         }

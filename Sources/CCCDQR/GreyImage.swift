@@ -178,8 +178,7 @@ public struct GreyImage: Sendable, Hashable {
         return pixels.withUnsafeBufferPointer { src in
             GreyImage(width: outW, height: y1 - y0) { dst in
                 for row in y0..<y1 {
-                    let from = row * w + x0, to = (row - y0) * outW
-                    for i in 0..<outW { dst[to + i] = src[from + i] }
+                    (dst.baseAddress! + (row - y0) * outW).update(from: src.baseAddress! + row * w + x0, count: outW)
                 }
             }
         }
@@ -265,22 +264,69 @@ public struct GreyImage: Sendable, Hashable {
     }
 
     /// Black where the pixel is darker than the mean of the `window × window` square around it by more than
-    /// `offset`: a local threshold that survives glare and uneven light (Bradley & Roth, J. Graphics Tools 2007,
-    /// with an integral image).
+    /// `offset`: a local threshold that survives glare and uneven light (Bradley & Roth, J. Graphics Tools 2007).
+    /// The square is clipped at the borders; the comparison is made on sums, so no pixel is divided.
     public func adaptiveBinarised(window: Int, offset: Int) -> GreyImage {
-        let w = width, h = height, r = max(1, window / 2)
-        let integral = integralImage()
-        return pixels.withUnsafeBufferPointer { src in
-            integral.withUnsafeBufferPointer { ii in
-                GreyImage(width: w, height: h) { dst in
-                    for y in 0..<h {
-                        let y0 = max(0, y - r), y1 = min(h, y + r + 1)
-                        for x in 0..<w {
-                            let x0 = max(0, x - r), x1 = min(w, x + r + 1)
-                            let sum = ii[y1 * (w + 1) + x1] - ii[y0 * (w + 1) + x1]
-                                - ii[y1 * (w + 1) + x0] + ii[y0 * (w + 1) + x0]
-                            let area = (x1 - x0) * (y1 - y0)
-                            dst[y * w + x] = Int(src[y * w + x]) * area + offset * area <= sum ? 0 : 255
+        let w = width, r = max(1, window / 2)
+        return GreyImage(width: w, height: height) { dst in
+            pixels.withUnsafeBufferPointer { src in
+                forEachRowOfBoxSums(radiusX: r, radiusY: r) { y, sums, rows in
+                    let row = src.baseAddress! + y * w, out = dst.baseAddress! + y * w
+                    for x in 0..<w {
+                        let area = (min(w, x + r + 1) - max(0, x - r)) * rows
+                        out[x] = (Int(row[x]) + offset) * area <= Int(sums[x]) ? 0 : 255
+                    }
+                }
+            }
+        }
+    }
+
+    /// Calls `body` once per row, top to bottom, with the sums of the `(2 rx + 1) × (2 ry + 1)` box around each
+    /// pixel of that row (clipped at the borders) and the number of rows the clipped box spans.
+    ///
+    /// Column sums over the box's rows slide down the image (one row added, one taken away), and each row's box
+    /// sums slide along it: a few additions per pixel whatever the radii, in 32 bits (a box of up to 16,843,009
+    /// pixels cannot overflow them).
+    func forEachRowOfBoxSums(radiusX rx: Int, radiusY ry: Int,
+                             _ body: (_ y: Int, _ sums: UnsafeBufferPointer<UInt32>, _ rows: Int) -> Void) {
+        let w = width, h = height
+        precondition(rx >= 0 && ry >= 0)
+        // columns: the sums down the box's rows; prefix: their running total along the row (prefix[x] = columns
+        // 0 ..< x), so that a box sum is one difference.
+        var columns = [UInt32](repeating: 0, count: w)
+        var prefix = [UInt32](repeating: 0, count: w + 1)
+        var sums = [UInt32](repeating: 0, count: w)
+        pixels.withUnsafeBufferPointer { source in
+            columns.withUnsafeMutableBufferPointer { columnBuffer in
+                prefix.withUnsafeMutableBufferPointer { prefixBuffer in
+                    sums.withUnsafeMutableBufferPointer { sumBuffer in
+                        let src = source.baseAddress!, column = columnBuffer.baseAddress!
+                        let total = prefixBuffer.baseAddress!, sum = sumBuffer.baseAddress!
+                        // The rows above the first one's bottom edge; each step then adds row y + ry.
+                        for y in 0..<min(h, ry) {
+                            let row = src + y &* w
+                            for x in 0..<w { column[x] &+= UInt32(row[x]) }
+                        }
+                        let left = min(w, rx + 1), right = max(left, w &- rx)
+                        for y in 0..<h {
+                            if y &+ ry < h {
+                                let row = src + (y &+ ry) &* w
+                                for x in 0..<w { column[x] &+= UInt32(row[x]) }
+                            }
+                            if y &- ry &- 1 >= 0 {
+                                let row = src + (y &- ry &- 1) &* w
+                                for x in 0..<w { column[x] &-= UInt32(row[x]) }
+                            }
+                            var running: UInt32 = 0
+                            for x in 0..<w {
+                                running &+= column[x]
+                                total[x &+ 1] = running
+                            }
+                            // Box x spans columns max(0, x − rx) ... min(w − 1, x + rx).
+                            for x in 0..<left { sum[x] = total[min(w, x &+ rx &+ 1)] &- total[max(0, x &- rx)] }
+                            for x in left..<right { sum[x] = total[x &+ rx &+ 1] &- total[x &- rx] }
+                            for x in right..<w { sum[x] = total[w] &- total[max(0, x &- rx)] }
+                            body(y, UnsafeBufferPointer(sumBuffer), min(h, y &+ ry &+ 1) &- max(0, y &- ry))
                         }
                     }
                 }
@@ -288,56 +334,59 @@ public struct GreyImage: Sendable, Hashable {
         }
     }
 
-    /// The mean of the `(2 rx + 1) × (2 ry + 1)` box around each pixel (clipped at the borders), from an integral
-    /// image.
-    /// The summed-area table, (width + 1) × (height + 1): entry (x, y) is the sum of the pixels above and left.
-    func integralImage() -> [Int] {
-        let w = width, h = height
-        var integral = [Int](repeating: 0, count: (w + 1) * (h + 1))
-        pixels.withUnsafeBufferPointer { src in
-            integral.withUnsafeMutableBufferPointer { ii in
-                for y in 0..<h {
-                    var rowSum = 0
-                    for x in 0..<w {
-                        rowSum += Int(src[y * w + x])
-                        ii[(y + 1) * (w + 1) + x + 1] = ii[y * (w + 1) + x + 1] + rowSum
-                    }
-                }
+    /// The mean of the `(2 rx + 1) × (2 ry + 1)` box around each pixel (clipped at the borders), rounded down.
+    func boxMean(radiusX rx: Int, radiusY ry: Int) -> GreyImage {
+        let w = width
+        return GreyImage(width: w, height: height) { dst in
+            forEachRowOfBoxSums(radiusX: rx, radiusY: ry) { y, sums, rows in
+                let out = dst.baseAddress! + y * w
+                Self.divide(sums, rows: rows, radiusX: rx, into: out)
             }
         }
-        return integral
     }
 
-    func boxMean(radiusX rx: Int, radiusY ry: Int) -> GreyImage {
-        let w = width, h = height
-        let integral = integralImage()
-        return integral.withUnsafeBufferPointer { ii in
-            GreyImage(width: w, height: h) { dst in
-                for y in 0..<h {
-                    let y0 = max(0, y - ry), y1 = min(h, y + ry + 1)
-                    for x in 0..<w {
-                        let x0 = max(0, x - rx), x1 = min(w, x + rx + 1)
-                        let sum = ii[y1 * (w + 1) + x1] - ii[y0 * (w + 1) + x1] - ii[y1 * (w + 1) + x0]
-                            + ii[y0 * (w + 1) + x0]
-                        dst[y * w + x] = UInt8(sum / ((x1 - x0) * (y1 - y0)))
-                    }
-                }
-            }
+    /// Each box sum of one row divided by its box's area, rounded down. Inside the row every box has the same
+    /// area, and the division is a multiplication by `⌊2³² / area⌋ + 1` and a shift: exact for a sum of at most
+    /// 255 × area while 255 × area² < 2³² (Granlund & Montgomery, PLDI 1994), that is up to 4,103 pixels, far
+    /// above the sharpening boxes (121 at most); larger boxes, and the clipped ones at both ends, divide.
+    @inline(__always)
+    private static func divide(_ sums: UnsafeBufferPointer<UInt32>, rows: Int, radiusX rx: Int,
+                               into out: UnsafeMutablePointer<UInt8>) {
+        let w = sums.count
+        let left = min(w, rx), right = max(left, w - rx)
+        let area = (2 * rx + 1) * rows
+        func clipped(_ x: Int) -> UInt8 {
+            UInt8(truncatingIfNeeded: Int(sums[x]) / ((min(w, x + rx + 1) - max(0, x - rx)) * rows))
         }
+        for x in 0..<left { out[x] = clipped(x) }
+        if area < 4104 {
+            let multiplier = UInt64(1 << 32) / UInt64(area) + 1
+            for x in left..<right { out[x] = UInt8(truncatingIfNeeded: (UInt64(sums[x]) &* multiplier) >> 32) }
+        } else {
+            for x in left..<right { out[x] = UInt8(truncatingIfNeeded: Int(sums[x]) / area) }
+        }
+        for x in right..<w { out[x] = clipped(x) }
     }
 
     /// An unsharp mask, `pixel + amount × (pixel − local mean)` over a `(2 rx + 1) × (2 ry + 1)` box: restores
     /// some of the module edges that defocus (square box) and motion blur (a box along the motion) spread,
     /// before zbar's own binariser sees them.
-    public func sharpened(radiusX: Int, radiusY: Int, amount: Double) -> GreyImage {
-        let blurred = boxMean(radiusX: radiusX, radiusY: radiusY)
-        let gain = Int(amount * 256)
-        return pixels.withUnsafeBufferPointer { src in
-            blurred.pixels.withUnsafeBufferPointer { mean in
-                GreyImage(width: width, height: height) { dst in
-                    for i in 0..<src.count {
-                        let p = Int(src[i])
-                        dst[i] = UInt8(clamping: p + (gain * (p - Int(mean[i]))) >> 8)
+    public func sharpened(radiusX rx: Int, radiusY ry: Int, amount: Double) -> GreyImage {
+        let w = width
+        let gain = Int32(amount * 256)
+        var mean = [UInt8](repeating: 0, count: w)
+        return GreyImage(width: w, height: height) { dst in
+            pixels.withUnsafeBufferPointer { src in
+                mean.withUnsafeMutableBufferPointer { meanRow in
+                    forEachRowOfBoxSums(radiusX: rx, radiusY: ry) { y, sums, rows in
+                        Self.divide(sums, rows: rows, radiusX: rx, into: meanRow.baseAddress!)
+                        let row = src.baseAddress! + y &* w, out = dst.baseAddress! + y &* w
+                        let mean = UnsafePointer(meanRow.baseAddress!)
+                        for x in 0..<w {
+                            let p = Int32(row[x])
+                            let value = p &+ ((gain &* (p &- Int32(mean[x]))) &>> 8)
+                            out[x] = UInt8(truncatingIfNeeded: min(255, max(0, value)))
+                        }
                     }
                 }
             }
@@ -397,10 +446,60 @@ public struct GreyImage: Sendable, Hashable {
 
     // MARK: - Where the QR probably is
 
+    /// The score of each block (`block` pixels square, `width / block` to a row, `height / block` rows): the
+    /// fewer of its steps across and down of more than `edge` levels, counted at every other pixel of every other
+    /// row.
+    private func scoreBlocks(block: Int, edge: Int, into scores: UnsafeMutablePointer<Int>) {
+        let w = width, bw = width / block, bh = height / block
+        // |p − q| > edge, as one unsigned comparison: p − q + edge lies outside 0 ... 2 edge. Each sampled row's
+        // flags are computed for every pixel in one pass the compiler vectorises (bit 0: the step to the right,
+        // bit 16: the step down), then each block adds up the flags at its own sampled columns (every other one).
+        let span = UInt16(2 * edge), shift = Int16(edge)
+        var flags = [UInt32](repeating: 0, count: max(1, w - 1))
+        var counts = [Int](repeating: 0, count: 2 * bw)
+        pixels.withUnsafeBufferPointer { source in
+            flags.withUnsafeMutableBufferPointer { f in
+                counts.withUnsafeMutableBufferPointer { countBuffer in
+                    let src = source.baseAddress!, flag = f.baseAddress!
+                    let horizontal = countBuffer.baseAddress!, vertical = horizontal + bw
+                    for by in 0..<bh {
+                        countBuffer.update(repeating: 0)
+                        let y0 = by * block, yEnd = min(y0 + block, height - 1)
+                        var y = y0
+                        while y < yEnd {
+                            let row = src + y * w, below = row + w
+                            for x in 0..<(w - 1) {
+                                let p = Int16(row[x])
+                                let dh = UInt16(bitPattern: p &- Int16(row[x + 1]) &+ shift)
+                                let dv = UInt16(bitPattern: p &- Int16(below[x]) &+ shift)
+                                flag[x] = (dh > span ? 1 : 0) | (dv > span ? 0x1_0000 : 0)
+                            }
+                            for bx in 0..<bw {
+                                let x0 = bx * block, xEnd = min(x0 + block, w - 1)
+                                var sum: UInt32 = 0
+                                var x = x0
+                                while x < xEnd { sum &+= flag[x]; x &+= 2 }
+                                horizontal[bx] &+= Int(sum & 0xFFFF)
+                                vertical[bx] &+= Int(sum >> 16)
+                            }
+                            y += 2
+                        }
+                        for bx in 0..<bw { scores[by * bw + bx] = min(horizontal[bx], vertical[bx]) }
+                    }
+                }
+            }
+        }
+    }
+
     /// Rectangles (x, y, width, height) likeliest to hold a QR, best first: blocks where strong edges run both
     /// across and along the rows (a QR is dense in both directions, text lines mostly in one, paper in none),
-    /// grown over neighbouring busy blocks.
-    func likelyQRRegions(limit: Int = 2) -> [(x: Int, y: Int, width: Int, height: Int)] {
+    /// grown over neighbouring busy blocks, with a block's margin all round.
+    ///
+    /// `trimmed` then shrinks each rectangle to the rows and columns that hold edges, keeping a third of a block
+    /// (at least 8 pixels) around them: the blocks and their margin can leave up to two blocks of plain card on each
+    /// side of the QR, and zbar's cost grows with the pixels it is given (its scan lines and its binariser cover
+    /// them all).
+    func likelyQRRegions(limit: Int = 2, trimmed: Bool = false) -> [(x: Int, y: Int, width: Int, height: Int)] {
         let block = max(8, min(width, height) / 24)
         let bw = width / block, bh = height / block
         guard bw >= 2, bh >= 2 else { return [] }
@@ -443,39 +542,8 @@ public struct GreyImage: Sendable, Hashable {
         // |p − q| > edge, as one unsigned comparison: p − q + edge lies outside 0 ... 2 edge. Each sampled row's
         // flags are computed for every pixel in one pass the compiler vectorises (bit 0: the step to the right,
         // bit 16: the step down), then each block adds up the flags at its own sampled columns (every other one).
-        let span = UInt16(2 * edge), shift = Int16(edge)
-        var flags = [UInt32](repeating: 0, count: max(1, w - 1))
-        var horizontal = [Int](repeating: 0, count: bw), vertical = [Int](repeating: 0, count: bw)
-        pixels.withUnsafeBufferPointer { source in
-            score.withUnsafeMutableBufferPointer { scores in
-                flags.withUnsafeMutableBufferPointer { f in
-                    let src = source.baseAddress!, flag = f.baseAddress!
-                    for by in 0..<bh {
-                        for bx in 0..<bw { horizontal[bx] = 0; vertical[bx] = 0 }
-                        let y0 = by * block, yEnd = min(y0 + block, height - 1)
-                        var y = y0
-                        while y < yEnd {
-                            let row = src + y * w, below = row + w
-                            for x in 0..<(w - 1) {
-                                let p = Int16(row[x])
-                                let dh = UInt16(bitPattern: p &- Int16(row[x + 1]) &+ shift)
-                                let dv = UInt16(bitPattern: p &- Int16(below[x]) &+ shift)
-                                flag[x] = (dh > span ? 1 : 0) | (dv > span ? 0x1_0000 : 0)
-                            }
-                            for bx in 0..<bw {
-                                let x0 = bx * block, xEnd = min(x0 + block, w - 1)
-                                var sum: UInt32 = 0
-                                var x = x0
-                                while x < xEnd { sum &+= flag[x]; x &+= 2 }
-                                horizontal[bx] &+= Int(sum & 0xFFFF)
-                                vertical[bx] &+= Int(sum >> 16)
-                            }
-                            y += 2
-                        }
-                        for bx in 0..<bw { scores[by * bw + bx] = min(horizontal[bx], vertical[bx]) }
-                    }
-                }
-            }
+        score.withUnsafeMutableBufferPointer { scores in
+            scoreBlocks(block: block, edge: edge, into: scores.baseAddress!)
         }
         // Each block's score summed with its eight neighbours: inside a QR every block is busy, though a block of
         // large modules may hold few edges of its own; a lone busy block (a portrait's eye, a word) stands out less.
@@ -525,9 +593,50 @@ public struct GreyImage: Sendable, Hashable {
                 if w < h { x -= grow; w += 2 * grow } else { y -= grow; h += 2 * grow }
             }
             let x0 = max(0, x), y0 = max(0, y)
-            regions.append((x0, y0, min(width, x + w) - x0, min(height, y + h) - y0))
+            let region = (x: x0, y: y0, width: min(width, x + w) - x0, height: min(height, y + h) - y0)
+            regions.append(trimmed ? self.trimmed(region, edge: edge, margin: max(8, block / 3)) : region)
         }
         return regions
+    }
+
+    /// The rectangle shrunk to the rows and columns that hold edges (a step of more than `edge` levels to the
+    /// right or down; a row or column with fewer than two is plain), keeping `margin` pixels around them. Nothing
+    /// is cut from a row or column that holds edges, so a QR inside the rectangle stays whole; a rectangle with edges
+    /// out to its borders (noise, a QR that fills it) comes back as it was.
+    private func trimmed(_ region: (x: Int, y: Int, width: Int, height: Int), edge: Int,
+                         margin: Int) -> (x: Int, y: Int, width: Int, height: Int) {
+        let x0 = max(0, region.x), y0 = max(0, region.y)
+        let rw = min(width - x0, region.width), rh = min(height - y0, region.height)
+        guard rw >= 3, rh >= 3 else { return region }
+        let w = width
+        var rowEdges = [Int](repeating: 0, count: rh)
+        var columnEdges = [UInt32](repeating: 0, count: rw)
+        let edge = Int16(edge)
+        pixels.withUnsafeBufferPointer { source in
+            let src = source.baseAddress!
+            columnEdges.withUnsafeMutableBufferPointer { columns in
+                let column = columns.baseAddress!
+                for y in 0..<(rh - 1) {
+                    let row = src + (y0 + y) * w + x0, below = row + w
+                    var edges: UInt32 = 0
+                    for x in 0..<(rw - 1) {
+                        let p = Int16(row[x])
+                        let across = abs(p &- Int16(row[x &+ 1])), down = abs(p &- Int16(below[x]))
+                        let found: UInt32 = max(across, down) > edge ? 1 : 0
+                        edges &+= found
+                        column[x] &+= found
+                    }
+                    rowEdges[y] = Int(edges)
+                }
+            }
+        }
+        guard let top = rowEdges.firstIndex(where: { $0 >= 2 }), let bottom = rowEdges.lastIndex(where: { $0 >= 2 }),
+              let left = columnEdges.firstIndex(where: { $0 >= 2 }),
+              let right = columnEdges.lastIndex(where: { $0 >= 2 }) else { return region }
+        // An edge at row (column) i is the step from i to i + 1: both are kept.
+        let nx = max(0, left - margin), ny = max(0, top - margin)
+        let ex = min(rw, right + 2 + margin), ey = min(rh, bottom + 2 + margin)
+        return (x0 + nx, y0 + ny, ex - nx, ey - ny)
     }
 }
 

@@ -162,10 +162,8 @@ public enum QRImageLoader {
             if ok == 0 { failure = failed() }
             pixels = rgb.withUnsafeBufferPointer { source in
                 [UInt8](unsafeUninitializedCapacity: width * height) { grey, count in
-                    for i in 0..<(width * height) {
-                        let r = UInt32(source[3 * i]), g = UInt32(source[3 * i + 1]), b = UInt32(source[3 * i + 2])
-                        grey[i] = UInt8(truncatingIfNeeded: (77 * r + 150 * g + 29 * b + 128) >> 8)
-                    }
+                    // The BT.601 integer weights of the row-wise path (cccd_rgb8_to_grey), so both give one image.
+                    cccd_rgb8_to_grey(source.baseAddress, grey.baseAddress, width * height)
                     count = width * height
                 }
             }
