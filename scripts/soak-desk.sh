@@ -6,6 +6,7 @@
 # resident memory and open file descriptors stay flat; prints the figures.
 #
 #   flock /tmp/cccd-pcscd.lock ./scripts/soak-desk.sh            # SOAK_CARDS=200 SOAK_SEED=7 SOAK_TARGET=desk to vary
+#   SOAK_WEIGHTS=0,1,0,0,0 (none, lifted, corrupted, garbage, wrong CAN) to choose the faults' mix
 #
 # Faults (seeded, SOAK_SEED): the card lifted at a random exchange and put back 0.3 s later (the read resumes), a
 # response with a flipped byte (its MAC fails: the session is re-opened), a garbage response, a wrong CAN (the chip
@@ -170,6 +171,10 @@ def submit(text):
     desk_attempt += 1
 
 faults = {"none": 0, "lifted-and-put-back": 0, "corrupted-response": 0, "garbage-response": 0, "wrong-can": 0}
+# SOAK_WEIGHTS: the faults' relative weights in the order above (default 70,8,8,8,6); "0,1,0,0,0" lifts every card.
+weights = [int(w) for w in os.environ.get("SOAK_WEIGHTS", "70,8,8,8,6").split(",")]
+if len(weights) != len(faults) or min(weights) < 0 or sum(weights) == 0:
+    sys.exit("soak: SOAK_WEIGHTS takes five non-negative weights, not all zero")
 results = {}
 by_card = {}
 expected_entries = 0
@@ -177,7 +182,7 @@ samples = []
 started = time.time()
 for index in range(cards_total):
     card, secret = rng.choice(cards)
-    fault = rng.choices(list(faults), weights=[70, 8, 8, 8, 6])[0]
+    fault = rng.choices(list(faults), weights=weights)[0]
     at = rng.randint(2, 40)
     faults[fault] += 1
     extra = {"lifted-and-put-back": ["--remove-at", str(at)], "corrupted-response": ["--corrupt-at", str(at)],

@@ -165,6 +165,12 @@ public final class PCSCContext: @unchecked Sendable {
         return names
     }
 
+    /// One reader's state as pcscd publishes it (its event handler's view, not a handle's).
+    func publishedStatus(of reader: String) throws(PCSCError) -> ReaderStatus {
+        guard let state = try states(of: [reader], known: nil, timeout: 0).first else { throw .readerNotFound(reader) }
+        return state.status
+    }
+
     /// The current state of every reader: card present or not, and the ATR.
     public func readerStatuses() throws(PCSCError) -> [ReaderStatus] {
         let names = try readerNames()
@@ -279,7 +285,7 @@ public final class PCSCContext: @unchecked Sendable {
 /// so callers see only the card's final answer.
 public final class PCSCCard: CardChannel {
     private let handle: SCARDHANDLE
-    private let activeProtocol: DWORD
+    private var activeProtocol: DWORD
     private let context: PCSCContext
     /// The reader this card is in.
     public let readerName: String
@@ -326,30 +332,69 @@ public final class PCSCCard: CardChannel {
 
     /// Waits for the card to be back in the reader and powers it up again (SCardReconnect, cold reset), so a
     /// session broken by the card slipping off the reader can be opened anew on the same handle.
+    ///
+    /// pcscd notices a card that left and came back on its own, up to a polling period later (88 to 400 ms after
+    /// our reconnect in the desk soak's logs), and then powers it up again: that resets the chip, so a session
+    /// opened before it is lost, and leaves the card's protocol unset, so the next command fails with
+    /// `SCARD_E_PROTO_MISMATCH`. So when pcscd was seen to mark the reader empty, this waits (at most
+    /// ``insertionWait``) until its event count shows the insertion handled, then reconnects once more without
+    /// powering the card (`SCARD_LEAVE_CARD`), which sets the protocol again. Should pcscd power the card up later
+    /// still, the command that meets it fails as a card reset (``ChannelError/cardReset``), which the session layer
+    /// re-opens.
     public func recoverLink(timeout: Double) throws(ChannelError) {
         guard connected else { throw .cardRemoved }
         let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
-        var active: DWORD = 0
         let protocols = DWORD(SCARD_PROTOCOL_T0) | DWORD(SCARD_PROTOCOL_T1)
-        var waited = false
+        // pcscd's event count when it showed the reader empty, if it did while we waited.
+        var emptyAt: UInt?
         while true {
+            var active: DWORD = 0
             let code = Int(SCardReconnect(handle, DWORD(SCARD_SHARE_SHARED), protocols, DWORD(SCARD_UNPOWER_CARD),
                                           &active))
             if code == Int(SCARD_S_SUCCESS) {
-                // A card that has just come back is also being powered up by pcscd's own insertion handling:
-                // let that settle before a new session starts, or it resets the card mid-protocol.
-                if waited { usleep(300_000) }
-                return
+                activeProtocol = active
+                guard let emptyAt else { return }
+                waitForInsertionHandled(after: emptyAt)
+                var again: DWORD = 0
+                let resync = Int(SCardReconnect(handle, DWORD(SCARD_SHARE_SHARED), protocols,
+                                                DWORD(SCARD_LEAVE_CARD), &again))
+                if resync == Int(SCARD_S_SUCCESS) {
+                    activeProtocol = again
+                    return
+                }
+                // Gone again meanwhile: wait for it as before.
+                try waitOrGiveUp(PCSCError(code: resync), deadline: deadline)
+                continue
             }
-            waited = true
-            let error = PCSCError(code: code)
-            switch error {
-            case .cardRemoved, .noCard, .cardReset, .protocolMismatch:
-                if ContinuousClock.now >= deadline { throw .cardRemoved }
-                usleep(100_000)
-            default:
-                throw error.channelError
+            if let status = try? context.publishedStatus(of: readerName), !status.cardPresent {
+                emptyAt = status.eventState >> 16
             }
+            try waitOrGiveUp(PCSCError(code: code), deadline: deadline)
+        }
+    }
+
+    /// The longest wait for pcscd to handle a card's return: a few of its polling periods.
+    public static let insertionWait: Duration = .seconds(1)
+
+    /// Waits until pcscd's event count for the reader has moved past `count` (it handled the insertion that followed
+    /// the removal it counted then), or ``insertionWait``.
+    private func waitForInsertionHandled(after count: UInt) {
+        let until = ContinuousClock.now + Self.insertionWait
+        while ContinuousClock.now < until {
+            guard let status = try? context.publishedStatus(of: readerName) else { return }
+            if status.eventState >> 16 != count, status.cardPresent { return }
+            usleep(20_000)
+        }
+    }
+
+    /// A failed reconnect: the card still away (wait 100 ms, within the deadline) or a failure to report.
+    private func waitOrGiveUp(_ error: PCSCError, deadline: ContinuousClock.Instant) throws(ChannelError) {
+        switch error {
+        case .cardRemoved, .noCard, .cardReset, .protocolMismatch:
+            if ContinuousClock.now >= deadline { throw .cardRemoved }
+            usleep(100_000)
+        default:
+            throw error.channelError
         }
     }
 
@@ -377,6 +422,10 @@ public final class PCSCCard: CardChannel {
         let raw: [UInt8]
         do {
             raw = try transmitRaw(bytes)
+        } catch .protocolMismatch {
+            // The handle was connected with a protocol, so the card's is unset now: the reader powered it up again
+            // (pcscd's insertion handling of a card just put back) and the chip's session is gone.
+            throw .cardReset
         } catch {
             throw error.channelError
         }
